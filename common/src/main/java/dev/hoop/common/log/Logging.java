@@ -1,0 +1,68 @@
+package dev.hoop.common.log;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.util.Locale;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures Logback once at process start from LOG_LEVEL / LOG_ENCODING / LOG_GRPC
+ * (the seed's names). Logs go to stderr so that command output on stdout stays clean.
+ */
+public final class Logging {
+    private Logging() {}
+
+    /**
+     * @param level    debug, info, warn or error
+     * @param encoding json or console
+     * @param grpc     true logs gRPC frames (netty-shaded's frame logger at debug)
+     */
+    public static void configure(String level, String encoding, boolean grpc) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(ctx);
+        appender.setName("stderr");
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder(ctx, encoding));
+        appender.start();
+
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(level.toUpperCase(Locale.ROOT), Level.INFO));
+        root.addAppender(appender);
+        // Libraries are chatty at debug; keep them at info unless gRPC frames were asked for.
+        ctx.getLogger("io.grpc").setLevel(grpc ? Level.DEBUG : Level.INFO);
+        ctx.getLogger("io.netty").setLevel(Level.INFO);
+        ctx.getLogger("com.zaxxer.hikari").setLevel(Level.INFO);
+        ctx.getLogger("org.flywaydb").setLevel(Level.INFO);
+        ctx.getLogger("io.helidon").setLevel(Level.INFO);
+        ctx.getLogger("io.lettuce").setLevel(Level.INFO);
+        if (grpc) {
+            GrpcFrameLogging.enable();
+        }
+    }
+
+    private static Encoder<ILoggingEvent> encoder(LoggerContext ctx, String encoding) {
+        if ("json".equalsIgnoreCase(encoding)) {
+            LayoutWrappingEncoder<ILoggingEvent> enc = new LayoutWrappingEncoder<>();
+            JsonLineLayout layout = new JsonLineLayout();
+            layout.setContext(ctx);
+            layout.start();
+            enc.setLayout(layout);
+            enc.setContext(ctx);
+            enc.start();
+            return enc;
+        }
+        PatternLayoutEncoder enc = new PatternLayoutEncoder();
+        enc.setContext(ctx);
+        enc.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n%ex");
+        enc.start();
+        return enc;
+    }
+}

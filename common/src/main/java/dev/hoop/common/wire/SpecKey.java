@@ -1,0 +1,21 @@
+package dev.hoop.common.wire;
+
+/** Keys of {@code Packet.spec} (SPEC section 2). Structured values are UTF-8 JSON. */
+public final class SpecKey {
+    /** The routing key: stamped by the gateway on every client packet and echoed by the agent. */
+    public static final String GATEWAY_SESSION_ID = "gateway.session_id";
+    public static final String GATEWAY_CONNECTION_NAME = "gateway.connection_name";
+    public static final String GATEWAY_CONNECTION_TYPE = "gateway.connection_type";
+    /** One per local socket of a client session: "1", "2", … */
+    public static final String CLIENT_CONNECTION_ID = "client.connection_id";
+    public static final String CLIENT_EXIT_CODE = "client.exit_code";
+    public static final String JIT_TIMEOUT = "jit.timeout";
+    public static final String TERMINAL_ARGS = "terminal.args";
+    public static final String TERMINAL_ENVVARS = "terminal.envvars";
+    /** The connection's secrets and settings, JSON; sent to the agent only, never to a client. */
+    public static final String AGENT_CONNECTION_PARAMS = "agent.connection_params";
+    public static final String TCP_SERVER_CONNECT = "tcp.server_connect";
+    public static final String REDACT_SUMMARY = "redact.summary";
+
+    private SpecKey() {}
+}
