@@ -43,8 +43,10 @@ public record ConnectionParams(
     public static ConnectionParams fromJson(byte[] json) {
         try {
             return JSON.readValue(json, ConnectionParams.class);
-        } catch (IOException e) {
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("malformed " + SpecKey.AGENT_CONNECTION_PARAMS + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
