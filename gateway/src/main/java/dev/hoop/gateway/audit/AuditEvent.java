@@ -1,0 +1,39 @@
+package dev.hoop.gateway.audit;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One recorded event of a session: input ({@code i}), output ({@code o}) or error ({@code e}),
+ * at {@code offsetMillis} after the session started.
+ */
+public record AuditEvent(long offsetMillis, char type, byte[] data) {
+    public static final char INPUT = 'i';
+    public static final char OUTPUT = 'o';
+    public static final char ERROR = 'e';
+
+    public AuditEvent {
+        if (type != INPUT && type != OUTPUT && type != ERROR) {
+            throw new IllegalArgumentException("audit event type '" + type + "' (expected: i, o or e)");
+        }
+        Objects.requireNonNull(data, "data");
+        if (offsetMillis < 0) {
+            throw new IllegalArgumentException("audit event offset " + offsetMillis + " ms (expected: >= 0)");
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AuditEvent e && e.offsetMillis == offsetMillis && e.type == type && Arrays.equals(e.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(offsetMillis, type, Arrays.hashCode(data));
+    }
+
+    @Override
+    public String toString() {
+        return "AuditEvent[" + offsetMillis + "ms " + type + " " + data.length + " bytes]";
+    }
+}

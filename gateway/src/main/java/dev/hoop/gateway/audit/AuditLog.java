@@ -1,0 +1,109 @@
+package dev.hoop.gateway.audit;
+
+import dev.hoop.common.config.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit plugin, always on: each session records its events into a write-ahead file under
+ * {@code PLUGIN_AUDIT_PATH} while it runs, and the file is flushed to the {@link AuditStore} when
+ * the session ends. Files left by a crash are flushed by {@link #recover()} at the next start, so
+ * nothing recorded is lost.
+ */
+public final class AuditLog {
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    private final Path dir;
+    private final AuditStore store;
+
+    private AuditLog(Path dir, AuditStore store) {
+        this.dir = dir;
+        this.store = store;
+    }
+
+    /**
+     * Opens the folder, creating it when absent, and checks that it is writable.
+     *
+     * @throws ConfigException naming PLUGIN_AUDIT_PATH when the folder cannot be used
+     */
+    public static AuditLog open(Path dir, AuditStore store) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".probe-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new ConfigException("PLUGIN_AUDIT_PATH: '" + dir + "' is not a writable folder (" + e
+                    + "); set PLUGIN_AUDIT_PATH to a folder the gateway can write, ideally on a persistent volume", e);
+        }
+        return new AuditLog(dir, store);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Starts recording a session; the caller must {@link SessionRecording#close()} it. */
+    public SessionRecording start(UUID sessionId) {
+        Path path = fileOf(sessionId);
+        try {
+            return new SessionRecording(sessionId, path, WalFile.create(path), this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("audit: cannot create " + path, e);
+        }
+    }
+
+    /**
+     * Flushes every write-ahead file left in the folder (a crash, or a database that was down at
+     * session end) and removes those that were stored.
+     *
+     * @return how many sessions were flushed
+     */
+    public int recover() {
+        int flushed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + WalFile.SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                UUID id;
+                try {
+                    id = UUID.fromString(name.substring(0, name.length() - WalFile.SUFFIX.length()));
+                } catch (IllegalArgumentException notOurs) {
+                    log.warn("audit: ignoring {}: not a session file", file);
+                    continue;
+                }
+                if (flush(id, file)) {
+                    flushed++;
+                }
+            }
+        } catch (IOException e) {
+            log.error("audit: cannot list {} to recover sessions; will retry at next start", dir, e);
+        }
+        if (flushed > 0) {
+            log.info("audit: flushed {} session(s) left in {} by an earlier run", flushed, dir);
+        }
+        return flushed;
+    }
+
+    /** Reads a session's file, stores it and deletes it; on failure keeps it for {@link #recover()}. */
+    boolean flush(UUID sessionId, Path file) {
+        try {
+            List<AuditEvent> events = WalFile.read(file);
+            store.store(sessionId, events);
+            Files.deleteIfExists(file);
+            return true;
+        } catch (Exception e) {
+            log.error("audit: session {} not flushed to the database, kept in {} for the next attempt", sessionId, file, e);
+            return false;
+        }
+    }
+
+    Path fileOf(UUID sessionId) {
+        return dir.resolve(sessionId + WalFile.SUFFIX);
+    }
+}

@@ -1,0 +1,181 @@
+package dev.hoop.gateway.broker;
+
+import dev.hoop.common.wire.AgentPacket;
+import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.GatewayPacket;
+import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Wire;
+import dev.hoop.gateway.audit.AuditLog;
+import dev.hoop.proto.Packet;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins client streams to agent streams (SPEC section 2 flows). Every client stream is a session:
+ * resolved to a connection the user may use, given an id, recorded, and routed to the
+ * connection's agent; agent packets come back by {@code gateway.session_id}.
+ *
+ * <p>Threading: gRPC delivers each stream's packets one at a time; forwarding a packet waits for
+ * room on the other stream ({@link OutboundStream}), which holds back the next request on this
+ * one. So a slow consumer slows its producer and nothing queues without bound.
+ */
+public final class SessionBroker {
+    private static final Logger log = LoggerFactory.getLogger(SessionBroker.class);
+
+    private final AgentDirectory agents;
+    private final ConnectionCatalog catalog;
+    private final SessionLedger ledger;
+    private final AuditLog audit;
+    private final Function<ResolvedConnection, InputAuditor> auditors;
+
+    public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit) {
+        this(agents, catalog, ledger, audit, connection -> new RawInputAuditor());
+    }
+
+    SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
+                  Function<ResolvedConnection, InputAuditor> auditors) {
+        this.agents = agents;
+        this.catalog = catalog;
+        this.ledger = ledger;
+        this.audit = audit;
+        this.auditors = auditors;
+    }
+
+    public AgentDirectory agents() {
+        return agents;
+    }
+
+    /**
+     * An authenticated agent opened its stream.
+     *
+     * @return the observer of the packets the agent sends
+     * @throws StatusException FAILED_PRECONDITION when the agent already has a stream
+     */
+    public StreamObserver<Packet> agentStream(AgentIdentity agent, ServerCallStreamObserver<Packet> toAgent) throws StatusException {
+        OutboundStream out = new OutboundStream(toAgent);
+        AgentLink link = agents.register(agent, out);
+        log.info("agent '{}' connected (hostname {}, version {}, platform {})", agent.name(), agent.hostname(), agent.version(), agent.platform());
+        out.send(Wire.packet(AgentPacket.GATEWAY_CONNECT_OK, Map.of(), null));
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(Packet packet) {
+                fromAgent(link, packet);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                agentGone(link, Status.fromThrowable(t).getCode() + " " + Optional.ofNullable(Status.fromThrowable(t).getDescription()).orElse(""));
+            }
+
+            @Override
+            public void onCompleted() {
+                agentGone(link, "stream closed by the agent");
+            }
+        };
+    }
+
+    private void fromAgent(AgentLink link, Packet packet) {
+        if (packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
+            return;
+        }
+        String sid = Wire.spec(packet, SpecKey.GATEWAY_SESSION_ID);
+        UUID id;
+        try {
+            id = UUID.fromString(sid == null ? "" : sid);
+        } catch (IllegalArgumentException e) {
+            log.warn("agent '{}': dropped a {} packet without a valid {} ('{}')", link.identity().name(), packet.getType(), SpecKey.GATEWAY_SESSION_ID, sid);
+            return;
+        }
+        ClientSession session = link.session(id);
+        if (session == null) {
+            // the session ended on our side first; let the agent free what it still holds
+            if (!packet.getType().equals(ClientPacket.SESSION_CLOSE)) {
+                link.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), null));
+            }
+            return;
+        }
+        session.fromAgent(packet);
+    }
+
+    private void agentGone(AgentLink link, String why) {
+        agents.unregister(link);
+        int open = link.sessionCount();
+        log.info("agent '{}' disconnected ({}); closing {} session(s)", link.identity().name(), why, open);
+        for (ClientSession session : link.sessions()) {
+            session.agentGone("agent '" + link.identity().name() + "' disconnected");
+        }
+        link.outbound().complete();
+    }
+
+    /**
+     * An authenticated client opened a session stream for {@code connectionName}.
+     *
+     * @throws StatusException NOT_FOUND when the user has no such connection
+     */
+    public StreamObserver<Packet> clientStream(SessionUser user, String verb, String connectionName,
+                                               ServerCallStreamObserver<Packet> toClient) throws StatusException {
+        if (connectionName == null || connectionName.isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription("missing connection-name").asException();
+        }
+        ResolvedConnection connection = catalog.resolve(user, connectionName)
+                .orElseThrow(() -> Status.NOT_FOUND.withDescription("connection '" + connectionName + "' not found").asException());
+        OutboundStream out = new OutboundStream(toClient);
+        return new StreamObserver<>() {
+            private ClientSession session;
+
+            @Override
+            public void onNext(Packet packet) {
+                if (session != null) {
+                    session.fromClient(packet);
+                } else if (packet.getType().equals(AgentPacket.SESSION_OPEN)) {
+                    session = open(user, verb, connection, out, packet);
+                } else if (!packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
+                    out.fail(Status.FAILED_PRECONDITION.withDescription("expected " + AgentPacket.SESSION_OPEN + " first, got " + packet.getType()));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (session != null) {
+                    session.clientGone();
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                if (session != null) {
+                    session.clientGone();
+                } else {
+                    out.complete();
+                }
+            }
+        };
+    }
+
+    private ClientSession open(SessionUser user, String verb, ResolvedConnection connection, OutboundStream toClient, Packet openPacket) {
+        Optional<AgentLink> agent = agents.link(connection.agentId()).filter(l -> !l.outbound().isClosed());
+        if (agent.isEmpty()) {
+            String message = "agent '" + connection.agentName() + "' of connection '" + connection.name() + "' is offline";
+            toClient.send(Wire.packet(ClientPacket.SESSION_OPEN_AGENT_OFFLINE, Map.of(), message.getBytes(StandardCharsets.UTF_8)));
+            toClient.complete();
+            return null;
+        }
+        UUID id = UUID.randomUUID();
+        ledger.opened(new SessionLedger.Opened(id, user, connection, verb, Instant.now()));
+        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, audit.start(id), ledger, auditors.apply(connection));
+        agent.get().attach(session);
+        log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb, connection.name(), connection.type(), connection.agentName());
+        session.open(openPacket);
+        return session;
+    }
+}

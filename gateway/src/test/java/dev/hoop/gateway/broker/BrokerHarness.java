@@ -1,0 +1,127 @@
+package dev.hoop.gateway.broker;
+
+import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.Wire;
+import dev.hoop.gateway.audit.AuditEvent;
+import dev.hoop.gateway.audit.AuditLog;
+import dev.hoop.gateway.audit.AuditStore;
+import dev.hoop.proto.Packet;
+import dev.hoop.proto.TransportGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.StatusException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real gRPC server on an ephemeral port whose Transport hands streams straight to a
+ * {@link SessionBroker} (authentication is the transport's job and is tested there): metadata
+ * {@code origin=agent} with {@code hostname} naming a known agent, or {@code origin=client} with
+ * {@code connection-name}. Catalog, ledger and audit store keep what they are given in memory.
+ */
+final class BrokerHarness implements AutoCloseable {
+    static final AgentIdentity AGENT = new AgentIdentity("agent-1", "org-1", "prod-agent", "host-a", "test", "linux/amd64");
+    static final SessionUser USER = new SessionUser("user-1", "org-1", "alice@example.com", Set.of("dev"));
+    static final ConnectionParams PARAMS = new ConnectionParams("pg", "postgres", List.of(), Map.of("HOST", "db", "PASS", "s3cr3t"));
+
+    final Map<UUID, SessionLedger.Opened> opened = new ConcurrentHashMap<>();
+    final Map<UUID, Object[]> closed = new ConcurrentHashMap<>();
+    final Map<UUID, List<AuditEvent>> audited = new ConcurrentHashMap<>();
+    final SessionBroker broker;
+    final Server server;
+    final ManagedChannel channel;
+
+    BrokerHarness(Path auditDir) throws Exception {
+        ConnectionCatalog catalog = (user, name) -> name.equals("pg")
+                ? Optional.of(new ResolvedConnection("conn-1", "pg", "postgres", AGENT.id(), AGENT.name(), PARAMS))
+                : Optional.empty();
+        SessionLedger ledger = new SessionLedger() {
+            @Override
+            public void opened(Opened session) {
+                opened.put(session.id(), session);
+            }
+
+            @Override
+            public void closed(UUID id, Integer exitCode, String error, Instant endedAt) {
+                closed.put(id, new Object[] {exitCode, error});
+            }
+        };
+        AuditStore store = (id, events) -> audited.put(id, List.copyOf(events));
+        broker = new SessionBroker(new AgentDirectory(), catalog, ledger, AuditLog.open(auditDir, store));
+        TransportGrpc.TransportImplBase transport = new TransportGrpc.TransportImplBase() {
+            @Override
+            public StreamObserver<Packet> connect(StreamObserver<Packet> responses) {
+                Metadata md = CapturedMetadata.CURRENT.get();
+                ServerCallStreamObserver<Packet> out = (ServerCallStreamObserver<Packet>) responses;
+                try {
+                    if (Wire.ORIGIN_AGENT.equals(md.get(Wire.ORIGIN))) {
+                        return broker.agentStream(AGENT, out);
+                    }
+                    return broker.clientStream(USER, md.get(Wire.VERB), md.get(Wire.CONNECTION_NAME), out);
+                } catch (StatusException e) {
+                    out.onError(e);
+                    return new StreamObserver<>() {
+                        public void onNext(Packet p) {}
+                        public void onError(Throwable t) {}
+                        public void onCompleted() {}
+                    };
+                }
+            }
+        };
+        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .addService(ServerInterceptors.intercept(transport, new CapturedMetadata()))
+                .build().start();
+        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build();
+    }
+
+    /** A Connect stream stub carrying the given metadata. */
+    TransportGrpc.TransportStub stub(String origin, String connectionName) {
+        Metadata md = new Metadata();
+        md.put(Wire.ORIGIN, origin);
+        md.put(Wire.VERB, Wire.VERB_EXEC);
+        if (connectionName != null) {
+            md.put(Wire.CONNECTION_NAME, connectionName);
+        }
+        return TransportGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** Makes each call's headers visible to the service method, as the real transport does. */
+    static final class CapturedMetadata implements io.grpc.ServerInterceptor {
+        static final io.grpc.Context.Key<Metadata> KEY = io.grpc.Context.key("md");
+        static final ThreadLocal<Metadata> CURRENT = new ThreadLocal<>();
+
+        @Override
+        public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, Metadata headers,
+                                                                   io.grpc.ServerCallHandler<Q, R> next) {
+            CURRENT.set(headers);
+            try {
+                return next.startCall(call, headers);
+            } finally {
+                CURRENT.remove();
+            }
+        }
+    }
+}
