@@ -105,7 +105,15 @@ final class ClientSession {
             case ClientPacket.WRITE_STDERR -> { if (!record(() -> recording.error(packet.getPayload().toByteArray()))) return; }
             default -> { }
         }
-        boolean delivered = toClient.send(packet);
+        Packet forward = packet;
+        if (packet.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
+            // the client chooses its local listener by the connection's type
+            forward = packet.toBuilder()
+                    .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
+                    .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(connection.type()))
+                    .build();
+        }
+        boolean delivered = toClient.send(forward);
         if (packet.getType().equals(ClientPacket.SESSION_CLOSE)) {
             String exit = Wire.spec(packet, CLIENT_EXIT_CODE);
             String error = packet.getPayload().isEmpty() ? null : packet.getPayload().toStringUtf8();

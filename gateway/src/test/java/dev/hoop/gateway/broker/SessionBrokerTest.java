@@ -82,7 +82,9 @@ class SessionBrokerTest {
         agentOut.onNext(Wire.packet(ClientPacket.WRITE_STDERR, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), utf8("warning\n")));
         agentOut.onNext(Wire.packet(ClientPacket.SESSION_CLOSE, Map.of(SpecKey.GATEWAY_SESSION_ID, sid, SpecKey.CLIENT_EXIT_CODE, "3"), null));
 
-        assertThat(clientIn.next().getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        Packet ok = clientIn.next();
+        assertThat(ok.getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        assertThat(Wire.spec(ok, SpecKey.GATEWAY_CONNECTION_TYPE)).isEqualTo("postgres");
         assertThat(clientIn.next().getPayload().toStringUtf8()).isEqualTo("1\n");
         assertThat(clientIn.next().getPayload().toStringUtf8()).isEqualTo("warning\n");
         Packet close = clientIn.next();

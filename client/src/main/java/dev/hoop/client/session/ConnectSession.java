@@ -1,0 +1,171 @@
+package dev.hoop.client.session;
+
+import dev.hoop.common.wire.AgentPacket;
+import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Wire;
+import dev.hoop.proto.Packet;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code hoop connect}: opens a session, then serves a local listener whose every socket is
+ * relayed through the session, tagged with its own {@code client.connection_id} ("1", "2", …).
+ * Runs until the session ends or the process is stopped.
+ */
+public final class ConnectSession {
+    /** Default local ports by connection type (SPEC section 2). */
+    public static int defaultPort(String type) {
+        return switch (type) {
+            case "postgres" -> 5433;
+            case "http" -> 8081;
+            default -> 8999;
+        };
+    }
+
+    private final Channel grpc;
+    private final String token;
+    private final PrintStream messages;
+    private final Map<String, io.netty.channel.Channel> sockets = new ConcurrentHashMap<>();
+    private final AtomicInteger nextConnectionId = new AtomicInteger();
+
+    public ConnectSession(Channel grpc, String token, PrintStream messages) {
+        this.grpc = grpc;
+        this.token = token;
+        this.messages = messages;
+    }
+
+    /**
+     * @param port the local port, or -1 for the connection type's default
+     * @return the exit code: 0 when the session ended normally
+     */
+    public int run(String connectionName, String bindHost, int port, CompletableFuture<InetSocketAddress> bound) throws InterruptedException {
+        CompletableFuture<Packet> opened = new CompletableFuture<>();
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        SessionStream stream = SessionStream.open(grpc, Wire.VERB_CONNECT, connectionName, token, new SessionStream.PacketHandler() {
+            @Override
+            public void onPacket(Packet packet, Runnable done) {
+                switch (packet.getType()) {
+                    case ClientPacket.SESSION_OPEN_OK -> {
+                        opened.complete(packet);
+                        done.run();
+                    }
+                    case ClientPacket.SESSION_OPEN_AGENT_OFFLINE, ClientPacket.SESSION_CLOSE -> {
+                        String reason = packet.getPayload().toStringUtf8();
+                        opened.complete(packet);
+                        ended.complete(reason.isEmpty() ? null : reason);
+                        done.run();
+                    }
+                    case ClientPacket.PG_CONNECTION_WRITE, ClientPacket.TCP_CONNECTION_WRITE, ClientPacket.HTTP_PROXY_CONNECTION_WRITE ->
+                            toSocket(packet, done);
+                    case ClientPacket.TCP_CONNECTION_CLOSE -> {
+                        io.netty.channel.Channel socket = sockets.get(String.valueOf(Wire.spec(packet, SpecKey.CLIENT_CONNECTION_ID)));
+                        if (socket != null) {
+                            socket.close();
+                        }
+                        done.run();
+                    }
+                    default -> done.run();
+                }
+            }
+
+            @Override
+            public void onEnd(Status status) {
+                opened.complete(null);
+                ended.complete(status.isOk() ? null : GatewayErrors.describe(status, connectionName));
+            }
+        });
+        stream.send(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
+        Packet first = opened.join();
+        if (first == null || !first.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
+            String reason = ended.join();
+            messages.println("error: " + (reason == null ? "the session ended before it opened" : reason));
+            stream.close();
+            return 1;
+        }
+        String type = Wire.spec(first, SpecKey.GATEWAY_CONNECTION_TYPE);
+        type = type == null ? "tcp" : type;
+        String writeType = switch (type) {
+            case "postgres" -> AgentPacket.PG_CONNECTION_WRITE;
+            case "http" -> AgentPacket.HTTP_PROXY_CONNECTION_WRITE;
+            default -> AgentPacket.TCP_CONNECTION_WRITE;
+        };
+        boolean serverConnect = type.equals("tcp");
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    // one chunk per read() keeps read-after-send strict
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64 * 1024).maxMessagesPerRead(1))
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            String id = String.valueOf(nextConnectionId.incrementAndGet());
+                            ch.pipeline().addLast(new LocalSocketHandler(stream, id, writeType, serverConnect, sockets));
+                        }
+                    });
+            int localPort = port < 0 ? defaultPort(type) : port;
+            io.netty.channel.Channel server;
+            try {
+                server = bootstrap.bind(bindHost, localPort).sync().channel();
+            } catch (Exception e) {
+                messages.println("error: cannot listen on " + bindHost + ":" + localPort + " (" + e.getMessage()
+                        + "); choose another port with --port");
+                stream.close();
+                return 1;
+            }
+            InetSocketAddress address = (InetSocketAddress) server.localAddress();
+            messages.println(readyMessage(connectionName, type, address));
+            if (bound != null) {
+                bound.complete(address);
+            }
+            String reason = ended.join();
+            server.close().sync();
+            sockets.values().forEach(io.netty.channel.Channel::close);
+            if (reason != null) {
+                messages.println("session ended: " + reason);
+                return 1;
+            }
+            return 0;
+        } finally {
+            stream.close();
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private void toSocket(Packet packet, Runnable done) {
+        io.netty.channel.Channel socket = sockets.get(String.valueOf(Wire.spec(packet, SpecKey.CLIENT_CONNECTION_ID)));
+        if (socket == null || !socket.isActive()) {
+            done.run();
+            return;
+        }
+        socket.writeAndFlush(Unpooled.wrappedBuffer(packet.getPayload().toByteArray()))
+                .addListener(f -> done.run());
+    }
+
+    static String readyMessage(String name, String type, InetSocketAddress address) {
+        String where = address.getHostString() + ":" + address.getPort();
+        return switch (type) {
+            case "postgres" -> "connection '" + name + "' (postgres) ready on " + where + ": psql -h " + address.getHostString()
+                    + " -p " + address.getPort() + " -U any-user (any user and password are accepted)";
+            default -> "connection '" + name + "' (" + type + ") ready on " + where;
+        };
+    }
+}

@@ -1,0 +1,83 @@
+package dev.hoop.client.session;
+
+import dev.hoop.common.wire.AgentPacket;
+import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Wire;
+import dev.hoop.proto.Packet;
+import dev.hoop.proto.TransportGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The far side of a client session for tests, over real gRPC on an ephemeral port: it plays
+ * gateway and agent together. Connect sessions of type {@code type} echo every write back upper-cased
+ * on the same connection id; exec sessions answer the input reversed on stdout, "warn" on stderr
+ * and the exit code given.
+ */
+final class PeerGateway implements AutoCloseable {
+    final List<Packet> received = new CopyOnWriteArrayList<>();
+    final Server server;
+    final ManagedChannel channel;
+
+    PeerGateway(String type, int exitCode) throws Exception {
+        TransportGrpc.TransportImplBase service = new TransportGrpc.TransportImplBase() {
+            @Override
+            public StreamObserver<Packet> connect(StreamObserver<Packet> out) {
+                return new StreamObserver<>() {
+                    @Override
+                    public void onNext(Packet p) {
+                        received.add(p);
+                        switch (p.getType()) {
+                            case AgentPacket.SESSION_OPEN -> {
+                                out.onNext(Wire.packet(ClientPacket.SESSION_OPEN_OK, Map.of(SpecKey.GATEWAY_CONNECTION_TYPE, type), null));
+                                if (!p.getPayload().isEmpty()) {
+                                    out.onNext(Wire.packet(ClientPacket.WRITE_STDOUT, Map.of(),
+                                            new StringBuilder(p.getPayload().toStringUtf8()).reverse().toString().getBytes()));
+                                    out.onNext(Wire.packet(ClientPacket.WRITE_STDERR, Map.of(), "warn".getBytes()));
+                                    out.onNext(Wire.packet(ClientPacket.SESSION_CLOSE, Map.of(SpecKey.CLIENT_EXIT_CODE, String.valueOf(exitCode)), null));
+                                    out.onCompleted();
+                                }
+                            }
+                            case AgentPacket.PG_CONNECTION_WRITE, AgentPacket.TCP_CONNECTION_WRITE -> {
+                                if (!p.getPayload().isEmpty()) {
+                                    String reply = p.getType().equals(AgentPacket.PG_CONNECTION_WRITE)
+                                            ? ClientPacket.PG_CONNECTION_WRITE : ClientPacket.TCP_CONNECTION_WRITE;
+                                    out.onNext(Wire.packet(reply, Map.of(SpecKey.CLIENT_CONNECTION_ID, Wire.spec(p, SpecKey.CLIENT_CONNECTION_ID)),
+                                            p.getPayload().toStringUtf8().toUpperCase().getBytes()));
+                                }
+                            }
+                            default -> { }
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {
+                        out.onCompleted();
+                    }
+                };
+            }
+        };
+        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).addService(service).build().start();
+        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
