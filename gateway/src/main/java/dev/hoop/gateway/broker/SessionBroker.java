@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,19 +36,24 @@ public final class SessionBroker {
     private final ConnectionCatalog catalog;
     private final SessionLedger ledger;
     private final AuditLog audit;
-    private final Function<ResolvedConnection, InputAuditor> auditors;
+    private final BiFunction<ResolvedConnection, String, InputAuditor> auditors;
 
     public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit) {
-        this(agents, catalog, ledger, audit, connection -> new RawInputAuditor());
+        this(agents, catalog, ledger, audit, SessionBroker::auditorFor);
     }
 
     SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
-                  Function<ResolvedConnection, InputAuditor> auditors) {
+                  BiFunction<ResolvedConnection, String, InputAuditor> auditors) {
         this.agents = agents;
         this.catalog = catalog;
         this.ledger = ledger;
         this.audit = audit;
         this.auditors = auditors;
+    }
+
+    /** PostgreSQL wire parsing for a postgres connect session; exec input and keystrokes as they are otherwise. */
+    static InputAuditor auditorFor(ResolvedConnection connection, String verb) {
+        return "postgres".equals(connection.type()) && Wire.VERB_CONNECT.equals(verb) ? new PostgresInputAuditor() : new RawInputAuditor();
     }
 
     public AgentDirectory agents() {
@@ -172,7 +177,7 @@ public final class SessionBroker {
         }
         UUID id = UUID.randomUUID();
         ledger.opened(new SessionLedger.Opened(id, user, connection, verb, Instant.now()));
-        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, audit.start(id), ledger, auditors.apply(connection));
+        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, audit.start(id), ledger, auditors.apply(connection, verb));
         agent.get().attach(session);
         log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb, connection.name(), connection.type(), connection.agentName());
         session.open(openPacket);
