@@ -9,13 +9,17 @@ import dev.hoop.gateway.auth.Authenticator;
 import dev.hoop.gateway.auth.PasswordHasher;
 import dev.hoop.gateway.auth.SecretKeyFile;
 import dev.hoop.gateway.auth.TokenService;
-import dev.hoop.gateway.broker.AgentRegistry;
-import dev.hoop.gateway.broker.BasicStreamRouter;
+import dev.hoop.gateway.audit.AuditLog;
+import dev.hoop.gateway.broker.AgentDirectory;
+import dev.hoop.gateway.broker.BrokerStreamRouter;
+import dev.hoop.gateway.broker.SessionBroker;
+import dev.hoop.gateway.broker.StoreConnectionCatalog;
 import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
+import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Users;
 import dev.hoop.gateway.transport.GrpcServer;
 import io.helidon.webserver.WebServer;
@@ -107,19 +111,27 @@ public final class GatewayServer implements AutoCloseable {
             UUID org = orgs.ensure(Orgs.DEFAULT_ORG);
             TokenService tokens = new TokenService(SecretKeyFile.resolve(cfg.jwtSecretKey(), cfg.dataDir()), Clock.systemUTC());
             Authenticator auth = new Authenticator(tokens, users, cfg.adminGroup());
-            AgentRegistry registry = new AgentRegistry();
+            Sessions sessions = new Sessions(db.dataSource());
+            int orphans = sessions.closeOrphans();
+            if (orphans > 0) {
+                log.warn("sessions: {} session(s) were still open from an earlier run; marked as ended ({})", orphans, Sessions.ORPHANED);
+            }
+            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions);
+            audit.recover();
+            AgentDirectory directory = new AgentDirectory();
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections), sessions, audit);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
             Info info = new Info(cfg.authMethod(), db);
 
             GrpcServer grpc = GrpcServer.start(cfg.listenAddr(), cfg.grpcPort(), tls == null ? null : tls.keyManagers(),
-                    new BasicStreamRouter(registry, agents), registry, agents, auth, () -> db.check(HEALTH_TIMEOUT).isEmpty());
+                    new BrokerStreamRouter(broker, agents), directory, agents, auth, () -> db.check(HEALTH_TIMEOUT).isEmpty());
             opened.add(grpc);
             info.grpc = grpc;
             info.grpcUrl = cfg.grpcUrl() != null ? cfg.grpcUrl().toString()
                     : (tls == null ? "grpc" : "grpcs") + "://127.0.0.1:" + grpc.port();
 
             List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
-                    tokens, registry, info, cfg.adminGroup()));
+                    tokens, directory, info, cfg.adminGroup()));
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug());
             var builder = WebServer.builder()
                     .host(cfg.listenAddr())

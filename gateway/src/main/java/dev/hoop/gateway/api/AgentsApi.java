@@ -2,7 +2,8 @@ package dev.hoop.gateway.api;
 
 import dev.hoop.common.dsn.AgentDsn;
 import dev.hoop.gateway.auth.AgentKeys;
-import dev.hoop.gateway.broker.AgentRegistry;
+import dev.hoop.gateway.broker.AgentDirectory;
+import dev.hoop.gateway.broker.AgentIdentity;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.Agents.Agent;
 import dev.hoop.gateway.store.DuplicateException;
@@ -30,12 +31,12 @@ final class AgentsApi {
     }
 
     private final Agents agents;
-    private final AgentRegistry registry;
+    private final AgentDirectory directory;
     private final ServerInfo info;
 
-    AgentsApi(Agents agents, AgentRegistry registry, ServerInfo info) {
+    AgentsApi(Agents agents, AgentDirectory directory, ServerInfo info) {
         this.agents = agents;
-        this.registry = registry;
+        this.directory = directory;
         this.info = info;
     }
 
@@ -56,10 +57,10 @@ final class AgentsApi {
     }
 
     private AgentView view(Agent a) {
-        var presence = registry.presence(a.id());
+        var presence = directory.onlineIdentity(a.id());
         return new AgentView(a.id(), a.name(), a.mode(), presence.isPresent() ? "CONNECTED" : "DISCONNECTED",
-                presence.map(AgentRegistry.Presence::hostname).orElse(a.hostname()),
-                presence.map(AgentRegistry.Presence::version).orElse(a.version()), a.createdAt());
+                presence.map(AgentIdentity::hostname).orElse(a.hostname()),
+                presence.map(AgentIdentity::version).orElse(a.version()), a.createdAt());
     }
 
     private Reply create(Call c) {

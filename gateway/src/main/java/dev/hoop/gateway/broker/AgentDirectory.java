@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * refused and the first stays online.
  */
 public final class AgentDirectory {
-    private final Map<String, AgentLink> online = new ConcurrentHashMap<>();
+    private final Map<UUID, AgentLink> online = new ConcurrentHashMap<>();
 
     AgentLink register(AgentIdentity agent, OutboundStream toAgent) throws StatusException {
         AgentLink link = new AgentLink(agent, toAgent);
@@ -30,18 +31,18 @@ public final class AgentDirectory {
         online.remove(link.identity().id(), link);
     }
 
-    Optional<AgentLink> link(String agentId) {
+    Optional<AgentLink> link(UUID agentId) {
         return Optional.ofNullable(online.get(agentId));
     }
 
     /** True while the agent has a live stream to this gateway. */
-    public boolean isOnline(String agentId) {
+    public boolean isOnline(UUID agentId) {
         AgentLink link = online.get(agentId);
         return link != null && !link.outbound().isClosed();
     }
 
     /** What the agent said about itself when it connected, while it is online. */
-    public Optional<AgentIdentity> onlineIdentity(String agentId) {
+    public Optional<AgentIdentity> onlineIdentity(UUID agentId) {
         return link(agentId).filter(l -> !l.outbound().isClosed()).map(AgentLink::identity);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hoop.gateway.broker;
 
 import dev.hoop.common.wire.ConnectionParams;
+import java.util.UUID;
 
 /** A connection a user may open, with what its agent needs to reach the resource. */
-public record ResolvedConnection(String id, String name, String type, String agentId, String agentName, ConnectionParams params) {}
+public record ResolvedConnection(UUID id, UUID orgId, String name, String type, UUID agentId, String agentName, ConnectionParams params) {}

@@ -1,9 +1,10 @@
 package dev.hoop.gateway.broker;
 
 import java.util.Set;
+import java.util.UUID;
 
 /** The signed-in user a client stream belongs to, as the broker needs it. */
-public record SessionUser(String id, String orgId, String email, Set<String> groups) {
+public record SessionUser(UUID id, UUID orgId, String email, Set<String> groups) {
     public SessionUser {
         groups = Set.copyOf(groups);
     }

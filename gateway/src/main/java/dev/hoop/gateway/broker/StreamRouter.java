@@ -6,7 +6,7 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * Joins authenticated {@code Connect} streams: agents on one side, client sessions on the other.
- * Issue 3 implements the real broker; {@link BasicStreamRouter} is this build's.
+ * {@link BrokerStreamRouter} puts the {@link SessionBroker} behind it.
  * Calls arrive on gRPC application threads (virtual threads here), never on event loops.
  */
 public interface StreamRouter {

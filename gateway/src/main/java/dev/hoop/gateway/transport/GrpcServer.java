@@ -2,7 +2,7 @@ package dev.hoop.gateway.transport;
 
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.auth.Authenticator;
-import dev.hoop.gateway.broker.AgentRegistry;
+import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.StreamRouter;
 import dev.hoop.gateway.store.Agents;
 import io.grpc.InsecureServerCredentials;
@@ -44,13 +44,13 @@ public final class GrpcServer implements AutoCloseable {
     /**
      * @param keyManagers null for plaintext
      */
-    public static GrpcServer start(String host, int port, KeyManager[] keyManagers, StreamRouter router, AgentRegistry registry,
+    public static GrpcServer start(String host, int port, KeyManager[] keyManagers, StreamRouter router, AgentDirectory directory,
                                    Agents agents, Authenticator users, BooleanSupplier healthy) {
         ServerCredentials creds = keyManagers == null ? InsecureServerCredentials.create()
                 : TlsServerCredentials.newBuilder().keyManager(keyManagers).build();
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-call-", 0).factory());
-        TransportService transport = new TransportService(router, registry, healthy);
+        TransportService transport = new TransportService(router, directory, healthy);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), creds)
                 .executor(executor)
                 .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)

@@ -1,6 +1,6 @@
 package dev.hoop.gateway.transport;
 
-import dev.hoop.gateway.broker.AgentRegistry;
+import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.StreamPeer;
 import dev.hoop.gateway.broker.StreamRouter;
 import dev.hoop.proto.HealthCheckRequest;
@@ -20,12 +20,12 @@ import java.util.function.BooleanSupplier;
  */
 final class TransportService extends TransportGrpc.TransportImplBase {
     private final StreamRouter router;
-    private final AgentRegistry registry;
+    private final AgentDirectory directory;
     private final BooleanSupplier healthy;
 
-    TransportService(StreamRouter router, AgentRegistry registry, BooleanSupplier healthy) {
+    TransportService(StreamRouter router, AgentDirectory directory, BooleanSupplier healthy) {
         this.router = router;
-        this.registry = registry;
+        this.directory = directory;
         this.healthy = healthy;
     }
 
@@ -43,7 +43,7 @@ final class TransportService extends TransportGrpc.TransportImplBase {
     public void preConnect(PreConnectRequest request, StreamObserver<PreConnectResponse> responseObserver) {
         StreamPeer.AgentPeer agent = (StreamPeer.AgentPeer) StreamAuthInterceptor.PEER.get();
         PreConnectResponse.Builder r = PreConnectResponse.newBuilder();
-        if (registry.isConnected(agent.agent().id())) {
+        if (directory.isOnline(agent.agent().id())) {
             r.setStatus("BACKOFF").setMessage("agent already connected");
         } else {
             r.setStatus("CONNECT");

@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * {@code connection-name}. Catalog, ledger and audit store keep what they are given in memory.
  */
 final class BrokerHarness implements AutoCloseable {
-    static final AgentIdentity AGENT = new AgentIdentity("agent-1", "org-1", "prod-agent", "host-a", "test", "linux/amd64");
-    static final SessionUser USER = new SessionUser("user-1", "org-1", "alice@example.com", Set.of("dev"));
+    static final UUID ORG = UUID.randomUUID();
+    static final AgentIdentity AGENT = new AgentIdentity(UUID.randomUUID(), ORG, "prod-agent", "host-a", "test", "linux/amd64", Instant.now());
+    static final SessionUser USER = new SessionUser(UUID.randomUUID(), ORG, "alice@example.com", Set.of("dev"));
     static final ConnectionParams PARAMS = new ConnectionParams("pg", "postgres", List.of(), Map.of("HOST", "db", "PASS", "s3cr3t"));
 
     final Map<UUID, SessionLedger.Opened> opened = new ConcurrentHashMap<>();
@@ -49,7 +50,7 @@ final class BrokerHarness implements AutoCloseable {
 
     BrokerHarness(Path auditDir) throws Exception {
         ConnectionCatalog catalog = (user, name) -> name.equals("pg")
-                ? Optional.of(new ResolvedConnection("conn-1", "pg", "postgres", AGENT.id(), AGENT.name(), PARAMS))
+                ? Optional.of(new ResolvedConnection(UUID.randomUUID(), ORG, "pg", "postgres", AGENT.id(), AGENT.name(), PARAMS))
                 : Optional.empty();
         SessionLedger ledger = new SessionLedger() {
             @Override

@@ -1,0 +1,71 @@
+package dev.hoop.gateway.broker;
+
+import dev.hoop.gateway.auth.Principal;
+import dev.hoop.gateway.store.Agents;
+import dev.hoop.proto.Packet;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.HashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands the transport's authenticated streams to the {@link SessionBroker}: translates the
+ * transport's peers into the broker's identities, and a refusal into the gRPC status the peer sees.
+ */
+public final class BrokerStreamRouter implements StreamRouter {
+    private static final Logger log = LoggerFactory.getLogger(BrokerStreamRouter.class);
+
+    private final SessionBroker broker;
+    private final Agents agents;
+
+    public BrokerStreamRouter(SessionBroker broker, Agents agents) {
+        this.broker = broker;
+        this.agents = agents;
+    }
+
+    @Override
+    public StreamObserver<Packet> agentStream(StreamPeer.AgentPeer peer, ServerCallStreamObserver<Packet> toAgent) {
+        Agents.Agent a = peer.agent();
+        try {
+            StreamObserver<Packet> in = broker.agentStream(
+                    new AgentIdentity(a.id(), a.orgId(), a.name(), peer.hostname(), peer.version(), peer.platform(), Instant.now()), toAgent);
+            try {
+                agents.seen(a.id(), peer.hostname(), peer.version(), peer.platform());
+            } catch (RuntimeException e) {
+                log.warn("agent '{}': recording its hostname/version failed: {}", a.name(), e.getMessage());
+            }
+            return in;
+        } catch (StatusException refused) {
+            log.warn("agent '{}' ({}) refused: {}", a.name(), peer.hostname(), refused.getStatus().getDescription());
+            toAgent.onError(refused);
+            return IGNORE;
+        }
+    }
+
+    @Override
+    public StreamObserver<Packet> clientStream(StreamPeer.ClientPeer client, ServerCallStreamObserver<Packet> toClient) {
+        Principal p = client.principal();
+        SessionUser user = new SessionUser(p.user().id(), p.user().orgId(), p.user().email(), new HashSet<>(p.user().groups()));
+        try {
+            return broker.clientStream(user, client.verb(), client.connectionName(), toClient);
+        } catch (StatusException refused) {
+            toClient.onError(refused);
+            return IGNORE;
+        }
+    }
+
+    /** Swallows whatever a refused peer still sends. */
+    private static final StreamObserver<Packet> IGNORE = new StreamObserver<>() {
+        @Override
+        public void onNext(Packet value) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+    };
+}

@@ -1,0 +1,25 @@
+package dev.hoop.gateway.broker;
+
+import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.gateway.store.Connections;
+import java.util.Optional;
+
+/**
+ * Resolves a connection by name within the user's org, with its secrets, for the agent. A
+ * connection without an agent cannot be opened and is reported as such by the broker's caller.
+ */
+public final class StoreConnectionCatalog implements ConnectionCatalog {
+    private final Connections connections;
+
+    public StoreConnectionCatalog(Connections connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public Optional<ResolvedConnection> resolve(SessionUser user, String name) {
+        return connections.find(user.orgId(), name)
+                .filter(c -> c.agentId() != null)
+                .map(c -> new ResolvedConnection(c.id(), c.orgId(), c.name(), c.type(), c.agentId(), c.agentName(),
+                        new ConnectionParams(c.name(), c.type(), c.command(), connections.secrets(c.id()))));
+    }
+}

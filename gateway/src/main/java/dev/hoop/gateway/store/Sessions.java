@@ -1,0 +1,153 @@
+package dev.hoop.gateway.store;
+
+import dev.hoop.gateway.audit.AuditEvent;
+import dev.hoop.gateway.audit.AuditStore;
+import dev.hoop.gateway.broker.SessionLedger;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Sessions and their recorded events: the broker's {@link SessionLedger} (one row per session,
+ * opened then closed), the audit plugin's {@link AuditStore} (events, stored once per session even
+ * when flushed twice), and the queries behind {@code /api/sessions}.
+ */
+public final class Sessions implements SessionLedger, AuditStore {
+
+    public record Session(UUID id, UUID orgId, UUID userId, String userEmail, String connectionName, String connectionType,
+                          String verb, String status, Integer exitCode, String error, OffsetDateTime startedAt,
+                          OffsetDateTime endedAt, long eventCount) {}
+
+    /** Filters of a listing; null fields do not filter. */
+    public record Filter(UUID userId, String userEmail, String connectionName, String verb, OffsetDateTime from,
+                         OffsetDateTime until, int limit, int offset) {}
+
+    public static final String ORPHANED = "the gateway stopped during the session";
+    private static final String SELECT = "SELECT s.id, s.org_id, s.user_id, s.user_email, s.connection_name, s.connection_type, s.verb, "
+            + "s.status, s.exit_code, s.metadata->>'error' AS error, s.started_at, s.ended_at, "
+            + "(SELECT count(*) FROM session_events e WHERE e.session_id = s.id) AS event_count FROM sessions s ";
+    private final Jdbc jdbc;
+
+    public Sessions(DataSource ds) {
+        this.jdbc = new Jdbc(ds);
+    }
+
+    @Override
+    public void opened(Opened s) {
+        jdbc.update("INSERT INTO sessions (id, org_id, user_id, user_email, connection_name, connection_type, verb, status, started_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                s.id(), s.user().orgId(), s.user().id(), s.user().email(), s.connection().name(), s.connection().type(), s.verb(),
+                utc(s.startedAt()));
+    }
+
+    @Override
+    public void closed(UUID id, Integer exitCode, String error, Instant endedAt) {
+        jdbc.update("UPDATE sessions SET status = 'done', exit_code = ?, ended_at = ?, "
+                        + "metadata = CASE WHEN ?::text IS NULL THEN metadata ELSE metadata || jsonb_build_object('error', ?::text) END "
+                        + "WHERE id = ?",
+                exitCode, utc(endedAt), error, error, id);
+    }
+
+    /** Replaces the session's events with {@code events} in one transaction. */
+    @Override
+    public void store(UUID sessionId, List<AuditEvent> events) {
+        jdbc.transaction(c -> {
+            List<UUID> org = Jdbc.query(c, "SELECT org_id FROM sessions WHERE id = ?", rs -> rs.getObject(1, UUID.class), sessionId);
+            if (org.isEmpty()) {
+                throw new StoreException("session " + sessionId + " has no row: its events cannot be stored");
+            }
+            Jdbc.update(c, "DELETE FROM session_events WHERE session_id = ?", sessionId);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO session_events (session_id, org_id, seq, offset_ms, type, data) VALUES (?, ?, ?, ?, ?, ?)")) {
+                long seq = 0;
+                for (AuditEvent e : events) {
+                    ps.setObject(1, sessionId);
+                    ps.setObject(2, org.getFirst());
+                    ps.setLong(3, seq++);
+                    ps.setLong(4, e.offsetMillis());
+                    ps.setString(5, String.valueOf(e.type()));
+                    ps.setBytes(6, e.data());
+                    ps.addBatch();
+                    if (seq % 500 == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Closes sessions left open by a gateway that stopped without ending them (one gateway per
+     * database: at start, every open session is an orphan).
+     *
+     * @return how many were closed
+     */
+    public int closeOrphans() {
+        return jdbc.update("UPDATE sessions SET status = 'done', ended_at = now(), "
+                + "metadata = metadata || jsonb_build_object('error', ?::text) WHERE status = 'open'", ORPHANED);
+    }
+
+    public List<Session> list(UUID orgId, Filter f) {
+        StringBuilder where = new StringBuilder("WHERE s.org_id = ?");
+        List<Object> args = new ArrayList<>(List.of(orgId));
+        if (f.userId() != null) {
+            where.append(" AND s.user_id = ?");
+            args.add(f.userId());
+        }
+        if (f.userEmail() != null) {
+            where.append(" AND lower(s.user_email) = lower(?)");
+            args.add(f.userEmail());
+        }
+        if (f.connectionName() != null) {
+            where.append(" AND s.connection_name = ?");
+            args.add(f.connectionName());
+        }
+        if (f.verb() != null) {
+            where.append(" AND s.verb = ?");
+            args.add(f.verb());
+        }
+        if (f.from() != null) {
+            where.append(" AND s.started_at >= ?");
+            args.add(f.from());
+        }
+        if (f.until() != null) {
+            where.append(" AND s.started_at < ?");
+            args.add(f.until());
+        }
+        args.add(f.limit());
+        args.add(f.offset());
+        return jdbc.query(SELECT + where + " ORDER BY s.started_at DESC, s.id LIMIT ? OFFSET ?", Sessions::map, args.toArray());
+    }
+
+    public Optional<Session> find(UUID orgId, UUID id) {
+        return jdbc.one(SELECT + "WHERE s.org_id = ? AND s.id = ?", Sessions::map, orgId, id);
+    }
+
+    /** The session's events in order. */
+    public List<AuditEvent> events(UUID orgId, UUID id) {
+        return jdbc.query("SELECT offset_ms, type, data FROM session_events WHERE org_id = ? AND session_id = ? ORDER BY seq",
+                rs -> new AuditEvent(rs.getLong(1), rs.getString(2).charAt(0), rs.getBytes(3)), orgId, id);
+    }
+
+    private static Session map(ResultSet rs) throws SQLException {
+        return new Session(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("user_id", UUID.class),
+                rs.getString("user_email"), rs.getString("connection_name"), rs.getString("connection_type"), rs.getString("verb"),
+                rs.getString("status"), (Integer) rs.getObject("exit_code"), rs.getString("error"),
+                rs.getObject("started_at", OffsetDateTime.class), rs.getObject("ended_at", OffsetDateTime.class),
+                rs.getLong("event_count"));
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+}
