@@ -11,6 +11,7 @@ import dev.hoop.gateway.auth.SecretKeyFile;
 import dev.hoop.gateway.auth.TokenService;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.broker.AgentDirectory;
+import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.BrokerStreamRouter;
 import dev.hoop.gateway.broker.SessionBroker;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
@@ -131,7 +132,7 @@ public final class GatewayServer implements AutoCloseable {
                     : (tls == null ? "grpc" : "grpcs") + "://127.0.0.1:" + grpc.port();
 
             List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
-                    tokens, directory, info, cfg.adminGroup()));
+                    tokens, directory, info, cfg.adminGroup(), sessions, new ApiExecution(broker)));
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug());
             var builder = WebServer.builder()
                     .host(cfg.listenAddr())

@@ -3,6 +3,8 @@ package dev.hoop.gateway.api;
 import dev.hoop.gateway.auth.PasswordHasher;
 import dev.hoop.gateway.auth.TokenService;
 import dev.hoop.gateway.broker.AgentDirectory;
+import dev.hoop.gateway.broker.ApiExecution;
+import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Orgs;
@@ -16,7 +18,8 @@ public final class ApiRoutes {
 
     /** What the resources need; built once by the gateway's wiring. */
     public record Deps(Orgs orgs, Users users, Agents agents, Connections connections, PasswordHasher hasher,
-                       TokenService tokens, AgentDirectory directory, ServerInfo info, String adminGroup) {}
+                       TokenService tokens, AgentDirectory directory, ServerInfo info, String adminGroup,
+                       Sessions sessions, ApiExecution execution) {}
 
     public static List<Route> table(Deps d) {
         List<Route> all = new ArrayList<>();
@@ -25,6 +28,7 @@ public final class ApiRoutes {
         all.addAll(new UsersApi(d.users(), d.hasher()).routes());
         all.addAll(new AgentsApi(d.agents(), d.directory(), d.info()).routes());
         all.addAll(new ConnectionsApi(d.connections(), d.agents()).routes());
+        all.addAll(new SessionsApi(d.sessions(), d.execution()).routes());
         return List.copyOf(all);
     }
 }

@@ -78,6 +78,13 @@ public final class ApiRouting {
                 }
             }
             Reply reply = r.handler().handle(new Call(req, principal, defaultOrg));
+            if (reply.body() instanceof Reply.Download d) {
+                res.status(reply.status());
+                res.header(HeaderNames.CONTENT_TYPE, d.contentType());
+                res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + d.filename() + "\"");
+                res.send(d.bytes());
+                return;
+            }
             send(res, reply.status(), reply.body() == null ? null : Json.write(reply.body()));
         } catch (ApiException e) {
             send(res, e.status(), Json.message(e.getMessage()));

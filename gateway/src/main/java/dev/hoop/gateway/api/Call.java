@@ -29,6 +29,11 @@ public final class Call {
         return principal == null ? defaultOrg : principal.user().orgId();
     }
 
+    /** A query parameter, or null when absent or blank. */
+    String query(String name) {
+        return request.query().first(name).filter(v -> !v.isBlank()).orElse(null);
+    }
+
     String param(String name) {
         return request.path().pathParameters().get(name);
     }

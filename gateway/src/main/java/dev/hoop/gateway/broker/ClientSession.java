@@ -109,6 +109,7 @@ final class ClientSession {
         if (packet.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
             // the client chooses its local listener by the connection's type
             forward = packet.toBuilder()
+                    .putSpec(GATEWAY_SESSION_ID, ByteString.copyFromUtf8(id.toString()))
                     .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
                     .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(connection.type()))
                     .build();

@@ -1,0 +1,200 @@
+package dev.hoop.gateway.api;
+
+import dev.hoop.gateway.audit.AuditEvent;
+import dev.hoop.gateway.auth.Principal;
+import dev.hoop.gateway.broker.ApiExecution;
+import dev.hoop.gateway.broker.SessionUser;
+import dev.hoop.gateway.store.Sessions;
+import dev.hoop.gateway.store.Sessions.Session;
+import io.grpc.StatusException;
+import io.helidon.http.Method;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sessions ({@code /api/sessions[/{id}[/download]]}): the audit trail of every session, listed with
+ * filters and paging, read with its recorded events, downloaded as a transcript; and
+ * {@code POST /api/sessions} to run an exec from the API. Non-admins see only their own sessions
+ * (another user's session is 404, not 403, so that ids do not leak).
+ */
+final class SessionsApi {
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+    /** How long {@code POST /api/sessions} waits before answering 202 with the session id. */
+    static final Duration EXEC_WAIT = Duration.ofSeconds(50);
+    private static final Set<String> VERBS = Set.of("connect", "exec");
+
+    record SessionView(UUID id, UUID userId, String userEmail, String connection, String connectionType, String verb,
+                       String status, Integer exitCode, String error, OffsetDateTime startedAt, OffsetDateTime endedAt,
+                       long eventCount) {
+        static SessionView of(Session s) {
+            return new SessionView(s.id(), s.userId(), s.userEmail(), s.connectionName(), s.connectionType(), s.verb(), s.status(),
+                    s.exitCode(), s.error(), s.startedAt(), s.endedAt(), s.eventCount());
+        }
+    }
+
+    /** One recorded event: data as text when it is UTF-8, else base64 with {@code encoding: "base64"}. */
+    record EventView(long offsetMs, String type, String data, String encoding) {
+        static EventView of(AuditEvent e) {
+            String text = utf8(e.data());
+            return text != null ? new EventView(e.offsetMillis(), String.valueOf(e.type()), text, "utf8")
+                    : new EventView(e.offsetMillis(), String.valueOf(e.type()), Base64.getEncoder().encodeToString(e.data()), "base64");
+        }
+    }
+
+    record Page(List<SessionView> data, int limit, int offset, boolean hasNextPage) {}
+
+    record Detail(SessionView session, List<EventView> events) {}
+
+    record ExecRequest(String connection, String script) {}
+
+    record ExecResult(UUID sessionId, String output, boolean outputTruncated, Integer exitCode, String error, boolean running) {}
+
+    private final Sessions sessions;
+    private final ApiExecution execution;
+
+    SessionsApi(Sessions sessions, ApiExecution execution) {
+        this.sessions = sessions;
+        this.execution = execution;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.of(Method.GET, "/api/sessions", Access.USER, this::list),
+                Route.of(Method.POST, "/api/sessions", Access.USER, this::exec),
+                Route.of(Method.GET, "/api/sessions/{id}", Access.USER, c -> {
+                    Session s = find(c);
+                    return Reply.ok(new Detail(SessionView.of(s), sessions.events(c.orgId(), s.id()).stream().map(EventView::of).toList()));
+                }),
+                Route.of(Method.GET, "/api/sessions/{id}/download", Access.USER, c -> {
+                    Session s = find(c);
+                    return Reply.download("text/plain; charset=utf-8", "session-" + s.id() + ".txt", transcript(s, sessions.events(c.orgId(), s.id())));
+                }));
+    }
+
+    private Reply list(Call c) {
+        Principal p = c.principal();
+        int limit = intParam(c, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int offset = intParam(c, "offset", 0, 0, Integer.MAX_VALUE);
+        String verb = c.query("verb");
+        if (verb != null && !VERBS.contains(verb)) {
+            throw ApiException.badRequest("verb '" + verb + "' is not valid (expected: connect or exec)");
+        }
+        Sessions.Filter filter = new Sessions.Filter(p.admin() ? null : p.user().id(), c.query("user"), c.query("connection"), verb,
+                date(c, "start_date", false), date(c, "end_date", true), limit + 1, offset);
+        List<SessionView> rows = new ArrayList<>(sessions.list(c.orgId(), filter).stream().map(SessionView::of).toList());
+        boolean more = rows.size() > limit;
+        return Reply.ok(new Page(more ? rows.subList(0, limit) : rows, limit, offset, more));
+    }
+
+    private Reply exec(Call c) {
+        ExecRequest in = c.body(ExecRequest.class, "{\"connection\": \"<name>\", \"script\": \"<input>\"}");
+        if (in.connection() == null || in.connection().isBlank()) {
+            throw ApiException.badRequest("connection: missing (expected: the name of a connection)");
+        }
+        Principal p = c.principal();
+        SessionUser user = new SessionUser(p.user().id(), p.user().orgId(), p.user().email(), new HashSet<>(p.user().groups()));
+        ApiExecution.Result r;
+        try {
+            r = execution.run(user, in.connection(), in.script() == null ? "" : in.script(), EXEC_WAIT);
+        } catch (StatusException e) {
+            throw new ApiException(e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND ? 404 : 400, e.getStatus().getDescription());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "the gateway is shutting down");
+        }
+        boolean running = r.exitCode() == null && r.error() == null;
+        return new Reply(running ? 202 : 200, new ExecResult(r.sessionId(), r.output(), r.truncated(), r.exitCode(), r.error(), running));
+    }
+
+    private Session find(Call c) {
+        String raw = c.param("id");
+        UUID id;
+        try {
+            id = UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("session '" + raw + "' not found");
+        }
+        Principal p = c.principal();
+        return sessions.find(c.orgId(), id)
+                .filter(s -> p.admin() || p.user().id().equals(s.userId()))
+                .orElseThrow(() -> ApiException.notFound("session '" + raw + "' not found"));
+    }
+
+    /** A readable transcript: one block per event, with its time offset and kind. */
+    static byte[] transcript(Session s, List<AuditEvent> events) {
+        StringBuilder out = new StringBuilder();
+        out.append("session ").append(s.id()).append(" — ").append(s.verb()).append(' ').append(s.connectionName())
+                .append(" (").append(s.connectionType()).append(") by ").append(s.userEmail())
+                .append(", started ").append(s.startedAt()).append(", exit code ").append(s.exitCode()).append('\n');
+        for (AuditEvent e : events) {
+            String kind = switch (e.type()) {
+                case AuditEvent.INPUT -> "input";
+                case AuditEvent.OUTPUT -> "output";
+                default -> "error";
+            };
+            String text = utf8(e.data());
+            out.append(String.format(Locale.ROOT, "[+%.3fs] %s: ", e.offsetMillis() / 1000.0, kind))
+                    .append(text != null ? text : "<" + e.data().length + " bytes, base64 " + Base64.getEncoder().encodeToString(e.data()) + ">");
+            if (out.charAt(out.length() - 1) != '\n') {
+                out.append('\n');
+            }
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String utf8(byte[] data) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(data)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static int intParam(Call c, String name, int dflt, int min, int max) {
+        String v = c.query(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below with the parameter's name
+        }
+        throw ApiException.badRequest(name + " '" + v + "' is not valid (expected: a number from " + min + " to " + max + ")");
+    }
+
+    /** An ISO date (2026-11-21) or date-time (2026-11-21T10:00:00Z); a date as end is inclusive. */
+    private static OffsetDateTime date(Call c, String name, boolean end) {
+        String v = c.query(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            if (v.length() == 10) {
+                LocalDate d = LocalDate.parse(v);
+                return (end ? d.plusDays(1) : d).atStartOfDay().atOffset(ZoneOffset.UTC);
+            }
+            return OffsetDateTime.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " '" + v + "' is not valid (expected: YYYY-MM-DD or an ISO-8601 date-time)");
+        }
+    }
+}
