@@ -16,8 +16,9 @@ final class GetCommands {
 
     static final Table AGENTS = Table.of("ID", "id", "NAME", "name", "MODE", "mode", "STATUS", "status",
             "HOSTNAME", "hostname", "VERSION", "version");
-    static final Table CONNECTIONS = Table.of("NAME", "name", "TYPE", "type", "SUBTYPE", "subtype", "AGENT", "agent_name",
-            "COMMAND", "command", "SECRETS", "secret_keys");
+    static final Table CONNECTIONS = new Table(java.util.List.of(new Table.Column("NAME", "name"), new Table.Column("TYPE", "type"),
+            new Table.Column("SUBTYPE", "subtype"), new Table.Column("AGENT", "agent_name"),
+            new Table.Column("COMMAND", "command", " "), new Table.Column("SECRETS", "secret_keys")));
     static final Table USERS = Table.of("ID", "id", "EMAIL", "email", "NAME", "name", "GROUPS", "groups", "STATUS", "status");
 
     /** Lists {@code path}, or gets {@code path/NAME} when a name is given, and prints it. */

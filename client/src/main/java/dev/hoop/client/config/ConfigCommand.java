@@ -136,8 +136,7 @@ public final class ConfigCommand implements Runnable {
     static String derivedGrpcUrl(String apiUrl) {
         URI uri = URI.create(apiUrl);
         String scheme = "https".equals(uri.getScheme()) ? "grpcs" : "grpc";
-        String host = uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost();
-        return scheme + "://" + host + ":8010";
+        return scheme + "://" + uri.getHost() + ":8010"; // an IPv6 host comes back in brackets already
     }
 
     static void validateGrpcUrl(String url) {

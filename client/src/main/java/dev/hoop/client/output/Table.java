@@ -11,8 +11,16 @@ import java.util.List;
 public final class Table {
     private final List<Column> columns;
 
-    /** @param header the title; @param field the JSON field it shows */
-    public record Column(String header, String field) {}
+    /**
+     * @param header the title
+     * @param field  the JSON field it shows
+     * @param joiner what goes between the elements of an array value
+     */
+    public record Column(String header, String field, String joiner) {
+        public Column(String header, String field) {
+            this(header, field, ",");
+        }
+    }
 
     public Table(List<Column> columns) {
         this.columns = List.copyOf(columns);
@@ -56,17 +64,17 @@ public final class Table {
     }
 
     private List<String> row(JsonNode row) {
-        return columns.stream().map(c -> cell(row.get(c.field()))).toList();
+        return columns.stream().map(c -> cell(row.get(c.field()), c.joiner())).toList();
     }
 
-    static String cell(JsonNode value) {
+    static String cell(JsonNode value, String joiner) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return "-";
         }
         if (value.isArray()) {
             List<String> parts = new ArrayList<>();
             value.forEach(v -> parts.add(v.isValueNode() ? v.asText() : v.toString()));
-            return parts.isEmpty() ? "-" : String.join(",", parts);
+            return parts.isEmpty() ? "-" : String.join(joiner, parts);
         }
         String text = value.isValueNode() ? value.asText() : value.toString();
         return text.isEmpty() ? "-" : text.replace('\n', ' ');
