@@ -51,7 +51,15 @@ public final class Hoop implements Runnable {
                 hoop.addSubcommand(command);
             }
         }
+        // -V/--version on every command prints the same line as on the root.
+        CommandLine.IVersionProvider version = new VersionCommand.Provider();
+        setVersionProvider(hoop, version);
         return hoop.setExecutionExceptionHandler(new ErrorHandler());
+    }
+
+    private static void setVersionProvider(CommandLine cmd, CommandLine.IVersionProvider version) {
+        cmd.getCommandSpec().versionProvider(version);
+        cmd.getSubcommands().values().forEach(sub -> setVersionProvider(sub, version));
     }
 
     private static String nameOf(Object command) {

@@ -46,6 +46,16 @@ class HoopTest {
                 .containsExactly(expected.split(","));
     }
 
+    @ParameterizedTest
+    @CsvSource({"login", "admin", "start"})
+    void versionOptionWorksOnSubcommandsToo(String command) {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = Hoop.commandLine(command);
+        cmd.setOut(new PrintWriter(out, true));
+        assertThat(cmd.execute(command, "-V")).isZero();
+        assertThat(out.toString()).isEqualTo("hoop " + dev.hoop.common.Version.current() + System.lineSeparator());
+    }
+
     @Test
     void aTypoGetsASuggestionAndExitCode2() {
         StringWriter err = new StringWriter();

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code hoop admin create user EMAIL --name NAME [--groups a,b] [--password-stdin]}. */
 @Command(name = "user", mixinStandardHelpOptions = true,
-        description = {"Create a user.", "Example: printf '%s\\n' \"$PW\" | hoop admin create user bob@example.com --name Bob --groups admin,dev --password-stdin"})
+        description = {"Create a user.", "Example: printf '%%s\\n' \"$PW\" | hoop admin create user bob@example.com --name Bob --groups admin,dev --password-stdin"})
 final class CreateUser implements Runnable {
     @ParentCommand AdminCommand.Create parent;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Log in to the gateway and save the token in ~/.hoop/config.toml.",
             "On a terminal, prompts for the email and password. In scripts: --email EMAIL with the password on stdin,",
-            "e.g. printf '%s\\n' \"$PASSWORD\" | hoop login --email alice@example.com"})
+            "e.g. printf '%%s\\n' \"$PASSWORD\" | hoop login --email alice@example.com"})
 public final class LoginCommand implements Runnable {
     private final ClientContext ctx;
 
