@@ -4,6 +4,7 @@ import dev.hoop.agent.StartAgentCommand;
 import dev.hoop.client.ClientCli;
 import dev.hoop.gateway.StartGatewayCommand;
 import dev.hoop.router.StartRouterCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,19 +24,49 @@ public final class Hoop implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** The whole command tree (for help and for tests). */
     public static CommandLine commandLine() {
-        CommandLine start = new CommandLine(new StartCommand())
-                .addSubcommand(new StartGatewayCommand())
-                .addSubcommand(new StartAgentCommand())
-                .addSubcommand(new StartRouterCommand());
-        CommandLine hoop = new CommandLine(new Hoop()).addSubcommand(start);
-        for (Object command : ClientCli.subcommands()) {
-            hoop.addSubcommand(command);
+        return commandLine(null);
+    }
+
+    /**
+     * The command tree for a run whose first argument is {@code first}. picocli builds the model of
+     * every command it is given by reflection (~100 ms for the whole tree), so when {@code first}
+     * names a top-level command only that branch is built; anything else (no argument, an option,
+     * help, a typo) gets the whole tree so that usage and suggestions stay complete.
+     */
+    static CommandLine commandLine(String first) {
+        List<Object> client = ClientCli.subcommands();
+        boolean known = first != null && (first.equals("start") || first.equals("version")
+                || client.stream().anyMatch(c -> nameOf(c).equals(first)));
+        CommandLine hoop = new CommandLine(new Hoop());
+        if (!known || first.equals("start")) {
+            hoop.addSubcommand(new CommandLine(new StartCommand())
+                    .addSubcommand(new StartGatewayCommand())
+                    .addSubcommand(new StartAgentCommand())
+                    .addSubcommand(new StartRouterCommand()));
         }
+        for (Object command : client) {
+            if (!known || nameOf(command).equals(first)) {
+                hoop.addSubcommand(command);
+            }
+        }
+        // -V/--version on every command prints the same line as on the root.
+        CommandLine.IVersionProvider version = new VersionCommand.Provider();
+        setVersionProvider(hoop, version);
         return hoop.setExecutionExceptionHandler(new ErrorHandler());
     }
 
+    private static void setVersionProvider(CommandLine cmd, CommandLine.IVersionProvider version) {
+        cmd.getCommandSpec().versionProvider(version);
+        cmd.getSubcommands().values().forEach(sub -> setVersionProvider(sub, version));
+    }
+
+    private static String nameOf(Object command) {
+        return command.getClass().getAnnotation(Command.class).name();
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
     }
 }

@@ -1,0 +1,86 @@
+package dev.hoop.client.admin;
+
+import dev.hoop.client.ClientContext;
+import dev.hoop.client.api.HoopApi;
+import dev.hoop.client.config.ClientConfig;
+import dev.hoop.client.config.ConfigStore;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code hoop admin create|get|delete agent|connection|user}: the gateway's admin API from the command line. */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = "Administer the gateway: create, list and delete agents, connections and users (admins only).",
+        subcommands = {AdminCommand.Create.class, AdminCommand.Get.class, AdminCommand.Delete.class})
+public final class AdminCommand implements Runnable {
+    private final ClientContext ctx;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public AdminCommand() {
+        this(ClientContext.system());
+    }
+
+    public AdminCommand(ClientContext ctx) {
+        this.ctx = Objects.requireNonNull(ctx, "ctx");
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    ClientContext ctx() {
+        return ctx;
+    }
+
+    /** A REST client with the saved (or HOOP_TOKEN) token; refuses to start without one. */
+    HoopApi api() {
+        ClientConfig config = ConfigStore.of(ctx).load();
+        if (config.token() == null) {
+            throw new IllegalStateException("not logged in: run 'hoop login' (or set HOOP_TOKEN)");
+        }
+        return HoopApi.of(config);
+    }
+
+    /** {@code hoop admin create}. */
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent, a connection or a user.",
+            subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class})
+    static final class Create implements Runnable {
+        @ParentCommand AdminCommand admin;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code hoop admin get}. */
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections or users, or show one.",
+            subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class})
+    static final class Get implements Runnable {
+        @ParentCommand AdminCommand admin;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code hoop admin delete}. */
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an agent, a connection or a user.",
+            subcommands = {DeleteCommands.Agent.class, DeleteCommands.Connection.class, DeleteCommands.User.class})
+    static final class Delete implements Runnable {
+        @ParentCommand AdminCommand admin;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+}

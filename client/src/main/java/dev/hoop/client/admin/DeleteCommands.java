@@ -1,0 +1,73 @@
+package dev.hoop.client.admin;
+
+import dev.hoop.client.api.HoopApi;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code hoop admin delete agent|connection|user NAME}. */
+final class DeleteCommands {
+    private DeleteCommands() {}
+
+    /** Deletes {@code path/NAME} and says so. */
+    abstract static class Deletion implements Runnable {
+        @ParentCommand AdminCommand.Delete parent;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "What to delete.")
+        String name;
+
+        abstract String path();
+
+        abstract String kind();
+
+        @Override
+        public void run() {
+            parent.admin.api().delete(path() + "/" + HoopApi.segment(name));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%s '%s' deleted%n", kind(), name);
+            out.flush();
+        }
+    }
+
+    @Command(name = "agent", aliases = "agents", mixinStandardHelpOptions = true, description = "Delete an agent by name or id.")
+    static final class Agent extends Deletion {
+        @Override
+        String path() {
+            return "/api/agents";
+        }
+
+        @Override
+        String kind() {
+            return "agent";
+        }
+    }
+
+    @Command(name = "connection", aliases = {"connections", "conn"}, mixinStandardHelpOptions = true, description = "Delete a connection by name.")
+    static final class Connection extends Deletion {
+        @Override
+        String path() {
+            return "/api/connections";
+        }
+
+        @Override
+        String kind() {
+            return "connection";
+        }
+    }
+
+    @Command(name = "user", aliases = "users", mixinStandardHelpOptions = true, description = "Delete a user by id or email.")
+    static final class User extends Deletion {
+        @Override
+        String path() {
+            return "/api/users";
+        }
+
+        @Override
+        String kind() {
+            return "user";
+        }
+    }
+}

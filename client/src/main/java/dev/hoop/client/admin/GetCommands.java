@@ -1,0 +1,84 @@
+package dev.hoop.client.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hoop.client.api.HoopApi;
+import dev.hoop.client.output.OutputOption;
+import dev.hoop.client.output.Table;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code hoop admin get agents|connections|users [NAME]}: a table, or the gateway's JSON with {@code -o json}. */
+final class GetCommands {
+    private GetCommands() {}
+
+    static final Table AGENTS = Table.of("ID", "id", "NAME", "name", "MODE", "mode", "STATUS", "status",
+            "HOSTNAME", "hostname", "VERSION", "version");
+    static final Table CONNECTIONS = new Table(java.util.List.of(new Table.Column("NAME", "name"), new Table.Column("TYPE", "type"),
+            new Table.Column("SUBTYPE", "subtype"), new Table.Column("AGENT", "agent_name"),
+            new Table.Column("COMMAND", "command", " "), new Table.Column("SECRETS", "secret_keys")));
+    static final Table USERS = Table.of("ID", "id", "EMAIL", "email", "NAME", "name", "GROUPS", "groups", "STATUS", "status");
+
+    /** Lists {@code path}, or gets {@code path/NAME} when a name is given, and prints it. */
+    abstract static class Listing implements Runnable {
+        @ParentCommand AdminCommand.Get parent;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Mixin OutputOption output;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "Show only this one.")
+        String name;
+
+        abstract String path();
+
+        abstract Table table();
+
+        @Override
+        public void run() {
+            HoopApi api = parent.admin.api();
+            JsonNode node = api.get(name == null ? path() : path() + "/" + HoopApi.segment(name));
+            output.print(spec.commandLine().getOut(), api.json(), node, table());
+        }
+    }
+
+    @Command(name = "agents", aliases = "agent", mixinStandardHelpOptions = true, description = "List agents (or show one).")
+    static final class Agents extends Listing {
+        @Override
+        String path() {
+            return "/api/agents";
+        }
+
+        @Override
+        Table table() {
+            return AGENTS;
+        }
+    }
+
+    @Command(name = "connections", aliases = {"connection", "conn"}, mixinStandardHelpOptions = true,
+            description = "List connections (or show one); secrets are never shown, only their names.")
+    static final class Connections extends Listing {
+        @Override
+        String path() {
+            return "/api/connections";
+        }
+
+        @Override
+        Table table() {
+            return CONNECTIONS;
+        }
+    }
+
+    @Command(name = "users", aliases = "user", mixinStandardHelpOptions = true, description = "List users (or show one by id or email).")
+    static final class Users extends Listing {
+        @Override
+        String path() {
+            return "/api/users";
+        }
+
+        @Override
+        Table table() {
+            return USERS;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.hoop.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/hoop} itself: the version, its CDS archive, a wrong HOOP_JAR, and the distribution tarball. */
+class LauncherTest {
+    @TempDir Path work;
+    private final Path root = Path.of(System.getProperty("hoop.home")).toAbsolutePath();
+
+    @Test
+    void versionRunsOnJava21OrNewerAndLeavesAClassDataSharingArchiveInTheCache() throws Exception {
+        Path cache = work.resolve("cache");
+        HoopProcess hoop = new HoopProcess(root, work, Map.of("XDG_CACHE_HOME", cache.toString()));
+
+        HoopProcess.Result first = hoop.run("version");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).matches("version=\\S+ platform=linux/\\S+ java=(2[1-9]|[3-9][0-9])\\S*\\n");
+        try (Stream<Path> files = Files.list(cache.resolve("hoop"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")).toList()).hasSize(1);
+        }
+        HoopProcess.Result second = hoop.run("version");
+        assertThat(second.out()).isEqualTo(first.out());
+        assertThat(second.err()).isEmpty();
+    }
+
+    @Test
+    void helpListsTheCommands() throws Exception {
+        HoopProcess.Result help = new HoopProcess(root, work, Map.of()).run("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).startsWith("Usage: hoop ").contains("  start ", "  login ", "  config ", "  admin ", "  version ");
+    }
+
+    @Test
+    void aWrongHoopJarIsNamed() throws Exception {
+        HoopProcess.Result r = new HoopProcess(root, work, Map.of("HOOP_JAR", "/nonexistent/hoop.jar")).run("version");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("hoop: HOOP_JAR=/nonexistent/hoop.jar: no such file (expected the path of hoop.jar)\n");
+    }
+
+    @Test
+    void theDistributionTarballRunsOnItsOwn() throws Exception {
+        Path tarball;
+        try (Stream<Path> files = Files.list(root.resolve("dist/target"))) {
+            tarball = files.filter(p -> p.getFileName().toString().matches("hoop-.+\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no dist/target/hoop-<version>.tar.gz: build dist first"));
+        }
+        Path unpacked = work.resolve("unpacked");
+        Files.createDirectories(unpacked);
+        exec(List.of("tar", "xzf", tarball.toString(), "-C", unpacked.toString()));
+        Path home;
+        try (Stream<Path> dirs = Files.list(unpacked)) {
+            home = dirs.findFirst().orElseThrow();
+        }
+        assertThat(home.getFileName().toString()).isEqualTo(tarball.getFileName().toString().replace(".tar.gz", ""));
+        assertThat(home.resolve("bin/hoop")).isExecutable();
+        assertThat(home.resolve("lib/hoop.jar")).isRegularFile();
+        assertThat(home.resolve("lib/java.sh")).isRegularFile();
+
+        HoopProcess.Result r = new HoopProcess(home, work, Map.of()).run("version");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("version=");
+    }
+
+    private static void exec(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command)).isZero();
+    }
+}
