@@ -94,7 +94,8 @@ public final class AgentController implements AutoCloseable {
             log.info("reconnecting to {} in {} ms (attempt {})", target, delay.toMillis(), backoff.attempts());
             try {
                 // Only a gateway that could not be reached is watched for its return.
-                if (wait.await(delay, outcome.status().getCode() == Status.Code.UNAVAILABLE)) {
+                boolean unreachable = outcome.status().getCode() == Status.Code.UNAVAILABLE;
+                if (wait.await(delay, unreachable, unreachable && refused(outcome.status()))) {
                     break;
                 }
             } catch (InterruptedException e) {
@@ -103,6 +104,15 @@ public final class AgentController implements AutoCloseable {
             }
         }
         log.info("agent stopped");
+    }
+
+    private static boolean refused(Status status) {
+        for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || String.valueOf(t.getMessage()).contains("Connection refused")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How one stream ended: whether the gateway had accepted the agent, and the final status. */
@@ -162,7 +172,7 @@ public final class AgentController implements AutoCloseable {
             case UNAUTHENTICATED -> KEY_REJECTED;
             case FAILED_PRECONDITION -> "gateway refused the stream: " + status.getDescription()
                     + " (another agent with this key is online)";
-            case CANCELLED -> stopped.getCount() == 0 ? null : "gateway stream cancelled: " + status.getDescription();
+            case CANCELLED -> stopped.getCount() == 0 ? null : "the gateway ended the stream (" + status.getDescription() + ")";
             default -> GrpcErrors.explain(status.asRuntimeException(), target);
         };
         if (message != null) {

@@ -27,11 +27,15 @@ final class ReconnectWait {
         this.stopped = stopped;
     }
 
-    /** @return true when the wait ended because the agent is stopping */
-    boolean await(Duration backoff, boolean probe) throws InterruptedException {
+    /**
+     * @param probe   whether to watch the port (the gateway could not be reached)
+     * @param refused whether the last attempt found the port closed: the gateway may already be
+     *                back, so the first accepted probe ends the wait
+     * @return true when the wait ended because the agent is stopping
+     */
+    boolean await(Duration backoff, boolean probe, boolean refused) throws InterruptedException {
         long deadline = System.nanoTime() + backoff.toNanos();
-        // Closed right now (the gateway is down), so the next accepted probe means it came back.
-        boolean sawClosed = probe && !portOpen();
+        boolean sawClosed = refused || probe && !portOpen();
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
