@@ -33,8 +33,12 @@ public final class ExecRun {
 
     /** Starts the command; never throws: failures to start are reported through {@code out}. */
     public static ExecRun start(CommandSpec spec, byte[] input, ProcessOutput out) {
-        if (Commands.locate(spec.program(), spec.env()).isEmpty()) {
+        java.util.Optional<java.nio.file.Path> program = Commands.locate(spec.program(), spec.env());
+        if (program.isEmpty()) {
             return failed(out, EXIT_NOT_FOUND, "command not found: " + spec.program());
+        }
+        if (!java.nio.file.Files.isExecutable(program.get()) || java.nio.file.Files.isDirectory(program.get())) {
+            return failed(out, EXIT_NOT_EXECUTABLE, "permission denied: " + spec.program());
         }
         ProcessBuilder pb = new ProcessBuilder(spec.argv());
         pb.environment().clear();
@@ -44,7 +48,7 @@ public final class ExecRun {
             process = pb.start();
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
-            if (m.contains("error=13")) {
+            if (m.contains("error=13") || m.contains("Permission denied")) {
                 return failed(out, EXIT_NOT_EXECUTABLE, "permission denied: " + spec.program());
             }
             if (m.contains("error=2,")) {
