@@ -1,14 +1,77 @@
 package dev.hoop.agent;
 
+import dev.hoop.agent.tcp.TcpHandlers;
+import dev.hoop.agent.transport.AgentController;
+import dev.hoop.agent.transport.AgentIdentity;
+import dev.hoop.agent.transport.HandlerRegistry;
+import dev.hoop.common.config.ConfigException;
+import dev.hoop.common.config.Env;
+import dev.hoop.common.log.Logging;
+import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code hoop start agent}. PLACEHOLDER: replaced by the agent implementation. */
-@Command(name = "agent", mixinStandardHelpOptions = true, description = "Start the agent.")
+/**
+ * {@code hoop start agent [--debug] [--debug-grpc]}: reads the agent's key from HOOP_KEY (or
+ * HOOP_DSN), connects to the gateway and serves its sessions until stopped. A missing or malformed
+ * key, or a forbidden plaintext target, is reported in one line with exit code
+ * {@value #EXIT_CONFIG}.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"Start the agent: connect to the gateway with HOOP_KEY and serve its connections.",
+                "Environment: HOOP_KEY or HOOP_DSN (required), HOOP_TLSCA, TLS_SERVER_NAME, HOOP_ALLOW_PLAINTEXT,",
+                "LOG_LEVEL (info), LOG_ENCODING (json), LOG_GRPC (0)."})
 public final class StartAgentCommand implements Callable<Integer> {
+    /** Exit code of a configuration error (missing or malformed key, forbidden plaintext, bad CA). */
+    public static final int EXIT_CONFIG = 2;
+    private static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    @Option(names = {"--debug", "-debug"}, description = "Log at debug level (same as LOG_LEVEL=debug).")
+    boolean debug;
+
+    @Option(names = {"--debug-grpc", "-debug-grpc"}, description = "Log gRPC frames (same as LOG_GRPC=1).")
+    boolean debugGrpc;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Env env;
+
+    public StartAgentCommand() {
+        this(Env.system());
+    }
+
+    StartAgentCommand(Env env) {
+        this.env = env;
+    }
+
     @Override
-    public Integer call() {
-        System.err.println("hoop start agent: not built yet");
-        return 2;
+    public Integer call() throws InterruptedException {
+        AgentConfig config;
+        try {
+            config = AgentConfig.fromEnv(env, debug, debugGrpc);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("hoop start agent: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        Logging.configure(config.logLevel(), config.logEncoding(), config.logGrpc());
+        Logger log = LoggerFactory.getLogger(StartAgentCommand.class);
+        EventLoopGroup io = AgentEventLoops.newGroup(IO_THREADS);
+        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io));
+        // PostgreSQL joins here once dev.hoop.agent.postgres.PostgresHandlers is merged:
+        // registry.postgres(new dev.hoop.agent.postgres.PostgresHandlers(io));
+        AgentController controller = new AgentController(AgentIdentity.of(config.dsn()), config.target(), config.channel(),
+                registry, System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            io.shutdownGracefully();
+        }, "agent-shutdown"));
+        log.info("starting agent '{}' for gateway {} (tls={})", config.dsn().name(), config.target(), config.target().tls());
+        controller.start().awaitStopped();
+        return 0;
     }
 }

@@ -1,0 +1,122 @@
+package dev.hoop.agent.tcp;
+
+import dev.hoop.agent.session.ClientSink;
+import dev.hoop.agent.session.ConnectionHandler;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One relayed TCP connection. Auto-read is off: the next read from the server happens only when
+ * the client sink took the previous chunk; client bytes complete their stage when the socket
+ * wrote them. A refused connection, an error or the server's close end the client connection
+ * with the reason.
+ */
+final class TcpConnection extends ChannelInboundHandlerAdapter implements ConnectionHandler {
+    private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
+
+    private final TcpAddress address;
+    private final ClientSink toClient;
+    private final ChannelFuture connect;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    TcpConnection(Bootstrap bootstrap, TcpAddress address, ClientSink toClient) {
+        this.address = address;
+        this.toClient = toClient;
+        this.connect = bootstrap.handler(this).connect(address.host(), address.port());
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                connect.channel().read();
+            } else {
+                end("cannot connect to " + address + ": " + describe(f.cause()));
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> write(byte[] fromClient) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                written.completeExceptionally(new IllegalStateException("not connected to " + address));
+                return;
+            }
+            if (fromClient.length == 0) {
+                written.complete(null);
+                return;
+            }
+            connect.channel().writeAndFlush(Unpooled.wrappedBuffer(fromClient)).addListener(w -> {
+                if (w.isSuccess()) {
+                    written.complete(null);
+                } else {
+                    written.completeExceptionally(w.cause());
+                }
+            });
+        });
+        return written;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        byte[] chunk;
+        try {
+            chunk = ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+        toClient.write(chunk).whenComplete((ok, error) -> {
+            if (error == null) {
+                ctx.read();
+            } else {
+                log.debug("tcp {}: client gone ({}); closing", address, error.getMessage());
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        end(address + " closed the connection");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        end("connection to " + address + " failed: " + describe(cause));
+        ctx.close();
+    }
+
+    @Override
+    public void close() {
+        // Closed by the client or the session: nothing to tell the client.
+        ended.set(true);
+        connect.channel().close();
+    }
+
+    private void end(String reason) {
+        if (ended.compareAndSet(false, true)) {
+            toClient.close(reason);
+            connect.channel().close();
+        }
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        // Netty's native messages read "finishConnect(..) failed with error(-111): Connection refused".
+        int colon = m.lastIndexOf("): ");
+        return colon >= 0 ? m.substring(colon + 3) : m;
+    }
+}

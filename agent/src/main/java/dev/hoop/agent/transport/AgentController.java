@@ -1,0 +1,230 @@
+package dev.hoop.agent.transport;
+
+import dev.hoop.common.grpc.ChannelSettings;
+import dev.hoop.common.grpc.GatewayChannels;
+import dev.hoop.common.grpc.GatewayTarget;
+import dev.hoop.common.grpc.GrpcErrors;
+import dev.hoop.common.retry.Backoff;
+import dev.hoop.common.wire.GatewayPacket;
+import dev.hoop.common.wire.Wire;
+import dev.hoop.proto.Packet;
+import dev.hoop.proto.TransportGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's link to the gateway: opens the {@code Connect} stream, serves it until it ends,
+ * then reconnects, forever, with {@link Backoff#reconnect()} (1 s up to 30 s, jittered). While
+ * waiting it watches the gateway's port so that it serves again within about half a second of the
+ * gateway coming back. A rejected key ({@code UNAUTHENTICATED}) or a second agent with the same key
+ * ({@code FAILED_PRECONDITION}) is logged as such and retried at the slow pace.
+ */
+public final class AgentController implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AgentController.class);
+    public static final String KEY_REJECTED =
+            "agent key rejected by the gateway: revoked or wrong; create a new one with hoop admin create agent";
+
+    private final AgentIdentity identity;
+    private final GatewayTarget target;
+    private final ChannelSettings settings;
+    private final HandlerRegistry registry;
+    private final Map<String, String> agentEnv;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("agent-keepalive").daemon(true).factory());
+    private final AtomicReference<GatewayStream> current = new AtomicReference<>();
+    private final AtomicInteger attempts = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile String lastError;
+    private volatile boolean online;
+    private Thread loop;
+
+    /**
+     * @param agentEnv the environment the agent's commands start from (its own secrets are removed)
+     */
+    public AgentController(AgentIdentity identity, GatewayTarget target, ChannelSettings settings,
+                           HandlerRegistry registry, Map<String, String> agentEnv) {
+        this.identity = identity;
+        this.target = target;
+        this.settings = settings;
+        this.registry = registry;
+        this.agentEnv = Map.copyOf(agentEnv);
+    }
+
+    /** Starts the reconnect loop on its own thread. */
+    public synchronized AgentController start() {
+        if (loop == null) {
+            loop = Thread.ofPlatform().name("agent-stream").start(this::run);
+        }
+        return this;
+    }
+
+    private void run() {
+        Backoff backoff = Backoff.reconnect();
+        ReconnectWait wait = new ReconnectWait(target, stopped);
+        while (stopped.getCount() > 0) {
+            Outcome outcome;
+            try {
+                attempts.incrementAndGet();
+                outcome = serveOnce();
+            } catch (RuntimeException e) {
+                log.error("gateway stream failed unexpectedly; reconnecting", e);
+                outcome = new Outcome(false, Status.UNKNOWN.withDescription(e.toString()));
+            }
+            if (stopped.getCount() == 0) {
+                break;
+            }
+            if (outcome.accepted()) {
+                backoff.reset();
+            }
+            Duration delay = backoff.next();
+            log.info("reconnecting to {} in {} ms (attempt {})", target, delay.toMillis(), backoff.attempts());
+            try {
+                // Only a gateway that could not be reached is watched for its return.
+                boolean unreachable = outcome.status().getCode() == Status.Code.UNAVAILABLE;
+                if (wait.await(delay, unreachable, unreachable && refused(outcome.status()))) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        log.info("agent stopped");
+    }
+
+    private static boolean refused(Status status) {
+        for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || String.valueOf(t.getMessage()).contains("Connection refused")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How one stream ended: whether the gateway had accepted the agent, and the final status. */
+    private record Outcome(boolean accepted, Status status) {}
+
+    /** Opens one stream and serves it until it ends. */
+    private Outcome serveOnce() {
+        ManagedChannel channel = GatewayChannels.open(target, settings);
+        GatewayStream stream = new GatewayStream();
+        Dispatcher dispatcher = new Dispatcher(registry, stream, agentEnv);
+        stream.dispatchTo(dispatcher::dispatch);
+        ScheduledFuture<?> keepAlive = null;
+        try {
+            current.set(stream);
+            TransportGrpc.newStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(identity.metadata()))
+                    .connect(stream);
+            if (stopped.getCount() == 0) {
+                stream.cancel("agent stopping");
+            }
+            try {
+                stream.connected().get();
+            } catch (ExecutionException e) {
+                Status refused = stream.ended().join();
+                report(refused);
+                return new Outcome(false, refused);
+            }
+            online = true;
+            connections.incrementAndGet();
+            lastError = null;
+            log.info("connected to the gateway at {} as agent '{}'", target, identity.dsn().name());
+            Packet ping = Packet.newBuilder().setType(GatewayPacket.KEEP_ALIVE).build();
+            long every = Wire.KEEP_ALIVE_INTERVAL.toMillis();
+            keepAlive = timer.scheduleAtFixedRate(() -> stream.sendIfReady(ping), every, every, TimeUnit.MILLISECONDS);
+            Status end = stream.ended().join();
+            online = false;
+            dispatcher.closeAll("the gateway stream was lost: " + end.getCode());
+            report(end);
+            return new Outcome(true, end);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stream.cancel("agent stopping");
+            return new Outcome(false, Status.CANCELLED);
+        } finally {
+            online = false;
+            current.set(null);
+            if (keepAlive != null) {
+                keepAlive.cancel(false);
+            }
+            dispatcher.closeAll("the agent's gateway stream ended");
+            channel.shutdownNow();
+        }
+    }
+
+    private void report(Status status) {
+        String message = switch (status.getCode()) {
+            case UNAUTHENTICATED -> KEY_REJECTED;
+            case FAILED_PRECONDITION -> "gateway refused the stream: " + status.getDescription()
+                    + " (another agent with this key is online)";
+            case CANCELLED -> stopped.getCount() == 0 ? null : "the gateway ended the stream (" + status.getDescription() + ")";
+            default -> GrpcErrors.explain(status.asRuntimeException(), target);
+        };
+        if (message != null) {
+            lastError = message;
+            log.warn(message);
+        }
+    }
+
+    /** True while a stream is accepted by the gateway. */
+    public boolean online() {
+        return online;
+    }
+
+    /** Streams opened so far (accepted or not). */
+    public int attempts() {
+        return attempts.get();
+    }
+
+    /** Streams the gateway accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Why the last stream failed or ended, as logged; null while none failed since the last success. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Blocks until {@link #close()} was called. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Ends the stream and the loop; frees every session. */
+    @Override
+    public void close() {
+        stopped.countDown();
+        GatewayStream s = current.get();
+        if (s != null) {
+            s.cancel("agent stopping");
+        }
+        Thread t;
+        synchronized (this) {
+            t = loop;
+        }
+        if (t != null) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.hoop.agent.transport;
+
+import dev.hoop.common.Version;
+import dev.hoop.common.dsn.AgentDsn;
+import dev.hoop.common.wire.Wire;
+import io.grpc.Metadata;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/**
+ * What the agent tells the gateway on {@code Connect}: its key (as a bearer token) and where it runs.
+ * {@link #toString()} never shows the key.
+ */
+public record AgentIdentity(AgentDsn dsn, String hostname, String version, String platform) {
+    public static AgentIdentity of(AgentDsn dsn) {
+        return new AgentIdentity(dsn, localHostname(), Version.current(),
+                System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.arch"));
+    }
+
+    Metadata metadata() {
+        Metadata md = new Metadata();
+        md.put(Wire.ORIGIN, Wire.ORIGIN_AGENT);
+        md.put(Wire.AUTHORIZATION, "Bearer " + dsn.secret());
+        md.put(Wire.VERSION, version);
+        md.put(Wire.HOSTNAME, hostname);
+        md.put(Wire.PLATFORM, platform);
+        return md;
+    }
+
+    private static String localHostname() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AgentIdentity[" + dsn + ", hostname=" + hostname + ", version=" + version + ", platform=" + platform + "]";
+    }
+}

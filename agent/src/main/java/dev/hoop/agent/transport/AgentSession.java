@@ -1,0 +1,230 @@
+package dev.hoop.agent.transport;
+
+import dev.hoop.agent.exec.CommandSpec;
+import dev.hoop.agent.exec.ExecRun;
+import dev.hoop.agent.exec.ProcessOutput;
+import dev.hoop.agent.session.ClientSink;
+import dev.hoop.agent.session.ConnectionHandler;
+import dev.hoop.agent.terminal.TerminalRun;
+import dev.hoop.agent.terminal.TtySize;
+import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.ConnectionParams;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one session owns on the agent: its client connections' handlers (by
+ * {@code client.connection_id}) and the command it runs (exec or terminal). {@link #close} frees
+ * all of it. Failures stay inside the session: a broken handler ends its own connection only.
+ */
+final class AgentSession {
+    private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
+
+    final String id;
+    final ConnectionParams params;
+    private final Optional<ConnectionKind> kind;
+    private final Outbound out;
+    private final Runnable onEnd;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private ExecRun exec;
+    private TerminalRun terminal;
+    private volatile boolean closed;
+
+    AgentSession(String id, ConnectionParams params, Optional<ConnectionKind> kind, Outbound out, Runnable onEnd) {
+        this.id = id;
+        this.params = params;
+        this.kind = kind;
+        this.out = out;
+        this.onEnd = onEnd;
+    }
+
+    Optional<ConnectionKind> kind() {
+        return kind;
+    }
+
+    /** Client bytes for connection {@code connectionId}; its handler is opened by the first packet. */
+    CompletionStage<Void> connectionWrite(ConnectionKind kind, String connectionId, byte[] payload) {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Connection c = connections.get(connectionId);
+        if (c == null) {
+            c = new Connection(kind, connectionId);
+            connections.put(connectionId, c);
+            try {
+                c.handler = kind.factory().open(params, c);
+            } catch (RuntimeException e) {
+                log.info("session {}: opening {} connection {} failed: {}", id, kind.type(), connectionId, e.getMessage());
+                c.close(e.getMessage() == null ? e.toString() : e.getMessage());
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+        if (c.handler == null || payload.length == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Connection conn = c;
+        try {
+            return conn.handler.write(payload).exceptionally(error -> {
+                conn.close("writing to " + params.name() + " failed: " + error.getMessage());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            conn.close("writing to " + params.name() + " failed: " + e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** The client closed its socket. */
+    void closeConnection(String connectionId) {
+        Connection c = connections.remove(connectionId);
+        if (c != null && c.handler != null) {
+            c.handler.close();
+        }
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    /** Runs the connection's command once with {@code input} on stdin; later calls are ignored. */
+    synchronized void startExec(CommandSpec command, byte[] input) {
+        if (closed || exec != null || terminal != null) {
+            log.warn("session {}: a command already runs; ignoring more exec input ({} bytes)", id, input.length);
+            return;
+        }
+        log.info("session {}: exec {} for connection '{}'", id, command.program(), params.name());
+        exec = ExecRun.start(command, input, new Output());
+    }
+
+    boolean hasTerminal() {
+        return terminal != null;
+    }
+
+    synchronized void startTerminal(Supplier<CommandSpec> command, TtySize size) {
+        if (closed || terminal != null || exec != null) {
+            return;
+        }
+        CommandSpec spec = command.get();
+        log.info("session {}: terminal {} ({}x{}) for connection '{}'", id, spec.program(), size.rows(), size.cols(), params.name());
+        terminal = TerminalRun.start(spec, size, new Output());
+    }
+
+    CompletionStage<Void> terminalInput(byte[] input) {
+        TerminalRun t = terminal;
+        return t == null || closed ? CompletableFuture.completedFuture(null) : t.write(input).exceptionally(e -> null);
+    }
+
+    void resize(TtySize size) {
+        TerminalRun t = terminal;
+        if (t != null) {
+            t.resize(size);
+        }
+    }
+
+    /** Ends the session for the client (exit code and/or reason), then frees it. */
+    void end(Integer exitCode, String reason) {
+        if (closed) {
+            return;
+        }
+        out.send(Replies.sessionClose(id, exitCode, reason));
+        close(reason == null ? "session ended" : reason);
+    }
+
+    /** Frees everything without telling the client (the gateway closed the session, or the stream is gone). */
+    void close(String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        log.debug("session {}: closing ({})", id, reason);
+        for (Connection c : connections.values()) {
+            if (c.handler != null) {
+                safely(c.handler::close, "closing connection " + c.connectionId);
+            }
+        }
+        connections.clear();
+        if (exec != null) {
+            safely(exec::kill, "stopping the command");
+        }
+        if (terminal != null) {
+            safely(terminal::kill, "stopping the terminal");
+        }
+        onEnd.run();
+    }
+
+    private void safely(Runnable action, String what) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.warn("session {}: {} failed", id, what, e);
+        }
+    }
+
+    private CompletionStage<Void> send(dev.hoop.proto.Packet p) {
+        return closed ? CompletableFuture.failedFuture(new IllegalStateException("session " + id + " is closed")) : out.send(p);
+    }
+
+    /** Output of the session's command. */
+    private final class Output implements ProcessOutput {
+        @Override
+        public CompletionStage<Void> stdout(byte[] chunk) {
+            return send(Replies.output(ClientPacket.WRITE_STDOUT, id, chunk));
+        }
+
+        @Override
+        public CompletionStage<Void> stderr(byte[] chunk) {
+            return send(Replies.output(ClientPacket.WRITE_STDERR, id, chunk));
+        }
+
+        @Override
+        public void exited(int exitCode) {
+            log.info("session {}: command exited with {}", id, exitCode);
+            end(exitCode, null);
+        }
+    }
+
+    /** One client connection: the sink its handler writes to. */
+    private final class Connection implements ClientSink {
+        private final ConnectionKind kind;
+        private final String connectionId;
+        private volatile ConnectionHandler handler;
+        private volatile boolean ended;
+
+        Connection(ConnectionKind kind, String connectionId) {
+            this.kind = kind;
+            this.connectionId = connectionId;
+        }
+
+        @Override
+        public CompletionStage<Void> write(byte[] chunk) {
+            if (ended) {
+                return CompletableFuture.failedFuture(new IllegalStateException("connection " + connectionId + " is closed"));
+            }
+            return send(Replies.connectionData(kind.outboundWrite(), id, connectionId, chunk));
+        }
+
+        @Override
+        public void close(String reason) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            connections.remove(connectionId, this);
+            if (!closed) {
+                out.send(Replies.connectionClose(id, connectionId, reason));
+            }
+            ConnectionHandler h = handler;
+            if (h != null) {
+                safely(h::close, "closing connection " + connectionId);
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.hoop.agent.transport;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hoop.agent.exec.CommandSpec;
+import dev.hoop.agent.exec.Commands;
+import dev.hoop.agent.tcp.TcpAddress;
+import dev.hoop.agent.terminal.TtySize;
+import dev.hoop.common.wire.AgentPacket;
+import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Wire;
+import dev.hoop.proto.Packet;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes the packets of one gateway stream to sessions: {@code AgentSessionOpen} creates a
+ * session, data packets go by ({@code gateway.session_id}, {@code client.connection_id}) to the
+ * handlers the session opened, {@code AgentSessionClose} frees the session. Each returned stage
+ * completes when the packet was handled; the stream asks for the next packet only then.
+ */
+final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int REACH_TIMEOUT_MILLIS = 5_000;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final HandlerRegistry registry;
+    private final Outbound out;
+    private final Map<String, String> agentEnv;
+    private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+
+    Dispatcher(HandlerRegistry registry, Outbound out, Map<String, String> agentEnv) {
+        this.registry = registry;
+        this.out = out;
+        this.agentEnv = Map.copyOf(agentEnv);
+    }
+
+    /** Never throws: a bad packet ends its own session with the reason. */
+    CompletionStage<Void> dispatch(Packet p) {
+        String sessionId = Wire.spec(p, SpecKey.GATEWAY_SESSION_ID);
+        if (sessionId == null || sessionId.isEmpty()) {
+            log.warn("dropping {}: no {} (the gateway must stamp every session packet)", p.getType(), SpecKey.GATEWAY_SESSION_ID);
+            return DONE;
+        }
+        try {
+            return route(p, sessionId);
+        } catch (RuntimeException e) {
+            log.warn("session {}: {} failed: {}", sessionId, p.getType(), e.getMessage(), e);
+            AgentSession s = sessions.get(sessionId);
+            if (s != null) {
+                s.end(null, p.getType() + " failed on the agent: " + e.getMessage());
+            } else {
+                out.send(Replies.sessionClose(sessionId, null, p.getType() + " failed on the agent: " + e.getMessage()));
+            }
+            return DONE;
+        }
+    }
+
+    private CompletionStage<Void> route(Packet p, String sessionId) {
+        String type = p.getType();
+        if (type.equals(AgentPacket.SESSION_OPEN)) {
+            open(p, sessionId);
+            return DONE;
+        }
+        AgentSession session = sessions.get(sessionId);
+        if (session == null) {
+            if (!type.equals(AgentPacket.SESSION_CLOSE) && !type.equals(AgentPacket.CLOSE_TCP_CONNECTION)) {
+                out.send(Replies.sessionClose(sessionId, null, "session " + sessionId + " is not open on this agent (it ended, or the agent restarted)"));
+            }
+            return DONE;
+        }
+        byte[] payload = p.getPayload().toByteArray();
+        switch (type) {
+            case AgentPacket.SESSION_CLOSE -> {
+                session.close("closed by the gateway" + (payload.length == 0 ? "" : ": " + p.getPayload().toStringUtf8()));
+                return DONE;
+            }
+            case AgentPacket.EXEC_WRITE_STDIN -> {
+                session.startExec(command(session, p), payload);
+                return DONE;
+            }
+            case AgentPacket.TERMINAL_WRITE_STDIN -> {
+                session.startTerminal(() -> command(session, p), TtySize.DEFAULT);
+                return session.terminalInput(payload);
+            }
+            case AgentPacket.TERMINAL_RESIZE_TTY -> {
+                TtySize size = TtySize.parse(payload);
+                if (!session.hasTerminal()) {
+                    session.startTerminal(() -> command(session, p), size);
+                } else {
+                    session.resize(size);
+                }
+                return DONE;
+            }
+            case AgentPacket.CLOSE_TCP_CONNECTION -> {
+                session.closeConnection(connectionId(p));
+                return DONE;
+            }
+            default -> {
+                Optional<ConnectionKind> kind = registry.forInboundWrite(type);
+                if (kind.isEmpty()) {
+                    log.warn("session {}: ignoring packet type {} (not served by this agent)", sessionId, type);
+                    return DONE;
+                }
+                if (session.kind().isEmpty() || !session.kind().get().equals(kind.get())) {
+                    throw new IllegalArgumentException(type + " does not fit a " + session.params.type() + " connection");
+                }
+                return session.connectionWrite(kind.get(), connectionId(p), payload);
+            }
+        }
+    }
+
+    private void open(Packet p, String sessionId) {
+        String rawParams = Wire.spec(p, SpecKey.AGENT_CONNECTION_PARAMS);
+        if (rawParams == null) {
+            throw new IllegalArgumentException("no " + SpecKey.AGENT_CONNECTION_PARAMS);
+        }
+        ConnectionParams params = ConnectionParams.fromJson(p.getSpecMap().get(SpecKey.AGENT_CONNECTION_PARAMS).toByteArray());
+        String type = firstNonBlank(Wire.spec(p, SpecKey.GATEWAY_CONNECTION_TYPE), params.type());
+        String name = firstNonBlank(Wire.spec(p, SpecKey.GATEWAY_CONNECTION_NAME), params.name());
+        params = new ConnectionParams(name, type, params.command(), params.envs());
+        Optional<ConnectionKind> kind = registry.forType(type == null ? "" : type);
+        boolean runsCommands = !params.command().isEmpty() || "postgres".equals(type) || "command-line".equals(type);
+        if (kind.isEmpty() && !runsCommands) {
+            throw new IllegalArgumentException("connection type '" + type + "' is not served by this agent");
+        }
+        if (sessions.containsKey(sessionId)) {
+            log.warn("session {}: opened twice; keeping the first", sessionId);
+            return;
+        }
+        AgentSession session = new AgentSession(sessionId, params, kind, out, () -> sessions.remove(sessionId));
+        sessions.put(sessionId, session);
+        byte[] input = p.getPayload().toByteArray();
+        log.info("session {}: open, connection '{}' ({})", sessionId, name, type);
+        if (kind.isPresent()) {
+            // SPEC flow "connect": the agent checks the target is reachable before answering OK.
+            TcpAddress address = TcpAddress.of(params);
+            Thread.ofVirtual().name("reach-" + sessionId).start(() -> checkReachable(session, address));
+        } else {
+            out.send(openOk(session));
+            if (input.length > 0) {
+                session.startExec(command(session, p), input);
+            }
+        }
+    }
+
+    private void checkReachable(AgentSession session, TcpAddress address) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address.host(), address.port()), REACH_TIMEOUT_MILLIS);
+        } catch (IOException e) {
+            log.info("session {}: {} unreachable: {}", session.id, address, e.getMessage());
+            session.end(null, "cannot reach " + address + " for connection '" + session.params.name() + "': " + e.getMessage());
+            return;
+        }
+        out.send(openOk(session));
+    }
+
+    private static Packet openOk(AgentSession session) {
+        return Replies.to(ClientPacket.SESSION_OPEN_OK, session.id)
+                .putSpec(SpecKey.GATEWAY_CONNECTION_NAME, Replies.utf8(String.valueOf(session.params.name())))
+                .putSpec(SpecKey.GATEWAY_CONNECTION_TYPE, Replies.utf8(String.valueOf(session.params.type())))
+                .build();
+    }
+
+    private CommandSpec command(AgentSession session, Packet p) {
+        return Commands.resolve(session.params, args(p), agentEnv);
+    }
+
+    /** {@code terminal.args}: the client's extra arguments, a JSON array of strings. */
+    private static List<String> args(Packet p) {
+        String raw = Wire.spec(p, SpecKey.TERMINAL_ARGS);
+        if (raw == null || raw.isBlank()) {
+            return List.of();
+        }
+        try {
+            return JSON.readValue(raw, new TypeReference<List<String>>() {});
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed " + SpecKey.TERMINAL_ARGS + " (expected: a JSON array of strings)");
+        }
+    }
+
+    private static String connectionId(Packet p) {
+        String id = Wire.spec(p, SpecKey.CLIENT_CONNECTION_ID);
+        if (id == null || id.isEmpty()) {
+            throw new IllegalArgumentException("no " + SpecKey.CLIENT_CONNECTION_ID + " on " + p.getType());
+        }
+        return id;
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        return a != null && !a.isBlank() ? a : b;
+    }
+
+    int openSessions() {
+        return sessions.size();
+    }
+
+    /** The stream is gone: free every session (nobody can be told any more). */
+    void closeAll(String reason) {
+        for (AgentSession s : List.copyOf(sessions.values())) {
+            s.close(reason);
+        }
+        sessions.clear();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.hoop.agent.transport;
+
+import dev.hoop.common.wire.AgentPacket;
+import dev.hoop.common.wire.GatewayPacket;
+import dev.hoop.proto.Packet;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent {@code Connect} stream, with flow control both ways: the next packet is requested
+ * from the gateway only when the previous one was handled (its dispatch stage completed), and a
+ * send completes only when gRPC reports the stream ready, so neither side buffers without bound.
+ */
+final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Outbound {
+    private static final Logger log = LoggerFactory.getLogger(GatewayStream.class);
+
+    private final Object lock = new Object();
+    // Sends waiting for onReady; at most one per producer, since each awaits its stage before the next send.
+    private final ArrayDeque<CompletableFuture<Void>> waitingForReady = new ArrayDeque<>();
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private final CompletableFuture<Status> ended = new CompletableFuture<>();
+    private Function<Packet, CompletionStage<Void>> dispatcher = p -> CompletableFuture.completedFuture(null);
+    private ClientCallStreamObserver<Packet> out;
+    private boolean closed;
+
+    /** Where packets from the gateway go; set before the call starts. */
+    void dispatchTo(Function<Packet, CompletionStage<Void>> dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /** Completes when the gateway accepted the agent (AgentGatewayConnectOK). */
+    CompletableFuture<Void> connected() {
+        return connected;
+    }
+
+    /** Completes with the stream's final status; never exceptionally. */
+    CompletableFuture<Status> ended() {
+        return ended;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
+        this.out = requestStream;
+        requestStream.disableAutoRequestWithInitial(1);
+        requestStream.setOnReadyHandler(this::onReady);
+    }
+
+    @Override
+    public void onNext(Packet packet) {
+        String type = packet.getType();
+        if (type.equals(AgentPacket.GATEWAY_CONNECT_OK)) {
+            connected.complete(null);
+            out.request(1);
+            return;
+        }
+        if (type.equals(GatewayPacket.KEEP_ALIVE)) {
+            out.request(1);
+            return;
+        }
+        CompletionStage<Void> handled;
+        try {
+            handled = dispatcher.apply(packet);
+        } catch (RuntimeException e) {
+            log.error("dispatching {} failed; continuing with the next packet", type, e);
+            handled = CompletableFuture.completedFuture(null);
+        }
+        handled.whenComplete((ok, error) -> requestNext());
+    }
+
+    private void requestNext() {
+        synchronized (lock) {
+            if (!closed) {
+                out.request(1);
+            }
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        end(Status.fromThrowable(t));
+    }
+
+    @Override
+    public void onCompleted() {
+        end(Status.UNAVAILABLE.withDescription("the gateway ended the stream"));
+    }
+
+    @Override
+    public CompletionStage<Void> send(Packet packet) {
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the gateway stream is closed"));
+            }
+            out.onNext(packet);
+            if (out.isReady()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            waitingForReady.add(ready);
+            return ready;
+        }
+    }
+
+    /** Sends only when the stream is ready now (keep-alives: a busy stream needs none). */
+    void sendIfReady(Packet packet) {
+        synchronized (lock) {
+            if (!closed && out.isReady()) {
+                out.onNext(packet);
+            }
+        }
+    }
+
+    private void onReady() {
+        List<CompletableFuture<Void>> released = new ArrayList<>();
+        synchronized (lock) {
+            while (out.isReady() && !waitingForReady.isEmpty()) {
+                released.add(waitingForReady.poll());
+            }
+        }
+        // Completed outside the lock: continuations send again.
+        released.forEach(f -> f.complete(null));
+    }
+
+    /** Ends the stream from the agent's side. */
+    void cancel(String reason) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            out.cancel(reason, null);
+        }
+    }
+
+    private void end(Status status) {
+        List<CompletableFuture<Void>> failed;
+        synchronized (lock) {
+            closed = true;
+            failed = new ArrayList<>(waitingForReady);
+            waitingForReady.clear();
+        }
+        IllegalStateException gone = new IllegalStateException("the gateway stream closed: " + status.getCode());
+        failed.forEach(f -> f.completeExceptionally(gone));
+        connected.completeExceptionally(status.asRuntimeException());
+        ended.complete(status);
+    }
+}

@@ -1,0 +1,277 @@
+package dev.hoop.agent.transport;
+
+import static dev.hoop.agent.transport.Packets.WAIT;
+import static dev.hoop.agent.transport.Packets.bytes;
+import static dev.hoop.agent.transport.Packets.command;
+import static dev.hoop.agent.transport.Packets.open;
+import static dev.hoop.agent.transport.Packets.text;
+import static dev.hoop.agent.transport.Packets.untilClose;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hoop.agent.AgentEventLoops;
+import dev.hoop.agent.tcp.TcpHandlers;
+import dev.hoop.agent.tcp.TestServers;
+import dev.hoop.common.Version;
+import dev.hoop.common.dsn.AgentDsn;
+import dev.hoop.common.grpc.ChannelSettings;
+import dev.hoop.common.grpc.GatewayTarget;
+import dev.hoop.common.wire.AgentPacket;
+import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Wire;
+import dev.hoop.proto.Packet;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The agent's stream controller against a gateway peer over real gRPC, with real processes and sockets. */
+class AgentStreamTest {
+    static final String SECRET = "xagt-0123456789abcdef0123456789";
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private TestGateway gateway;
+    private EventLoopGroup io;
+
+    @BeforeEach
+    void start() throws IOException {
+        gateway = new TestGateway(SECRET);
+        io = AgentEventLoops.newGroup(2);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : cleanup.reversed()) {
+            c.close();
+        }
+        gateway.close();
+        io.shutdownGracefully().sync();
+    }
+
+    private AgentController agent(String secret) {
+        AgentDsn dsn = AgentDsn.parse("grpc://test-agent:" + secret + "@127.0.0.1:" + gateway.port());
+        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io));
+        AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
+                registry, Map.of("PATH", System.getenv("PATH"), "HOOP_KEY", dsn.format()));
+        cleanup.add(c);
+        return c.start();
+    }
+
+    @Test
+    void connectsWithTheAgentMetadata() throws Exception {
+        AgentController agent = agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        assertThat(link.header(Wire.ORIGIN)).isEqualTo("agent");
+        assertThat(link.header(Wire.AUTHORIZATION)).isEqualTo("Bearer " + SECRET);
+        assertThat(link.header(Wire.VERSION)).isEqualTo(Version.current());
+        assertThat(link.header(Wire.HOSTNAME)).isNotBlank();
+        assertThat(link.header(Wire.PLATFORM)).matches("[a-z ]+/[a-z0-9_]+");
+        await(agent::online, "agent online");
+    }
+
+    @Test
+    void execStreamsOutputAndEndsWithTheExitCode() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        ConnectionParams params = command("shell", List.of("sh", "-c", "echo $GREETING; cat; echo oops >&2; exit 3"),
+                Map.of("GREETING", "hello"));
+        link.send(open("s1", params, "from stdin\n"));
+        List<Packet> got = untilClose(link, "s1");
+        assertThat(got.getFirst().getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        assertThat(Wire.spec(got.getFirst(), SpecKey.GATEWAY_CONNECTION_TYPE)).isEqualTo("command-line");
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo("hello\nfrom stdin\n");
+        assertThat(text(got, ClientPacket.WRITE_STDERR)).isEqualTo("oops\n");
+        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("3");
+        assertThat(got.getLast().getPayload().toStringUtf8()).isEmpty();
+    }
+
+    @Test
+    void execInputByExecWriteStdinAndTheAgentKeyIsNotInTheCommandsEnvironment() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("s2", command("env", List.of("sh", "-c", "cat; echo key=${HOOP_KEY:-none}"), Map.of()), ""));
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        link.send(Packets.session(AgentPacket.EXEC_WRITE_STDIN, "s2", bytes("line 1\nline 2\n")));
+        List<Packet> got = untilClose(link, "s2");
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo("line 1\nline 2\nkey=none\n");
+        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
+    }
+
+    @Test
+    void commandNotFoundExits127WithTheMessage() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("s3", command("missing", List.of("no-such-command-xyz", "arg"), Map.of()), "input"));
+        List<Packet> got = untilClose(link, "s3");
+        assertThat(text(got, ClientPacket.WRITE_STDERR)).isEqualTo("command not found: no-such-command-xyz\n");
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEmpty();
+        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("127");
+    }
+
+    @Test
+    void tcpEchoWithTwoClientConnectionsAndServerSpeaksFirst() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        try (TestServers.Echo echo = new TestServers.Echo("hello from server\n")) {
+            ConnectionParams params = new ConnectionParams("echo", "tcp", List.of(), Map.of("HOST", "127.0.0.1", "PORT", "" + echo.port()));
+            link.send(open("t1", params, ""));
+            assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+            // tcp.server_connect: an empty first packet opens the connection; the server's greeting comes first.
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "1", new byte[0]).toBuilder()
+                    .putSpec(SpecKey.TCP_SERVER_CONNECT, Packets.utf8("true")).build());
+            assertThat(readConnection(link, "1", "hello from server\n".length())).isEqualTo("hello from server\n");
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "2", bytes("ping")));
+            assertThat(readConnection(link, "2", "hello from server\nping".length())).isEqualTo("hello from server\nping");
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "1", bytes("pong")));
+            assertThat(readConnection(link, "1", 4)).isEqualTo("pong");
+            // The client closes connection 1: the server sees the close, connection 2 still relays.
+            link.send(Packets.connection(AgentPacket.CLOSE_TCP_CONNECTION, "t1", "1", new byte[0]));
+            await(() -> echo.closedConnections() == 1, "the server saw connection 1 close");
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "2", bytes("again")));
+            assertThat(readConnection(link, "2", 5)).isEqualTo("again");
+            // The server closes connection 2: the client is told why.
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "2", bytes("quit\n")));
+            Packet close = nextOfType(link, ClientPacket.TCP_CONNECTION_CLOSE);
+            assertThat(Wire.spec(close, SpecKey.CLIENT_CONNECTION_ID)).isEqualTo("2");
+            assertThat(close.getPayload().toStringUtf8()).isEqualTo("127.0.0.1:" + echo.port() + " closed the connection");
+        }
+    }
+
+    @Test
+    void unreachableTcpTargetEndsTheSessionWithTheReason() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        int closedPort = TestServers.freePort();
+        ConnectionParams params = new ConnectionParams("down", "tcp", List.of(), Map.of("HOST", "127.0.0.1", "PORT", "" + closedPort));
+        link.send(open("t2", params, ""));
+        Packet close = link.next(WAIT);
+        assertThat(close.getType()).isEqualTo(ClientPacket.SESSION_CLOSE);
+        assertThat(close.getPayload().toStringUtf8()).isEqualTo("cannot reach 127.0.0.1:" + closedPort + " for connection 'down': Connection refused");
+    }
+
+    @Test
+    void aFailingHandlerEndsOnlyItsOwnConnection() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("bad", new ConnectionParams("noport", "tcp", List.of(), Map.of("HOST", "127.0.0.1")), ""));
+        Packet close = link.next(WAIT);
+        assertThat(close.getType()).isEqualTo(ClientPacket.SESSION_CLOSE);
+        assertThat(close.getPayload().toStringUtf8())
+                .isEqualTo("AgentSessionOpen failed on the agent: connection 'noport' has PORT '' (expected: a port number from 1 to 65535)");
+        link.send(open("good", command("ok", List.of("echo", "still serving"), Map.of()), "x"));
+        List<Packet> got = untilClose(link, "good");
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo("still serving\n");
+    }
+
+    @Test
+    void aPacketForAnUnknownSessionIsAnsweredWithAClose() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "nope", "1", bytes("x")));
+        Packet close = link.next(WAIT);
+        assertThat(close.getType()).isEqualTo(ClientPacket.SESSION_CLOSE);
+        assertThat(close.getPayload().toStringUtf8()).isEqualTo("session nope is not open on this agent (it ended, or the agent restarted)");
+    }
+
+    @Test
+    void sessionCloseAndStreamLossStopTheCommands() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("k1", command("sleep", List.of("sh", "-c", "echo $$; exec sleep 60"), Map.of()), "x"));
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        long pid1 = Long.parseLong(link.next(WAIT).getPayload().toStringUtf8().trim());
+        link.send(open("k2", command("sleep", List.of("sh", "-c", "echo $$; exec sleep 60"), Map.of()), "x"));
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        long pid2 = Long.parseLong(link.next(WAIT).getPayload().toStringUtf8().trim());
+        assertThat(ProcessHandle.of(pid1).map(ProcessHandle::isAlive)).contains(true);
+
+        link.send(Packets.session(AgentPacket.SESSION_CLOSE, "k1", new byte[0]));
+        await(() -> ProcessHandle.of(pid1).map(p -> !p.isAlive()).orElse(true), "session k1's command stopped");
+        assertThat(ProcessHandle.of(pid2).map(ProcessHandle::isAlive)).contains(true);
+
+        gateway.stop();
+        await(() -> ProcessHandle.of(pid2).map(p -> !p.isAlive()).orElse(true), "session k2's command stopped with the stream");
+    }
+
+    @Test
+    void reconnectsAndServesWithinTwoSecondsOfTheGatewayComingBack() throws Exception {
+        AgentController agent = agent(SECRET);
+        gateway.nextLink(WAIT);
+        await(agent::online, "agent online");
+        int port = gateway.port();
+        gateway.stop();
+        await(() -> !agent.online(), "agent noticed the gateway left");
+        // Let the backoff grow: after 4 failed attempts the agent waits 4-8 s before the next one.
+        await(() -> agent.attempts() >= 5, "five attempts", Duration.ofSeconds(30));
+        long restarted = System.nanoTime();
+        gateway.start(port);
+        TestGateway.AgentLink link = gateway.nextLink(Duration.ofSeconds(10));
+        long millis = (link.acceptedAtNanos - restarted) / 1_000_000;
+        System.out.println("agent reconnected " + millis + " ms after the gateway came back (attempt " + agent.attempts() + ")");
+        assertThat(millis).isLessThan(2000);
+        link.send(open("r1", command("echo", List.of("echo", "back"), Map.of()), "x"));
+        assertThat(text(untilClose(link, "r1"), ClientPacket.WRITE_STDOUT)).isEqualTo("back\n");
+    }
+
+    @Test
+    void aRejectedKeyIsReportedAndRetried() throws Exception {
+        AgentController agent = agent("xagt-this-key-was-revoked-00000");
+        await(() -> AgentController.KEY_REJECTED.equals(agent.lastError()), "key rejected");
+        await(() -> agent.attempts() >= 2, "retried");
+        assertThat(agent.online()).isFalse();
+        assertThat(agent.connections()).isZero();
+        assertThat(gateway.links).isEmpty();
+    }
+
+    @Test
+    void aSecondAgentWithTheSameKeyIsRefusedAndTheFirstStaysOnline() throws Exception {
+        AgentController first = agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        await(first::online, "first online");
+        AgentController second = agent(SECRET);
+        await(() -> "gateway refused the stream: agent already connected (another agent with this key is online)".equals(second.lastError()),
+                "second refused");
+        assertThat(second.online()).isFalse();
+        assertThat(first.online()).isTrue();
+        assertThat(link.ended).isNotDone();
+        link.send(open("d1", command("echo", List.of("echo", "first"), Map.of()), "x"));
+        assertThat(text(untilClose(link, "d1"), ClientPacket.WRITE_STDOUT)).isEqualTo("first\n");
+    }
+
+    private static String readConnection(TestGateway.AgentLink link, String connectionId, int length) throws InterruptedException {
+        StringBuilder b = new StringBuilder();
+        while (b.length() < length) {
+            Packet p = link.next(WAIT);
+            assertThat(p.getType()).isEqualTo(ClientPacket.TCP_CONNECTION_WRITE);
+            assertThat(Wire.spec(p, SpecKey.CLIENT_CONNECTION_ID)).isEqualTo(connectionId);
+            b.append(p.getPayload().toStringUtf8());
+        }
+        return b.toString();
+    }
+
+    private static Packet nextOfType(TestGateway.AgentLink link, String type) throws InterruptedException {
+        Packet p = link.next(WAIT);
+        assertThat(p.getType()).isEqualTo(type);
+        return p;
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, what, WAIT);
+    }
+
+    static void await(BooleanSupplier condition, String what, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + within + " waiting for: " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.hoop.common.grpc;
+
+import io.grpc.Status;
+import java.net.ConnectException;
+import java.security.cert.CertificateException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Turns a failed call to the gateway into one sentence that says what to do. The transport
+ * errors of a TLS mismatch are cryptic ("Connection reset by peer", "not an SSL/TLS record",
+ * "Frame Too Large" behind proxies), so they are recognised here and explained in terms of the
+ * {@code grpcs://} scheme, as the reverse-proxy guide does.
+ */
+public final class GrpcErrors {
+    private GrpcErrors() {}
+
+    public static String explain(Throwable error, GatewayTarget target) {
+        Status status = Status.fromThrowable(error);
+        String text = allMessages(error).toLowerCase(Locale.ROOT);
+        if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL
+                || status.getCode() == Status.Code.UNKNOWN) {
+            if (target.tls() && has(error, SSLException.class) && text.contains("not an ssl/tls record")) {
+                return "the gateway at " + target.authority() + " does not speak TLS on this port (TLS mismatch): use grpc:// "
+                        + "if it serves plaintext (allowed to loopback only, unless " + ChannelSettings.ALLOW_PLAINTEXT
+                        + "=true), or point to its TLS port";
+            }
+            if (target.tls() && (has(error, SSLHandshakeException.class) || has(error, CertificateException.class))) {
+                if (text.contains("no subject alternative") || text.contains("no name matching") || text.contains("hostname")) {
+                    return "the gateway's TLS certificate does not name '" + target.host() + "': set "
+                            + ChannelSettings.TLS_SERVER_NAME + " to a name the certificate holds (" + firstLine(error) + ")";
+                }
+                if (text.contains("certification path") || text.contains("pkix") || text.contains("unable to find valid")) {
+                    return "the gateway's TLS certificate at " + target.authority() + " is not trusted: set "
+                            + ChannelSettings.TLS_CA + " to the CA certificate that signed it (a PEM file path, PEM text or base64 PEM)";
+                }
+                return "TLS handshake with the gateway at " + target.authority() + " failed: " + firstLine(error);
+            }
+            if (!target.tls() && (text.contains("connection reset") || text.contains("network closed for unknown reason")
+                    || text.contains("frame too large") || text.contains("first received frame was not settings")
+                    || text.contains("protocol_error") || text.contains("http/2 client preface"))) {
+                return "the gateway at " + target.authority() + " closed a plaintext connection (TLS mismatch?): if the gateway "
+                        + "or a proxy in front of it serves TLS, use a grpcs:// (or https://) URL";
+            }
+            if (has(error, ConnectException.class) || text.contains("connection refused")) {
+                return "cannot reach the gateway at " + target.authority() + ": connection refused (is it running and is the port right?)";
+            }
+            if (text.contains("unresolvedaddressexception") || text.contains("unknownhost") || text.contains("unable to resolve")) {
+                return "cannot resolve the gateway's host '" + target.host() + "'";
+            }
+        }
+        String description = status.getDescription() == null ? "" : ": " + status.getDescription();
+        return "gateway at " + target.authority() + " answered " + status.getCode() + description;
+    }
+
+    private static boolean has(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String allMessages(Throwable error) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            b.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String firstLine(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}
