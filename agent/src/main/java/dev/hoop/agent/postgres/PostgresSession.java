@@ -303,6 +303,13 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
             root = root.getCause();
         }
         String message = root.getMessage();
-        return message == null ? root.getClass().getSimpleName() : message;
+        if (message == null) {
+            return root.getClass().getSimpleName();
+        }
+        // NIO says "Connection refused: /host:port", epoll "finishConnect(..) failed with error(-111): Connection refused".
+        if (root instanceof java.net.ConnectException && message.contains("Connection refused")) {
+            return "connection refused";
+        }
+        return message;
     }
 }

@@ -108,8 +108,8 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
         boolean asksPassword = code == BackendMessages.AUTH_CLEARTEXT_PASSWORD
                 || code == BackendMessages.AUTH_MD5_PASSWORD || code == BackendMessages.AUTH_SASL;
         if (asksPassword && target.password().isEmpty()) {
-            fail(ErrorResponse.fatal("28P01", "the server at " + target.address() + " asks for a "
-                    + BackendMessages.authenticationName(code) + " for user \"" + target.user()
+            fail(ErrorResponse.fatal("28P01", "the server at " + target.address() + " asks for "
+                    + BackendMessages.authenticationName(code) + " authentication of user \"" + target.user()
                     + "\" but the connection stores no password (PASS)", "Set PASS in the connection's secrets."));
             return;
         }
