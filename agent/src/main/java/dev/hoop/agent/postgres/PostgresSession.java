@@ -1,0 +1,315 @@
+package dev.hoop.agent.postgres;
+
+import dev.hoop.agent.session.ClientSink;
+import dev.hoop.agent.session.ConnectionHandler;
+import dev.hoop.common.pgwire.BackendMessages;
+import dev.hoop.common.pgwire.ErrorResponse;
+import dev.hoop.common.pgwire.StartupPacket;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection of a postgres session: answers encryption requests with {@code N},
+ * takes the client's StartupMessage, opens its own connection to the real server with the
+ * stored user and database, authenticates with the stored password, then relays both ways
+ * through {@link ClientFilter} and {@link BackendFilter}. Every failure reaches the client as a
+ * FATAL ErrorResponse before the connection closes.
+ *
+ * <p>Threading: all state is touched only on {@link #loop}, the event loop that also serves the
+ * server channel; {@link #write} and {@link #close} hop onto it.
+ */
+final class PostgresSession implements ConnectionHandler, ClientFilter.Session, ServerAuthHandler.Outcome,
+        ServerRelayHandler.Client {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSession.class);
+
+    private enum State { STARTUP, CONNECTING, RELAY, CLOSED }
+
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final ClientSink sink;
+    private final PostgresTarget target;
+    private final String configError;
+    private final String connectionName;
+    private final RefusalMarkers markers = new RefusalMarkers();
+    private final ClientFilter clientFilter = new ClientFilter(this, markers);
+    private State state = State.STARTUP;
+    private Channel server;
+    private CompletionStage<Void> lastClientWrite = CompletableFuture.completedFuture(null);
+    /** Client bytes that arrived before the server was ready, and the write that waits for them. */
+    private ByteBuf held;
+    private final java.util.List<CompletableFuture<Void>> heldWaiting = new java.util.ArrayList<>();
+
+    /** @param configError why the connection's settings are unusable (sent after the startup), or null */
+    PostgresSession(EventLoop loop, Bootstrap bootstrap, ClientSink sink, PostgresTarget target, String configError,
+            String connectionName) {
+        this.loop = loop;
+        this.bootstrap = bootstrap;
+        this.sink = sink;
+        this.target = target;
+        this.configError = configError;
+        this.connectionName = connectionName;
+    }
+
+    @Override
+    public CompletionStage<Void> write(byte[] fromClient) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                fromClient(fromClient, done);
+            } catch (RuntimeException e) {
+                log.warn("postgres connection '{}': failed on client bytes", connectionName, e);
+                fatal(ErrorResponse.fatal("XX000", "hoop agent error: " + e, null));
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    @Override
+    public void close() {
+        loop.execute(() -> {
+            state = State.CLOSED;
+            releaseHeld();
+            if (server != null) {
+                server.close();
+            }
+        });
+    }
+
+    private void fromClient(byte[] bytes, CompletableFuture<Void> done) {
+        if (state == State.CLOSED) {
+            done.complete(null);
+            return;
+        }
+        byte[] out = clientFilter.filter(bytes);
+        if (out.length == 0 || state == State.CLOSED) {
+            done.complete(null);
+        } else if (state == State.RELAY) {
+            server.writeAndFlush(Unpooled.wrappedBuffer(out)).addListener(completes(done));
+        } else {
+            // Bytes after the StartupMessage but before AuthenticationOk: keep them (one chunk,
+            // since the caller waits for `done`) until the server is ready.
+            held = held == null ? Unpooled.wrappedBuffer(out) : Unpooled.wrappedBuffer(held, Unpooled.wrappedBuffer(out));
+            heldWaiting.add(done);
+        }
+    }
+
+    // ---- startup phase (ClientFilter.Session) ----
+
+    @Override
+    public void startupPacket(StartupPacket packet) {
+        switch (packet) {
+            case StartupPacket.SslRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
+            case StartupPacket.GssEncRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
+            case StartupPacket.CancelRequest cancel -> forwardCancel(cancel);
+            case StartupPacket.StartupMessage startup -> connect(startup);
+        }
+    }
+
+    @Override
+    public void malformed(String reason) {
+        fatal(ErrorResponse.fatal("08P01", "invalid frontend message: " + reason, null));
+    }
+
+    private void connect(StartupPacket.StartupMessage startup) {
+        if (configError != null) {
+            fatal(ErrorResponse.fatal("08001", "connection '" + connectionName + "' is misconfigured: " + configError,
+                    "Fix the connection's secrets and try again."));
+            return;
+        }
+        state = State.CONNECTING;
+        // The client's user and database are placeholders: the connection's stored ones are used.
+        StartupPacket.StartupMessage rewritten = startup.with("user", target.user()).with("database", target.database());
+        resolve(target.host(), address -> {
+            ChannelFuture connected = bootstrap.clone(loop)
+                    .handler(new ServerAuthHandler(target, this))
+                    .connect(new InetSocketAddress(address, target.port()));
+            server = connected.channel();
+            connected.addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    fatal(ErrorResponse.fatal("08001", "could not connect to the database server at " + target.address()
+                            + ": " + describe(f.cause()), "Check that the server is running and reachable from the agent."));
+                } else if (state == State.CLOSED) {
+                    f.channel().close();
+                } else {
+                    f.channel().writeAndFlush(Unpooled.wrappedBuffer(rewritten.encode()));
+                    f.channel().read();
+                }
+            });
+        });
+    }
+
+    /** DNS lookups block, so they run on a virtual thread and the answer comes back to the loop. */
+    private void resolve(String host, Consumer<InetAddress> then) {
+        Thread.ofVirtual().name("pg-resolve-" + host).start(() -> {
+            try {
+                InetAddress address = InetAddress.getByName(host);
+                loop.execute(() -> {
+                    if (state != State.CLOSED) {
+                        then.accept(address);
+                    }
+                });
+            } catch (UnknownHostException e) {
+                loop.execute(() -> fatal(ErrorResponse.fatal("08001", "could not resolve the database host '" + host
+                        + "': unknown host", "Check HOST in the connection's secrets.")));
+            }
+        });
+    }
+
+    private void forwardCancel(StartupPacket.CancelRequest cancel) {
+        if (configError != null) {
+            closeClient(null);
+            return;
+        }
+        // The client holds the real server's BackendKeyData (relayed unchanged), so the request goes as is.
+        resolve(target.host(), address -> bootstrap.clone(loop)
+                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                .connect(new InetSocketAddress(address, target.port()))
+                .addListener((ChannelFutureListener) f -> {
+                    if (f.isSuccess()) {
+                        f.channel().writeAndFlush(Unpooled.wrappedBuffer(cancel.encode()))
+                                .addListener(ChannelFutureListener.CLOSE);
+                    } else {
+                        log.info("postgres connection '{}': cancel request not delivered to {}: {}",
+                                connectionName, target.address(), describe(f.cause()));
+                    }
+                    closeClient(null);
+                }));
+    }
+
+    // ---- authentication (ServerAuthHandler.Outcome) ----
+
+    @Override
+    public void authenticated(ChannelHandlerContext ctx, ByteBuf rest) {
+        if (state == State.CLOSED) {
+            rest.release();
+            ctx.close();
+            return;
+        }
+        state = State.RELAY;
+        log.debug("postgres connection '{}': authenticated to {} as {}", connectionName, target.address(), target.user());
+        ctx.pipeline().addLast(new ServerRelayHandler(new BackendFilter(markers), this));
+        ctx.pipeline().fireChannelRead(rest);
+        if (held != null) {
+            ByteBuf bytes = held;
+            java.util.List<CompletableFuture<Void>> waiting = java.util.List.copyOf(heldWaiting);
+            held = null;
+            heldWaiting.clear();
+            server.writeAndFlush(bytes).addListener(f -> waiting.forEach(done -> finish(done, f.cause())));
+        }
+    }
+
+    @Override
+    public void refusedByServer(byte[] errorResponse) {
+        // The server's own reason (e.g. password authentication failed for user "…") reaches psql as is.
+        sendToClient(errorResponse);
+        closeAll("the database server refused the connection's credentials");
+    }
+
+    @Override
+    public void failed(ErrorResponse error) {
+        fatal(error);
+    }
+
+    // ---- relay (ServerRelayHandler.Client) ----
+
+    @Override
+    public CompletionStage<Void> send(byte[] bytes) {
+        return sendToClient(bytes);
+    }
+
+    @Override
+    public void serverClosed() {
+        closeAll(null);
+    }
+
+    @Override
+    public void serverFailed(Throwable cause) {
+        log.info("postgres connection '{}': relay with {} ended: {}", connectionName, target.address(), describe(cause));
+        closeAll("connection to the database server failed: " + describe(cause));
+    }
+
+    // ---- helpers ----
+
+    private CompletionStage<Void> sendToClient(byte[] bytes) {
+        lastClientWrite = sink.write(bytes);
+        return lastClientWrite;
+    }
+
+    private void fatal(ErrorResponse error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        log.info("postgres connection '{}': {}", connectionName, error.message());
+        sendToClient(error.encode());
+        closeAll(error.message());
+    }
+
+    /** Closes the server side and ends the client connection once what was sent to it went out. */
+    private void closeAll(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        releaseHeld();
+        if (server != null) {
+            server.close();
+        }
+        closeClient(reason);
+    }
+
+    private void closeClient(String reason) {
+        lastClientWrite.whenComplete((v, e) -> sink.close(reason));
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+        heldWaiting.forEach(done -> done.complete(null));
+        heldWaiting.clear();
+    }
+
+    private static ChannelFutureListener completes(CompletableFuture<Void> done) {
+        return f -> finish(done, f.cause());
+    }
+
+    private static void finish(CompletableFuture<Void> done, Throwable error) {
+        if (error == null) {
+            done.complete(null);
+        } else {
+            done.completeExceptionally(error);
+        }
+    }
+
+    static String describe(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null) {
+            return root.getClass().getSimpleName();
+        }
+        // NIO says "Connection refused: /host:port", epoll "finishConnect(..) failed with error(-111): Connection refused".
+        if (root instanceof java.net.ConnectException && message.contains("Connection refused")) {
+            return "connection refused";
+        }
+        return message;
+    }
+}
