@@ -3,6 +3,7 @@ package dev.hoop.agent;
 import dev.hoop.agent.tcp.TcpHandlers;
 import dev.hoop.agent.transport.AgentController;
 import dev.hoop.agent.transport.AgentIdentity;
+import dev.hoop.agent.postgres.PostgresHandlers;
 import dev.hoop.agent.transport.HandlerRegistry;
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.config.Env;
@@ -61,9 +62,7 @@ public final class StartAgentCommand implements Callable<Integer> {
         Logging.configure(config.logLevel(), config.logEncoding(), config.logGrpc());
         Logger log = LoggerFactory.getLogger(StartAgentCommand.class);
         EventLoopGroup io = AgentEventLoops.newGroup(IO_THREADS);
-        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io));
-        // PostgreSQL joins here once dev.hoop.agent.postgres.PostgresHandlers is merged:
-        // registry.postgres(new dev.hoop.agent.postgres.PostgresHandlers(io));
+        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io));
         AgentController controller = new AgentController(AgentIdentity.of(config.dsn()), config.target(), config.channel(),
                 registry, System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
