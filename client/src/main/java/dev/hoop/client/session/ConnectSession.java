@@ -57,7 +57,7 @@ public final class ConnectSession {
      */
     public int run(String connectionName, String bindHost, int port, CompletableFuture<InetSocketAddress> bound) throws InterruptedException {
         CompletableFuture<Packet> opened = new CompletableFuture<>();
-        CompletableFuture<String> ended = new CompletableFuture<>();
+        CompletableFuture<Close> ended = new CompletableFuture<>();
         SessionStream stream = SessionStream.open(grpc, Wire.VERB_CONNECT, connectionName, token, new SessionStream.PacketHandler() {
             @Override
             public void onPacket(Packet packet, Runnable done) {
@@ -67,9 +67,15 @@ public final class ConnectSession {
                         done.run();
                     }
                     case ClientPacket.SESSION_OPEN_AGENT_OFFLINE, ClientPacket.SESSION_CLOSE -> {
-                        String reason = packet.getPayload().toStringUtf8();
                         opened.complete(packet);
-                        ended.complete(reason.isEmpty() ? null : reason);
+                        ended.complete(Close.of(packet));
+                        done.run();
+                    }
+                    case ClientPacket.WRITE_STDOUT, ClientPacket.WRITE_STDERR -> {
+                        TerminalSession t = terminal;
+                        if (t != null) {
+                            t.output(packet.getPayload().toByteArray());
+                        }
                         done.run();
                     }
                     case ClientPacket.PG_CONNECTION_WRITE, ClientPacket.TCP_CONNECTION_WRITE, ClientPacket.HTTP_PROXY_CONNECTION_WRITE ->
@@ -88,19 +94,22 @@ public final class ConnectSession {
             @Override
             public void onEnd(Status status) {
                 opened.complete(null);
-                ended.complete(status.isOk() ? null : GatewayErrors.describe(status, connectionName));
+                ended.complete(new Close(null, status.isOk() ? null : GatewayErrors.describe(status, connectionName)));
             }
         });
         stream.send(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
         Packet first = opened.join();
         if (first == null || !first.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
-            String reason = ended.join();
+            String reason = ended.join().reason();
             messages.println("error: " + (reason == null ? "the session ended before it opened" : reason));
             stream.close();
             return 1;
         }
         String type = Wire.spec(first, SpecKey.GATEWAY_CONNECTION_TYPE);
         type = type == null ? "tcp" : type;
+        if (type.equals("command-line")) {
+            return runTerminal(stream, ended);
+        }
         String writeType = switch (type) {
             case "postgres" -> AgentPacket.PG_CONNECTION_WRITE;
             case "http" -> AgentPacket.HTTP_PROXY_CONNECTION_WRITE;
@@ -136,7 +145,7 @@ public final class ConnectSession {
             if (bound != null) {
                 bound.complete(address);
             }
-            String reason = ended.join();
+            String reason = ended.join().reason();
             server.close().sync();
             sockets.values().forEach(io.netty.channel.Channel::close);
             if (reason != null) {
@@ -147,6 +156,41 @@ public final class ConnectSession {
         } finally {
             stream.close();
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** How a session ended: the remote exit code (terminal sessions) and the reason, when abnormal. */
+    private record Close(Integer exitCode, String reason) {
+        static Close of(Packet close) {
+            String exit = Wire.spec(close, SpecKey.CLIENT_EXIT_CODE);
+            String reason = close.getPayload().isEmpty() ? null : close.getPayload().toStringUtf8();
+            try {
+                return new Close(exit == null ? null : Integer.valueOf(exit.trim()), reason);
+            } catch (NumberFormatException e) {
+                return new Close(null, reason == null ? "the agent sent an exit code that is not a number: '" + exit + "'" : reason);
+            }
+        }
+    }
+
+    private volatile TerminalSession terminal;
+
+    /** An interactive command-line connection: the local terminal becomes the remote one. */
+    private int runTerminal(SessionStream stream, CompletableFuture<Close> ended) {
+        try (TerminalSession t = new TerminalSession(stream)) {
+            terminal = t;
+            t.start();
+            Close close = ended.join();
+            terminal = null;
+            if (close.exitCode() != null) {
+                return close.exitCode();
+            }
+            if (close.reason() != null) {
+                messages.println("\r\nsession ended: " + close.reason());
+                return 1;
+            }
+            return 0;
+        } finally {
+            stream.close();
         }
     }
 

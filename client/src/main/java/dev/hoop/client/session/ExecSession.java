@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,9 +46,17 @@ public final class ExecSession {
 
     /** Runs the connection's command with {@code input} and returns its exit code. */
     public int run(String connectionName, byte[] input) throws InterruptedException {
+        return run(connectionName, input, List.of());
+    }
+
+    /**
+     * Runs the connection's command with {@code input} and extra arguments {@code args} (sent as
+     * {@code terminal.args}) and returns its exit code.
+     */
+    public int run(String connectionName, byte[] input, List<String> args) throws InterruptedException {
         Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10));
         while (true) {
-            Outcome outcome = attempt(connectionName, input);
+            Outcome outcome = attempt(connectionName, input, args);
             if (!outcome.agentOffline) {
                 return outcome.exitCode;
             }
@@ -64,7 +73,7 @@ public final class ExecSession {
 
     private record Outcome(int exitCode, boolean agentOffline, String message) {}
 
-    private Outcome attempt(String connectionName, byte[] input) throws InterruptedException {
+    private Outcome attempt(String connectionName, byte[] input, List<String> args) throws InterruptedException {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         SessionStream stream = SessionStream.open(channel, Wire.VERB_EXEC, connectionName, token, new SessionStream.PacketHandler() {
             @Override
@@ -90,7 +99,12 @@ public final class ExecSession {
                 }
             }
         });
-        stream.send(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), input));
+        Map<String, String> spec = args.isEmpty() ? Map.of() : Map.of(SpecKey.TERMINAL_ARGS, Json.array(args));
+        // A non-empty open starts the command at once; with no input, an empty stdin write does.
+        stream.send(Wire.packet(AgentPacket.SESSION_OPEN, spec, input));
+        if (input.length == 0) {
+            stream.send(Wire.packet(AgentPacket.EXEC_WRITE_STDIN, spec, input));
+        }
         try {
             return result.get();
         } catch (ExecutionException e) {

@@ -1,0 +1,50 @@
+package dev.hoop.client.session;
+
+import dev.hoop.client.ClientContext;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hoop connect CONN [--port N]}: a local listener for a postgres/tcp/http connection (any
+ * number of clients, each its own connection through the session), or an interactive terminal
+ * for a command-line connection. Runs until stopped (Ctrl-C) or the session ends.
+ */
+@Command(name = "connect", mixinStandardHelpOptions = true,
+        description = {"Open a connection: a local port for postgres (5433), tcp (8999) and http (8081) connections,",
+                "or an interactive terminal for command-line connections. Ctrl-C ends it."})
+public final class ConnectCommand implements Callable<Integer> {
+    private final ClientContext ctx;
+
+    @Parameters(index = "0", paramLabel = "CONNECTION", description = "The connection to open.")
+    String connection;
+
+    @Option(names = {"-p", "--port"}, description = "Local port (default: 5433 postgres, 8999 tcp, 8081 http; 0 picks a free one).")
+    Integer port;
+
+    @Option(names = "--listen-address", defaultValue = "127.0.0.1", description = "Local address to listen on (default: ${DEFAULT-VALUE}).")
+    String listenAddress;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public ConnectCommand() {
+        this(ClientContext.system());
+    }
+
+    public ConnectCommand(ClientContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + " (expected: 0 to 65535)");
+        }
+        try (GatewayLink link = GatewayLink.open(ctx)) {
+            return new ConnectSession(link.channel, link.token, System.err).run(connection, listenAddress, port == null ? -1 : port, null);
+        }
+    }
+}
