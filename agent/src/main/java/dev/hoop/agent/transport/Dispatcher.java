@@ -147,7 +147,9 @@ final class Dispatcher {
         if (kind.isPresent()) {
             // SPEC flow "connect": the agent checks the target is reachable before answering OK.
             TcpAddress address = TcpAddress.of(params);
-            Thread.ofVirtual().name("reach-" + sessionId).start(() -> checkReachable(session, address));
+            // an exec on such a connection (e.g. psql for postgres) starts once the target answered
+            Runnable exec = input.length == 0 ? () -> { } : () -> session.startExec(command(session, p), input);
+            Thread.ofVirtual().name("reach-" + sessionId).start(() -> checkReachable(session, address, exec));
         } else {
             out.send(openOk(session));
             if (input.length > 0) {
@@ -156,7 +158,7 @@ final class Dispatcher {
         }
     }
 
-    private void checkReachable(AgentSession session, TcpAddress address) {
+    private void checkReachable(AgentSession session, TcpAddress address, Runnable then) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address.host(), address.port()), REACH_TIMEOUT_MILLIS);
         } catch (IOException e) {
@@ -165,6 +167,7 @@ final class Dispatcher {
             return;
         }
         out.send(openOk(session));
+        then.run();
     }
 
     private static Packet openOk(AgentSession session) {

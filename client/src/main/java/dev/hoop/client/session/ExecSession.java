@@ -91,6 +91,9 @@ public final class ExecSession {
 
             @Override
             public void onEnd(Status status) {
+                if (result.isDone()) {
+                    return; // the session already ended; this is the stream closing behind it
+                }
                 if (status.isOk()) {
                     result.complete(new Outcome(0, false, null));
                 } else {
