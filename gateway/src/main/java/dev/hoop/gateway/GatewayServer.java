@@ -2,6 +2,7 @@ package dev.hoop.gateway;
 
 import dev.hoop.gateway.api.ApiRouting;
 import dev.hoop.gateway.api.ApiRoutes;
+import dev.hoop.gateway.api.InFlight;
 import dev.hoop.gateway.api.Route;
 import dev.hoop.gateway.api.ServerInfo;
 import dev.hoop.gateway.api.StaticFiles;
@@ -47,8 +48,11 @@ public final class GatewayServer implements AutoCloseable {
     private final ScheduledExecutorService healthLoop;
     private final Info info;
     private final List<Route> routes;
+    private final InFlight inFlight;
 
-    private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes) {
+    private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
+                          InFlight inFlight) {
+        this.inFlight = inFlight;
         this.db = db;
         this.grpc = grpc;
         this.web = web;
@@ -120,12 +124,14 @@ public final class GatewayServer implements AutoCloseable {
 
             List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
                     tokens, registry, info, cfg.adminGroup()));
-            ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug());
+            InFlight inFlight = new InFlight();
+            ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
             var builder = WebServer.builder()
                     .host(cfg.listenAddr())
                     .port(cfg.apiPort())
                     .shutdownHook(false)
-                    .shutdownGracePeriod(SHUTDOWN_GRACE)
+                    // in-flight requests are drained by InFlight first; this only bounds closing idle keep-alive connections
+                    .shutdownGracePeriod(Duration.ofSeconds(1))
                     .routing(routing::configure);
             if (tls != null) {
                 builder.tls(tls.helidon());
@@ -140,7 +146,7 @@ public final class GatewayServer implements AutoCloseable {
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
-            return new GatewayServer(db, grpc, web, loop, info, routes);
+            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight);
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -185,6 +191,11 @@ public final class GatewayServer implements AutoCloseable {
         return routes;
     }
 
+    /** HTTP requests being handled right now. */
+    public int requestsInFlight() {
+        return inFlight.count();
+    }
+
     public Database database() {
         return db;
     }
@@ -193,6 +204,14 @@ public final class GatewayServer implements AutoCloseable {
     public void close() {
         log.info("gateway: shutting down (in-flight requests get up to {} s)", SHUTDOWN_GRACE.toSeconds());
         healthLoop.shutdownNow();
+        try {
+            int left = inFlight.drain(SHUTDOWN_GRACE);
+            if (left > 0) {
+                log.warn("gateway: {} HTTP request(s) still running after {} s; closing them", left, SHUTDOWN_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         web.stop();
         grpc.shutdown(2000);
         db.close();

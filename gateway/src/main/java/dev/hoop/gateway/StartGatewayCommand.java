@@ -33,6 +33,11 @@ public final class StartGatewayCommand implements Callable<Integer> {
             return 2;
         }
         Logging.configure(cfg.logLevel(), cfg.logEncoding(), cfg.logGrpc());
+        JulBridge.install(cfg.logLevel().equals("debug"));
+        if (!cfg.logLevel().equals("debug")) {
+            // zonky logs every initdb/postgres output line at info; our store logs the one line that matters
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.zonky")).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         Logger log = LoggerFactory.getLogger(StartGatewayCommand.class);
         if (cfg.authMethod().equals(GatewayConfig.AUTH_OIDC)) {
             System.err.println("hoop start gateway: AUTH_METHOD: 'oidc' is not available in this build yet "

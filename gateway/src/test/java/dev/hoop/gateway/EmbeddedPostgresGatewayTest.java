@@ -30,6 +30,13 @@ class EmbeddedPostgresGatewayTest {
         try (TestGateway gw = TestGateway.start(env)) {
             assertThat(gw.get("/api/healthz", null).status()).isEqualTo(200);
             token = gw.registerAdmin("first@example.com", "kept-across-restarts");
+            try (var c = gw.server.database().dataSource().getConnection();
+                 var rs = c.createStatement().executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit')")) {
+                rs.next();
+                // durable: zonky's test defaults (fsync off) are overridden for a store that keeps data
+                assertThat(rs.getString(1)).isEqualTo("on");
+                assertThat(rs.getString(2)).isEqualTo("on");
+            }
             var channel = NettyChannelBuilder.forAddress("127.0.0.1", gw.server.grpcPort()).usePlaintext().build();
             try {
                 Status s = GrpcProbe.connect(channel, Map.of(Wire.VERB.name(), "connect")).awaitEnd();
