@@ -130,9 +130,33 @@ class ExternalPostgresGatewayTest {
         assertThat(second.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(second.getDescription()).isEqualTo("agent already connected");
 
+        var transport = dev.hoop.proto.TransportGrpc.newBlockingStub(channel)
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(metadata(GrpcProbe.agentMetadata(dsn.secret()))));
+        var pre = transport.preConnect(dev.hoop.proto.PreConnectRequest.newBuilder().setName("edge-1").build());
+        assertThat(pre.getStatus()).isEqualTo("BACKOFF");
+        assertThat(pre.getMessage()).isEqualTo("agent already connected");
+
         first.toGateway().onCompleted();
         assertThat(first.awaitEnd().getCode()).isEqualTo(Status.Code.OK);
         await(() -> "DISCONNECTED".equals(agentField("edge-1", "status")), "agent shown DISCONNECTED");
+        assertThat(transport.preConnect(dev.hoop.proto.PreConnectRequest.newBuilder().setName("edge-1").build()).getStatus())
+                .isEqualTo("CONNECT");
+        assertThat(transport.healthCheck(dev.hoop.proto.HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo("SERVING");
+    }
+
+    @Test
+    void preConnectWithoutAValidAgentKeyIsUnauthenticated() {
+        var transport = dev.hoop.proto.TransportGrpc.newBlockingStub(channel)
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(metadata(GrpcProbe.agentMetadata("xagt-wrong"))));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.preConnect(dev.hoop.proto.PreConnectRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    private static io.grpc.Metadata metadata(Map<String, String> values) {
+        io.grpc.Metadata md = new io.grpc.Metadata();
+        values.forEach((k, v) -> md.put(io.grpc.Metadata.Key.of(k, io.grpc.Metadata.ASCII_STRING_MARSHALLER), v));
+        return md;
     }
 
     private static String agentField(String name, String field) {
