@@ -138,6 +138,11 @@ public final class GatewayServer implements AutoCloseable {
             }
             WebServer web = builder.build().start();
             opened.add(web::stop);
+            if (!web.isRunning() || web.port() < 0) {
+                // Helidon logs the bind failure and answers a stopped server instead of throwing
+                throw new java.io.UncheckedIOException("HTTP: cannot listen on " + cfg.listenAddr() + ":" + cfg.apiPort()
+                        + " (address in use or not available; set HOOP_API_PORT to a free port)", new java.io.IOException("bind failed"));
+            }
             info.apiUrl = cfg.apiUrl() != null ? cfg.apiUrl().toString()
                     : (tls == null ? "http" : "https") + "://127.0.0.1:" + web.port();
             log.info("http: listening on {}:{} ({}), web app from {}", cfg.listenAddr(), web.port(), tls == null ? "plaintext" : "TLS",

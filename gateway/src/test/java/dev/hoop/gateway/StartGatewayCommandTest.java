@@ -53,6 +53,29 @@ class StartGatewayCommandTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("portVariables")
+    void busyPortFailsWithExitCode1NamingTheVariable(String variable, String message) throws Exception {
+        TestPostgres pg = TestPostgres.create();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> env = new java.util.HashMap<>(TestGateway.env(dataDir, Map.of()));
+            env.put("POSTGRES_DB_URI", pg.uri());
+            env.put(variable, String.valueOf(taken.getLocalPort()));
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(StartGatewayCommand.run(new Env(env), dataDir, new PrintStream(err, true, StandardCharsets.UTF_8), false)).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(message.replace("PORT", String.valueOf(taken.getLocalPort())))
+                    .contains("set " + variable + " to a free port");
+        } finally {
+            pg.close();
+        }
+    }
+
+    static Stream<Arguments> portVariables() {
+        return Stream.of(
+                Arguments.of("HOOP_API_PORT", "hoop start gateway: HTTP: cannot listen on 127.0.0.1:PORT"),
+                Arguments.of("HOOP_GRPC_PORT", "hoop start gateway: gRPC: cannot listen on 127.0.0.1:PORT"));
+    }
+
     static Stream<Map<String, String>> none() {
         return Stream.of(Map.of(), Map.of("GIN_MODE", "debug", "ADMIN_USERNAME", "ops"));
     }

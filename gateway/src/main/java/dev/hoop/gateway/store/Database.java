@@ -83,7 +83,7 @@ public final class Database implements AutoCloseable {
                     .load()
                     .migrate();
             log.info("storage: schema '{}' at version {} ({} migration(s) applied now)", SCHEMA,
-                    result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion, result.migrationsExecuted);
             return new Database(pool, embedded, description);
         } catch (RuntimeException e) {
             pool.close();
