@@ -41,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    static final long MAX_API_BODY_BYTES = 1024 * 1024;
 
     private final Database db;
     private final GrpcServer grpc;
@@ -130,6 +131,8 @@ public final class GatewayServer implements AutoCloseable {
                     .host(cfg.listenAddr())
                     .port(cfg.apiPort())
                     .shutdownHook(false)
+                    // API bodies are small JSON documents; refuse big ones before reading them into memory
+                    .maxPayloadSize(MAX_API_BODY_BYTES)
                     // in-flight requests are drained by InFlight first; this only bounds closing idle keep-alive connections
                     .shutdownGracePeriod(Duration.ofSeconds(1))
                     .routing(routing::configure);

@@ -48,6 +48,10 @@ final class EmbeddedPostgresStore implements AutoCloseable {
                     pgDir, existed ? "existing data" : "new cluster", pg.getPort());
             return new EmbeddedPostgresStore(pg, pgDir);
         } catch (IOException | RuntimeException e) {
+            if (rootCause(e).startsWith("could not lock")) {
+                throw new StoreException("the embedded PostgreSQL in " + pgDir + " is in use by another gateway "
+                        + "(stop it, or give this one its own HOOP_DATA_DIR)", e);
+            }
             throw new StoreException("starting the embedded PostgreSQL in " + pgDir + " failed: " + rootCause(e)
                     + " (check that the directory is writable by this user"
                     + (isRoot() ? " and reachable by user 'nobody' if the binaries drop privileges" : "")
