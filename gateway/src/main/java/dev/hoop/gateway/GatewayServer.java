@@ -1,5 +1,6 @@
 package dev.hoop.gateway;
 
+import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.api.ApiRouting;
 import dev.hoop.gateway.api.ApiRoutes;
 import dev.hoop.gateway.api.InFlight;
@@ -50,10 +51,12 @@ public final class GatewayServer implements AutoCloseable {
     private final Info info;
     private final List<Route> routes;
     private final InFlight inFlight;
+    private final BasicStreamRouter router;
 
     private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
-                          InFlight inFlight) {
+                          InFlight inFlight, BasicStreamRouter router) {
         this.inFlight = inFlight;
+        this.router = router;
         this.db = db;
         this.grpc = grpc;
         this.web = web;
@@ -116,8 +119,10 @@ public final class GatewayServer implements AutoCloseable {
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
             Info info = new Info(cfg.authMethod(), db);
 
+            BasicStreamRouter router = new BasicStreamRouter(registry, agents, Wire.KEEP_ALIVE_INTERVAL);
+            opened.add(router);
             GrpcServer grpc = GrpcServer.start(cfg.listenAddr(), cfg.grpcPort(), tls == null ? null : tls.keyManagers(),
-                    new BasicStreamRouter(registry, agents), registry, agents, auth, () -> db.check(HEALTH_TIMEOUT).isEmpty());
+                    router, registry, agents, auth, () -> db.check(HEALTH_TIMEOUT).isEmpty());
             opened.add(grpc);
             info.grpc = grpc;
             info.grpcUrl = cfg.grpcUrl() != null ? cfg.grpcUrl().toString()
@@ -154,7 +159,7 @@ public final class GatewayServer implements AutoCloseable {
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
-            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight);
+            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, router);
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -222,6 +227,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         web.stop();
         grpc.shutdown(2000);
+        router.close();
         db.close();
         log.info("gateway: stopped");
     }

@@ -10,15 +10,21 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This build's router, until issue 3's broker: an agent gets {@code AgentGatewayConnectOK} and is
  * shown CONNECTED while its stream lives (a second stream for it is refused); a client gets a
- * {@code ClientSessionClose} saying sessions are not available yet, then the stream ends.
+ * {@code ClientSessionClose} saying sessions are not available yet, then the stream ends. Agent
+ * streams get a {@code GatewayKeepAlive} every interval, so that idle streams stay open through proxies.
  */
 public final class BasicStreamRouter implements StreamRouter {
     public static final String SESSIONS_UNAVAILABLE = "sessions are not available in this build of the gateway yet";
@@ -26,10 +32,34 @@ public final class BasicStreamRouter implements StreamRouter {
 
     private final AgentRegistry registry;
     private final Agents agents;
+    private final Duration keepAliveInterval;
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("agent-keepalive").factory());
 
-    public BasicStreamRouter(AgentRegistry registry, Agents agents) {
+    /** @param keepAliveInterval how often each agent stream gets a {@code GatewayKeepAlive} (SPEC: 10 s) */
+    public BasicStreamRouter(AgentRegistry registry, Agents agents, Duration keepAliveInterval) {
         this.registry = registry;
         this.agents = agents;
+        this.keepAliveInterval = keepAliveInterval;
+    }
+
+    /** Stops the keep-alive ticks (streams themselves end with the gRPC server). */
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+    }
+
+    // gRPC observers are not thread-safe: the call thread and the ticker both send, so serialize.
+    private static void send(ServerCallStreamObserver<Packet> out, Packet p, String who) {
+        synchronized (out) {
+            try {
+                if (!out.isCancelled()) {
+                    out.onNext(p);
+                }
+            } catch (RuntimeException e) {
+                log.debug("{}: sending {} failed: {}", who, p.getType(), e.toString());
+            }
+        }
     }
 
     @Override
@@ -41,7 +71,14 @@ public final class BasicStreamRouter implements StreamRouter {
             toAgent.onError(Status.FAILED_PRECONDITION.withDescription("agent already connected").asRuntimeException());
             return new Ignore();
         }
-        toAgent.setOnCancelHandler(() -> disconnected(presence, "cancelled"));
+        String who = "agent '" + peer.agent().name() + "'";
+        Packet keepAlive = Wire.packet(GatewayPacket.KEEP_ALIVE, Map.of(), null);
+        ScheduledFuture<?> ticks = ticker.scheduleAtFixedRate(() -> send(toAgent, keepAlive, who),
+                keepAliveInterval.toMillis(), keepAliveInterval.toMillis(), TimeUnit.MILLISECONDS);
+        toAgent.setOnCancelHandler(() -> {
+            ticks.cancel(false);
+            disconnected(presence, "cancelled");
+        });
         try {
             agents.seen(peer.agent().id(), peer.hostname(), peer.version(), peer.platform());
         } catch (RuntimeException e) {
@@ -49,7 +86,7 @@ public final class BasicStreamRouter implements StreamRouter {
         }
         log.info("agent '{}' connected (hostname {}, version {}, platform {})", peer.agent().name(), peer.hostname(),
                 peer.version(), peer.platform());
-        toAgent.onNext(Wire.packet(AgentPacket.GATEWAY_CONNECT_OK, Map.of(), null));
+        send(toAgent, Wire.packet(AgentPacket.GATEWAY_CONNECT_OK, Map.of(), null), who);
         return new StreamObserver<>() {
             @Override
             public void onNext(Packet p) {
@@ -60,13 +97,17 @@ public final class BasicStreamRouter implements StreamRouter {
 
             @Override
             public void onError(Throwable t) {
+                ticks.cancel(false);
                 disconnected(presence, Status.fromThrowable(t).getCode().name());
             }
 
             @Override
             public void onCompleted() {
+                ticks.cancel(false);
                 disconnected(presence, "stream completed");
-                toAgent.onCompleted();
+                synchronized (toAgent) {
+                    toAgent.onCompleted();
+                }
             }
         };
     }

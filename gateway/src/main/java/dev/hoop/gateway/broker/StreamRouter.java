@@ -9,7 +9,7 @@ import io.grpc.stub.StreamObserver;
  * Issue 3 implements the real broker; {@link BasicStreamRouter} is this build's.
  * Calls arrive on gRPC application threads (virtual threads here), never on event loops.
  */
-public interface StreamRouter {
+public interface StreamRouter extends AutoCloseable {
     /**
      * @param toAgent the stream towards the agent
      * @return the observer of the packets the agent sends
@@ -21,4 +21,8 @@ public interface StreamRouter {
      * @return the observer of the packets the client sends
      */
     StreamObserver<Packet> clientStream(StreamPeer.ClientPeer client, ServerCallStreamObserver<Packet> toClient);
+
+    /** Releases the router's own resources (timers); called after the gRPC server stopped. */
+    @Override
+    void close();
 }

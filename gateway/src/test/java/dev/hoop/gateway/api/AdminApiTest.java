@@ -118,6 +118,14 @@ class AdminApiTest {
         }
         assertThat(allLogs()).isNotEmpty().doesNotContain(value).doesNotContain(value2);
         assertThat(allLogs()).contains("http POST /api/connections -> 201");
+
+        // PUT changes only what it carries: the secrets, type and agent stay
+        TestGateway.Answer partial = gw.call("PUT", "/api/connections/orders-db", admin, Map.of("command", List.of("psql", "-A")));
+        assertThat(partial.status()).as(partial.raw()).isEqualTo(200);
+        assertThat(partial.json().get("command").toString()).isEqualTo("[\"psql\",\"-A\"]");
+        assertThat(partial.json().get("type").asText()).isEqualTo("postgres");
+        assertThat(partial.json().get("agent_name").asText()).isEqualTo("db-agent");
+        assertThat(partial.json().get("secret_keys").toString()).isEqualTo("[\"PASS\"]");
         assertThat(gw.call("DELETE", "/api/connections/orders-db", admin, null).status()).isEqualTo(204);
         assertThat(gw.get("/api/connections/orders-db", admin).status()).isEqualTo(404);
     }
