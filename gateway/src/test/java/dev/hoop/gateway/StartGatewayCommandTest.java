@@ -70,6 +70,17 @@ class StartGatewayCommandTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void unusableDataDirectoryFailsWithExitCode1AndTheFix() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dataDir.resolve("not-a-directory"), "x");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = new java.util.HashMap<>(TestGateway.env(file, Map.of()));
+        assertThat(StartGatewayCommand.run(new Env(env), dataDir, new PrintStream(err, true, StandardCharsets.UTF_8), false)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("hoop start gateway: starting the embedded PostgreSQL in " + file.resolve("pg") + " failed: ")
+                .contains("set HOOP_DATA_DIR to another directory, or POSTGRES_DB_URI to an external PostgreSQL");
+    }
+
     static Stream<Arguments> portVariables() {
         return Stream.of(
                 Arguments.of("HOOP_API_PORT", "hoop start gateway: HTTP: cannot listen on 127.0.0.1:PORT"),
