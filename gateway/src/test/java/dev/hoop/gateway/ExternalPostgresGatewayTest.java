@@ -44,9 +44,18 @@ class ExternalPostgresGatewayTest {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        gw.close();
-        pg.close();
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        try {
+            if (gw != null) {
+                gw.close();
+            }
+        } finally {
+            if (pg != null) {
+                pg.close(); // drop the test database even when start failed
+            }
+        }
     }
 
     @Test

@@ -53,8 +53,15 @@ class TlsGatewayTest {
 
     @AfterAll
     static void stop() {
-        gw.close();
-        pg.close();
+        try {
+            if (gw != null) {
+                gw.close();
+            }
+        } finally {
+            if (pg != null) {
+                pg.close(); // drop the test database even when start failed
+            }
+        }
     }
 
     @Test

@@ -51,8 +51,15 @@ class AdminApiTest {
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAppender(logs);
         root.setLevel(rootLevel);
-        gw.close();
-        pg.close();
+        try {
+            if (gw != null) {
+                gw.close();
+            }
+        } finally {
+            if (pg != null) {
+                pg.close(); // drop the test database even when start failed
+            }
+        }
     }
 
     @Test

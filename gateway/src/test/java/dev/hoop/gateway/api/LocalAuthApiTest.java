@@ -46,8 +46,15 @@ class LocalAuthApiTest {
 
     @AfterAll
     void stop() {
-        gw.close();
-        pg.close();
+        try {
+            if (gw != null) {
+                gw.close();
+            }
+        } finally {
+            if (pg != null) {
+                pg.close(); // drop the test database even when start failed
+            }
+        }
     }
 
     @Test

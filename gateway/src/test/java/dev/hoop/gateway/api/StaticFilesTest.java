@@ -39,8 +39,15 @@ class StaticFilesTest {
 
     @AfterAll
     void stop() {
-        gw.close();
-        pg.close();
+        try {
+            if (gw != null) {
+                gw.close();
+            }
+        } finally {
+            if (pg != null) {
+                pg.close(); // drop the test database even when start failed
+            }
+        }
     }
 
     @Test
