@@ -1,7 +1,9 @@
 package dev.hoop.gateway;
 
+import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.api.ApiRouting;
 import dev.hoop.gateway.api.ApiRoutes;
+import dev.hoop.gateway.api.InFlight;
 import dev.hoop.gateway.api.Route;
 import dev.hoop.gateway.api.ServerInfo;
 import dev.hoop.gateway.api.StaticFiles;
@@ -45,6 +47,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    static final long MAX_API_BODY_BYTES = 1024 * 1024;
 
     private final Database db;
     private final GrpcServer grpc;
@@ -52,8 +55,13 @@ public final class GatewayServer implements AutoCloseable {
     private final ScheduledExecutorService healthLoop;
     private final Info info;
     private final List<Route> routes;
+    private final InFlight inFlight;
+    private final SessionBroker broker;
 
-    private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes) {
+    private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
+                          InFlight inFlight, SessionBroker broker) {
+        this.inFlight = inFlight;
+        this.broker = broker;
         this.db = db;
         this.grpc = grpc;
         this.web = web;
@@ -121,6 +129,7 @@ public final class GatewayServer implements AutoCloseable {
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
             SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections), sessions, audit);
+            opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
             Info info = new Info(cfg.authMethod(), db);
 
@@ -133,18 +142,27 @@ public final class GatewayServer implements AutoCloseable {
 
             List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
                     tokens, directory, info, cfg.adminGroup(), sessions, new ApiExecution(broker)));
-            ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug());
+            InFlight inFlight = new InFlight();
+            ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
             var builder = WebServer.builder()
                     .host(cfg.listenAddr())
                     .port(cfg.apiPort())
                     .shutdownHook(false)
-                    .shutdownGracePeriod(SHUTDOWN_GRACE)
+                    // API bodies are small JSON documents; refuse big ones before reading them into memory
+                    .maxPayloadSize(MAX_API_BODY_BYTES)
+                    // in-flight requests are drained by InFlight first; this only bounds closing idle keep-alive connections
+                    .shutdownGracePeriod(Duration.ofSeconds(1))
                     .routing(routing::configure);
             if (tls != null) {
                 builder.tls(tls.helidon());
             }
             WebServer web = builder.build().start();
             opened.add(web::stop);
+            if (!web.isRunning() || web.port() < 0) {
+                // Helidon logs the bind failure and answers a stopped server instead of throwing
+                throw new java.io.UncheckedIOException("HTTP: cannot listen on " + cfg.listenAddr() + ":" + cfg.apiPort()
+                        + " (address in use or not available; set HOOP_API_PORT to a free port)", new java.io.IOException("bind failed"));
+            }
             info.apiUrl = cfg.apiUrl() != null ? cfg.apiUrl().toString()
                     : (tls == null ? "http" : "https") + "://127.0.0.1:" + web.port();
             log.info("http: listening on {}:{} ({}), web app from {}", cfg.listenAddr(), web.port(), tls == null ? "plaintext" : "TLS",
@@ -153,7 +171,7 @@ public final class GatewayServer implements AutoCloseable {
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
-            return new GatewayServer(db, grpc, web, loop, info, routes);
+            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker);
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -198,6 +216,11 @@ public final class GatewayServer implements AutoCloseable {
         return routes;
     }
 
+    /** HTTP requests being handled right now. */
+    public int requestsInFlight() {
+        return inFlight.count();
+    }
+
     public Database database() {
         return db;
     }
@@ -206,8 +229,17 @@ public final class GatewayServer implements AutoCloseable {
     public void close() {
         log.info("gateway: shutting down (in-flight requests get up to {} s)", SHUTDOWN_GRACE.toSeconds());
         healthLoop.shutdownNow();
+        try {
+            int left = inFlight.drain(SHUTDOWN_GRACE);
+            if (left > 0) {
+                log.warn("gateway: {} HTTP request(s) still running after {} s; closing them", left, SHUTDOWN_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         web.stop();
         grpc.shutdown(2000);
+        broker.close();
         db.close();
         log.info("gateway: stopped");
     }

@@ -1,8 +1,11 @@
 package dev.hoop.gateway;
 
 import dev.hoop.common.config.ConfigException;
+import dev.hoop.common.config.Env;
 import dev.hoop.common.log.Logging;
 import dev.hoop.gateway.config.GatewayConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -25,31 +28,52 @@ import sun.misc.Signal;
 public final class StartGatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
+        return run(Env.system(), Path.of(System.getProperty("user.home"), ".hoop", "data"), System.err, true);
+    }
+
+    /**
+     * Starts and serves until SIGTERM/SIGINT when {@code serve}; else returns right after a
+     * successful start (tests).
+     *
+     * @return the exit code: 0 after a clean shutdown, 1 when the gateway cannot start, 2 for a configuration error
+     */
+    static int run(Env env, Path defaultDataDir, PrintStream err, boolean serve) {
         GatewayConfig cfg;
         try {
-            cfg = GatewayConfig.fromSystem();
+            cfg = GatewayConfig.from(env, defaultDataDir);
         } catch (ConfigException e) {
-            System.err.println("hoop start gateway: " + e.getMessage());
+            err.println("hoop start gateway: " + e.getMessage());
             return 2;
         }
-        Logging.configure(cfg.logLevel(), cfg.logEncoding(), cfg.logGrpc());
-        Logger log = LoggerFactory.getLogger(StartGatewayCommand.class);
         if (cfg.authMethod().equals(GatewayConfig.AUTH_OIDC)) {
-            System.err.println("hoop start gateway: AUTH_METHOD: 'oidc' is not available in this build yet "
+            err.println("hoop start gateway: AUTH_METHOD: 'oidc' is not available in this build yet "
                     + "(expected: local; unset IDP_ISSUER or set AUTH_METHOD=local)");
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        if (serve) {
+            Logging.configure(cfg.logLevel(), cfg.logEncoding(), cfg.logGrpc());
+            JulBridge.install(cfg.logLevel().equals("debug"));
+            if (!cfg.logLevel().equals("debug")) {
+                // zonky logs every initdb/postgres output line at info; our store logs the one line that matters
+                ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.zonky")).setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
+        Logger log = LoggerFactory.getLogger(StartGatewayCommand.class);
         GatewayServer server;
         try {
             server = GatewayServer.start(cfg);
         } catch (RuntimeException e) {
             log.error("gateway: start failed: {}", e.getMessage(), e);
-            System.err.println("hoop start gateway: " + e.getMessage());
+            err.println("hoop start gateway: " + e.getMessage());
             return 1;
         }
+        if (!serve) {
+            server.close();
+            return 0;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
         try {
             stop.await();
         } catch (InterruptedException e) {

@@ -28,9 +28,12 @@ public final class ApiRouting {
     private final UUID defaultOrg;
     private final StaticFiles staticFiles;
     private final boolean debug;
+    private final InFlight inFlight;
 
-    public ApiRouting(List<Route> routes, Authenticator authenticator, UUID defaultOrg, StaticFiles staticFiles, boolean debug) {
+    public ApiRouting(List<Route> routes, Authenticator authenticator, UUID defaultOrg, StaticFiles staticFiles, boolean debug,
+                      InFlight inFlight) {
         this.routes = List.copyOf(routes);
+        this.inFlight = inFlight;
         this.authenticator = authenticator;
         this.defaultOrg = defaultOrg;
         this.staticFiles = staticFiles;
@@ -38,6 +41,17 @@ public final class ApiRouting {
     }
 
     public void configure(HttpRouting.Builder routing) {
+        routing.addFilter((chain, req, res) -> {
+            if (!inFlight.enter()) {
+                send(res, 503, Json.message("the gateway is shutting down, retry in a moment"));
+                return;
+            }
+            try {
+                chain.proceed();
+            } finally {
+                inFlight.exit();
+            }
+        });
         if (debug) {
             routing.addFilter((chain, req, res) -> {
                 long t0 = System.nanoTime();

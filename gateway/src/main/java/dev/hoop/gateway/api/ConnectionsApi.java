@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Connections ({@code /api/connections[/{name}]}): listing for every signed-in user (issue 4 adds
- * access control), changes for admins. Secret values are write-only: answers carry the keys only.
+ * access control), changes for admins (PUT changes only the fields it carries). Secret values are
+ * write-only: answers carry the keys only.
  */
 final class ConnectionsApi {
     record ConnView(UUID id, String name, String type, String subtype, List<String> command, List<String> secretKeys,
@@ -78,12 +79,21 @@ final class ConnectionsApi {
         }
     }
 
+    /** Changes the fields present in the body; absent ones (and absent {@code secret}) keep their stored values. */
     private Reply update(Call c) {
-        String name = c.param("name");
+        Conn current = find(c);
         Request in = c.body(Request.class, EXPECTED);
-        Definition d = definition(c, in, name, false);
-        return Reply.ok(ConnView.of(connections.update(c.orgId(), name, d)
-                .orElseThrow(() -> ApiException.notFound("connection '" + name + "' not found"))));
+        Request merged = new Request(current.name(), in.type() != null ? in.type() : current.type(),
+                in.subtype() != null ? in.subtype() : current.subtype(), in.command() != null ? in.command() : current.command(),
+                in.secret(), in.agentId() != null || in.agentName() != null ? in.agentId() : stringOrNull(current.agentId()),
+                in.agentName());
+        Definition d = definition(c, merged, current.name(), false);
+        return Reply.ok(ConnView.of(connections.update(c.orgId(), current.name(), d)
+                .orElseThrow(() -> ApiException.notFound("connection '" + current.name() + "' not found"))));
+    }
+
+    private static String stringOrNull(Object o) {
+        return o == null ? null : o.toString();
     }
 
     private Definition definition(Call c, Request in, String name, boolean creating) {

@@ -27,6 +27,11 @@ public final class AgentDirectory {
         return link;
     }
 
+    /** Every connected agent's link, for the keep-alive ticker. */
+    java.util.Collection<AgentLink> links() {
+        return java.util.List.copyOf(online.values());
+    }
+
     void unregister(AgentLink link) {
         online.remove(link.identity().id(), link);
     }

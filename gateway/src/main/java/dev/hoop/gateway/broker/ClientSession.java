@@ -127,6 +127,10 @@ final class ClientSession {
         }
     }
 
+    void keepAlive(Packet ping) {
+        toClient.offer(ping);
+    }
+
     /** The client's stream ended: tell the agent to free the session. */
     void clientGone() {
         if (!ended.get()) {

@@ -66,6 +66,25 @@ final class OutboundStream {
         }
     }
 
+    /** Sends only if there is room now, never waiting (keep-alives: a full stream is not idle). */
+    boolean offer(Packet packet) {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (closed || observer.isCancelled() || !observer.isReady()) {
+                return false;
+            }
+            observer.onNext(packet);
+            return true;
+        } catch (RuntimeException e) {
+            closed = true;
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Completes the stream normally. Idempotent. */
     void complete() {
         finish(null);

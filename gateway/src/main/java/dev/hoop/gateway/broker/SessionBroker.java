@@ -16,6 +16,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * room on the other stream ({@link OutboundStream}), which holds back the next request on this
  * one. So a slow consumer slows its producer and nothing queues without bound.
  */
-public final class SessionBroker {
+public final class SessionBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionBroker.class);
 
     private final AgentDirectory agents;
@@ -37,18 +40,46 @@ public final class SessionBroker {
     private final SessionLedger ledger;
     private final AuditLog audit;
     private final BiFunction<ResolvedConnection, String, InputAuditor> auditors;
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
 
     public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit) {
-        this(agents, catalog, ledger, audit, SessionBroker::auditorFor);
+        this(agents, catalog, ledger, audit, SessionBroker::auditorFor, Wire.KEEP_ALIVE_INTERVAL);
     }
 
     SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
-                  BiFunction<ResolvedConnection, String, InputAuditor> auditors) {
+                  BiFunction<ResolvedConnection, String, InputAuditor> auditors, java.time.Duration keepAliveEvery) {
         this.agents = agents;
         this.catalog = catalog;
         this.ledger = ledger;
         this.audit = audit;
         this.auditors = auditors;
+        long every = keepAliveEvery.toMillis();
+        ticker.scheduleAtFixedRate(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * SPEC section 2: every stream gets a {@code GatewayKeepAlive} every 10 s, so that idle streams
+     * stay open through proxies and load balancers with idle timeouts.
+     */
+    private void keepAlive() {
+        try {
+            Packet ping = Wire.packet(GatewayPacket.KEEP_ALIVE, Map.of(), null);
+            for (AgentLink link : agents.links()) {
+                link.outbound().offer(ping);
+                for (ClientSession session : link.sessions()) {
+                    session.keepAlive(ping);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("keep-alive round failed; the next one runs as planned", e);
+        }
+    }
+
+    /** Stops the keep-alive ticker (streams end with the gRPC server). */
+    @Override
+    public void close() {
+        ticker.shutdownNow();
     }
 
     /** PostgreSQL wire parsing for a postgres connect session; exec input and keystrokes as they are otherwise. */

@@ -68,7 +68,7 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(10);
         hc.setMinimumIdle(1);
         // Short: a request or a health check must fail fast with a reason, not hang, when the DB is gone.
-        hc.setConnectionTimeout(3000);
+        hc.setConnectionTimeout(1500);
         hc.setValidationTimeout(1000);
         hc.setInitializationFailTimeout(-1);
         hc.addDataSourceProperty("connectTimeout", "3");
@@ -83,7 +83,7 @@ public final class Database implements AutoCloseable {
                     .load()
                     .migrate();
             log.info("storage: schema '{}' at version {} ({} migration(s) applied now)", SCHEMA,
-                    result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion, result.migrationsExecuted);
             return new Database(pool, embedded, description);
         } catch (RuntimeException e) {
             pool.close();

@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
  * set. The cluster lives in {@code <data dir>/pg} and is kept across restarts; the port is chosen
  * free at each start, only the gateway connects to it (127.0.0.1, trust auth for user postgres).
  *
- * <p>Running as root: zonky's builds of initdb/postgres run as root on Linux (measured here: the
- * files are owned by root, even under a mode-700 {@code /root}). Should a platform's binaries
- * drop to an unprivileged user instead, start fails with a message naming the directory and the fix.
+ * <p>Running as root: zonky's Linux builds of initdb/postgres (14.22.0) run as root, although
+ * initdb prints "files ... will be owned by user nobody" (measured here: the postgres process and
+ * the files belong to root, and a data directory under the mode-700 {@code /root} works; the test
+ * {@code EmbeddedPostgresGatewayTest} checks exactly that). Should other binaries drop to an
+ * unprivileged user, start fails with a message naming the directory and the fix.
  */
 final class EmbeddedPostgresStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresStore.class);
@@ -36,11 +38,20 @@ final class EmbeddedPostgresStore implements AutoCloseable {
                     .setDataDirectory(pgDir)
                     .setCleanDataDirectory(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // zonky's defaults are for throwaway test databases (-F = fsync off, synchronous_commit
+                    // off); this cluster keeps the gateway's data, so a crash must not lose or corrupt it.
+                    // A later -c wins over -F on the postgres command line.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
             log.info("storage: embedded PostgreSQL in {} ({}), port {}; set POSTGRES_DB_URI to use your own server",
                     pgDir, existed ? "existing data" : "new cluster", pg.getPort());
             return new EmbeddedPostgresStore(pg, pgDir);
         } catch (IOException | RuntimeException e) {
+            if (rootCause(e).startsWith("could not lock")) {
+                throw new StoreException("the embedded PostgreSQL in " + pgDir + " is in use by another gateway "
+                        + "(stop it, or give this one its own HOOP_DATA_DIR)", e);
+            }
             throw new StoreException("starting the embedded PostgreSQL in " + pgDir + " failed: " + rootCause(e)
                     + " (check that the directory is writable by this user"
                     + (isRoot() ? " and reachable by user 'nobody' if the binaries drop privileges" : "")

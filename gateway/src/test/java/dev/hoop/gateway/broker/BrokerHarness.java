@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BrokerHarness implements AutoCloseable {
     static final UUID ORG = UUID.randomUUID();
+    static final long KEEP_ALIVE_MILLIS = 200;
     static final AgentIdentity AGENT = new AgentIdentity(UUID.randomUUID(), ORG, "prod-agent", "host-a", "test", "linux/amd64", Instant.now());
     static final SessionUser USER = new SessionUser(UUID.randomUUID(), ORG, "alice@example.com", Set.of("dev"));
     static final ConnectionParams PARAMS = new ConnectionParams("pg", "postgres", List.of(), Map.of("HOST", "db", "PASS", "s3cr3t"));
@@ -64,7 +65,8 @@ final class BrokerHarness implements AutoCloseable {
             }
         };
         AuditStore store = (id, events) -> audited.put(id, List.copyOf(events));
-        broker = new SessionBroker(new AgentDirectory(), catalog, ledger, AuditLog.open(auditDir, store));
+        broker = new SessionBroker(new AgentDirectory(), catalog, ledger, AuditLog.open(auditDir, store),
+                SessionBroker::auditorFor, java.time.Duration.ofMillis(KEEP_ALIVE_MILLIS));
         TransportGrpc.TransportImplBase transport = new TransportGrpc.TransportImplBase() {
             @Override
             public StreamObserver<Packet> connect(StreamObserver<Packet> responses) {
@@ -107,6 +109,7 @@ final class BrokerHarness implements AutoCloseable {
     public void close() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        broker.close();
     }
 
     /** Makes each call's headers visible to the service method, as the real transport does. */

@@ -30,12 +30,25 @@ final class PacketProbe implements StreamObserver<Packet> {
         end.complete(Status.OK);
     }
 
+    /** The next packet other than a keep-alive (unless keep-alives are asked for). */
     Packet next() throws InterruptedException {
-        Packet p = packets.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        if (p == null) {
-            throw new AssertionError("no packet within " + WAIT + (end.isDone() ? "; stream ended: " + end.join() : ""));
+        return next(false);
+    }
+
+    Packet next(boolean keepAlives) throws InterruptedException {
+        Packet p = poll();
+        while (!keepAlives && p != null && p.getType().equals(dev.hoop.common.wire.GatewayPacket.KEEP_ALIVE)) {
+            p = poll();
         }
-        return p;
+        return p == null ? fail() : p;
+    }
+
+    private Packet poll() throws InterruptedException {
+        return packets.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Packet fail() {
+        throw new AssertionError("no packet within " + WAIT + (end.isDone() ? "; stream ended: " + end.join() : ""));
     }
 
     Status ended() throws Exception {

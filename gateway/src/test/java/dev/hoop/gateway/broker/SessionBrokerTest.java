@@ -105,6 +105,19 @@ class SessionBrokerTest {
     }
 
     @Test
+    void idleAgentAndClientStreamsGetKeepAlives() throws Exception {
+        PacketProbe agentIn = new PacketProbe();
+        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        PacketProbe clientIn = new PacketProbe();
+        StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn);
+        clientOut.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
+        assertThat(agentIn.next().getType()).isEqualTo(AgentPacket.SESSION_OPEN);
+        assertThat(agentIn.next(true).getType()).isEqualTo(dev.hoop.common.wire.GatewayPacket.KEEP_ALIVE);
+        assertThat(clientIn.next(true).getType()).isEqualTo(dev.hoop.common.wire.GatewayPacket.KEEP_ALIVE);
+        agentOut.onCompleted();
+    }
+
+    @Test
     void anUnknownConnectionIsNotFound() throws Exception {
         PacketProbe clientIn = new PacketProbe();
         h.stub(Wire.ORIGIN_CLIENT, "nope").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
@@ -240,7 +253,7 @@ class SessionBrokerTest {
             }
         }
         assertThat(sent).as("the agent was held back by the slow client").isLessThan(64);
-        assertThat(received.get()).isLessThanOrEqualTo(1);
+        assertThat(received.get()).as("packets the client took (data and keep-alives)").isLessThanOrEqualTo(3);
         release.countDown();
         agentOut.onCompleted();
     }
