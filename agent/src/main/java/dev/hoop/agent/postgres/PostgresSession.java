@@ -46,6 +46,7 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     private final String connectionName;
     private final RefusalMarkers markers = new RefusalMarkers();
     private final ClientFilter clientFilter = new ClientFilter(this, markers);
+    private BackendFilter backendFilter;
     private State state = State.STARTUP;
     private Channel server;
     private CompletionStage<Void> lastClientWrite = CompletableFuture.completedFuture(null);
@@ -145,12 +146,36 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
                             + ": " + describe(f.cause()), "Check that the server is running and reachable from the agent."));
                 } else if (state == State.CLOSED) {
                     f.channel().close();
+                } else if (target.tls().mode().asks()) {
+                    negotiateTls(f.channel(), rewritten);
                 } else {
-                    f.channel().writeAndFlush(Unpooled.wrappedBuffer(rewritten.encode()));
-                    f.channel().read();
+                    sendStartup(f.channel(), rewritten);
                 }
             });
         });
+    }
+
+    private void negotiateTls(Channel channel, StartupPacket.StartupMessage startup) {
+        ServerTlsNegotiator negotiator = new ServerTlsNegotiator(target, target.tls(), new ServerTlsNegotiator.Outcome() {
+            @Override
+            public void ready() {
+                if (state != State.CLOSED) {
+                    sendStartup(channel, startup);
+                }
+            }
+
+            @Override
+            public void failed(ErrorResponse error) {
+                fatal(error);
+            }
+        });
+        channel.pipeline().addFirst("tls-negotiation", negotiator);
+        negotiator.start(channel.pipeline().context(negotiator));
+    }
+
+    private static void sendStartup(Channel channel, StartupPacket.StartupMessage startup) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(startup.encode()));
+        channel.read();
     }
 
     /** DNS lookups block, so they run on a virtual thread and the answer comes back to the loop. */
@@ -202,8 +227,11 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         }
         state = State.RELAY;
         log.debug("postgres connection '{}': authenticated to {} as {}", connectionName, target.address(), target.user());
-        ctx.pipeline().addLast(new ServerRelayHandler(new BackendFilter(markers), this));
-        ctx.pipeline().fireChannelRead(rest);
+        backendFilter = new BackendFilter(markers);
+        ServerRelayHandler relay = new ServerRelayHandler(backendFilter, this);
+        ctx.pipeline().addLast("relay", relay);
+        // The rest was already decrypted (when TLS is on): hand it to the relay directly, not through the pipeline's head.
+        relay.channelRead(ctx.pipeline().context(relay), rest);
         if (held != null) {
             ByteBuf bytes = held;
             java.util.List<CompletableFuture<Void>> waiting = java.util.List.copyOf(heldWaiting);
@@ -225,6 +253,11 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         fatal(error);
     }
 
+    @Override
+    public void relayToClient(byte[] message) {
+        sendToClient(message);
+    }
+
     // ---- relay (ServerRelayHandler.Client) ----
 
     @Override
@@ -240,7 +273,12 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     @Override
     public void serverFailed(Throwable cause) {
         log.info("postgres connection '{}': relay with {} ended: {}", connectionName, target.address(), describe(cause));
-        closeAll("connection to the database server failed: " + describe(cause));
+        String reason = "connection to the database server at " + target.address() + " failed: " + describe(cause);
+        // Tell psql in its protocol, unless that would cut a server message in two.
+        if (state == State.RELAY && backendFilter != null && backendFilter.atMessageBoundary()) {
+            sendToClient(ErrorResponse.fatal("08006", reason, null).encode());
+        }
+        closeAll(reason);
     }
 
     // ---- helpers ----
