@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,15 +69,19 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     @Override
     public CompletionStage<Void> write(byte[] fromClient) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                fromClient(fromClient, done);
-            } catch (RuntimeException e) {
-                log.warn("postgres connection '{}': failed on client bytes", connectionName, e);
-                fatal(ErrorResponse.fatal("XX000", "hoop agent error: " + e, null));
-                done.complete(null);
-            }
-        });
+        try {
+            loop.execute(() -> {
+                try {
+                    fromClient(fromClient, done);
+                } catch (RuntimeException e) {
+                    log.warn("postgres connection '{}': failed on client bytes", connectionName, e);
+                    fatal(ErrorResponse.fatal("XX000", "hoop agent error: " + e, null));
+                    done.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(new IllegalStateException("the agent is shutting down", e));
+        }
         return done;
     }
 
