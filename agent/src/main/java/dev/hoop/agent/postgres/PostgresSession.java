@@ -137,6 +137,13 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
                     "Fix the connection's secrets and try again."));
             return;
         }
+        String replication = startup.parameters().getOrDefault("replication", "false").toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("false", "off", "no", "0").contains(replication)) {
+            // A replication connection would stream the whole database with the stored credentials.
+            fatal(ErrorResponse.fatal("28000", "replication connections are not allowed through hoop (replication="
+                    + startup.parameters().get("replication") + ")", null));
+            return;
+        }
         state = State.CONNECTING;
         // The client's user and database are placeholders: the connection's stored ones are used.
         StartupPacket.StartupMessage rewritten = startup.with("user", target.user()).with("database", target.database());

@@ -86,6 +86,18 @@ class HandlerProtocolTest {
                         "invalid frontend message: startup packet length 2130706432 (expected: 8 to 10000)"));
     }
 
+    @ParameterizedTest(name = "replication={0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"database", "true"})
+    void replicationConnectionsAreRefused(String value) throws Exception {
+        RecordingSink sink = new RecordingSink();
+        ConnectionHandler handler = new PostgresHandlers(group).open(server.params(), sink);
+        handler.write(new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0,
+                java.util.Map.of("user", "x", "replication", value)).encode()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String message = "replication connections are not allowed through hoop (replication=" + value + ")";
+        assertThat(sink.closed.get(10, TimeUnit.SECONDS)).isEqualTo(message);
+        assertThat(sink.bytes()).isEqualTo(ErrorResponse.fatal("28000", message, null).encode());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badStartups")
     void badStartupPacketsGetAFatalError(String name, byte[] packet, String message) throws Exception {
