@@ -31,6 +31,11 @@ final class BackendFilter implements FrontendFramer.Listener {
         return out.finish();
     }
 
+    /** Whether everything relayed so far ends with a whole message (so a message of our own may follow). */
+    boolean atMessageBoundary() {
+        return framer.atMessageBoundary();
+    }
+
     @Override
     public boolean capture(char type, int bodyLength) {
         return type == ErrorResponse.TYPE && !markers.isEmpty() && bodyLength <= MAX_ERROR_BYTES;

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     private final String connectionName;
     private final RefusalMarkers markers = new RefusalMarkers();
     private final ClientFilter clientFilter = new ClientFilter(this, markers);
+    private BackendFilter backendFilter;
     private State state = State.STARTUP;
     private Channel server;
     private CompletionStage<Void> lastClientWrite = CompletableFuture.completedFuture(null);
@@ -67,15 +69,19 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     @Override
     public CompletionStage<Void> write(byte[] fromClient) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                fromClient(fromClient, done);
-            } catch (RuntimeException e) {
-                log.warn("postgres connection '{}': failed on client bytes", connectionName, e);
-                fatal(ErrorResponse.fatal("XX000", "hoop agent error: " + e, null));
-                done.complete(null);
-            }
-        });
+        try {
+            loop.execute(() -> {
+                try {
+                    fromClient(fromClient, done);
+                } catch (RuntimeException e) {
+                    log.warn("postgres connection '{}': failed on client bytes", connectionName, e);
+                    fatal(ErrorResponse.fatal("XX000", "hoop agent error: " + e, null));
+                    done.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(new IllegalStateException("the agent is shutting down", e));
+        }
         return done;
     }
 
@@ -131,6 +137,13 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
                     "Fix the connection's secrets and try again."));
             return;
         }
+        String replication = startup.parameters().getOrDefault("replication", "false").toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("false", "off", "no", "0").contains(replication)) {
+            // A replication connection would stream the whole database with the stored credentials.
+            fatal(ErrorResponse.fatal("28000", "replication connections are not allowed through hoop (replication="
+                    + startup.parameters().get("replication") + ")", null));
+            return;
+        }
         state = State.CONNECTING;
         // The client's user and database are placeholders: the connection's stored ones are used.
         StartupPacket.StartupMessage rewritten = startup.with("user", target.user()).with("database", target.database());
@@ -145,12 +158,36 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
                             + ": " + describe(f.cause()), "Check that the server is running and reachable from the agent."));
                 } else if (state == State.CLOSED) {
                     f.channel().close();
+                } else if (target.tls().mode().asks()) {
+                    negotiateTls(f.channel(), rewritten);
                 } else {
-                    f.channel().writeAndFlush(Unpooled.wrappedBuffer(rewritten.encode()));
-                    f.channel().read();
+                    sendStartup(f.channel(), rewritten);
                 }
             });
         });
+    }
+
+    private void negotiateTls(Channel channel, StartupPacket.StartupMessage startup) {
+        ServerTlsNegotiator negotiator = new ServerTlsNegotiator(target, target.tls(), new ServerTlsNegotiator.Outcome() {
+            @Override
+            public void ready() {
+                if (state != State.CLOSED) {
+                    sendStartup(channel, startup);
+                }
+            }
+
+            @Override
+            public void failed(ErrorResponse error) {
+                fatal(error);
+            }
+        });
+        channel.pipeline().addFirst("tls-negotiation", negotiator);
+        negotiator.start(channel.pipeline().context(negotiator));
+    }
+
+    private static void sendStartup(Channel channel, StartupPacket.StartupMessage startup) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(startup.encode()));
+        channel.read();
     }
 
     /** DNS lookups block, so they run on a virtual thread and the answer comes back to the loop. */
@@ -202,8 +239,11 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         }
         state = State.RELAY;
         log.debug("postgres connection '{}': authenticated to {} as {}", connectionName, target.address(), target.user());
-        ctx.pipeline().addLast(new ServerRelayHandler(new BackendFilter(markers), this));
-        ctx.pipeline().fireChannelRead(rest);
+        backendFilter = new BackendFilter(markers);
+        ServerRelayHandler relay = new ServerRelayHandler(backendFilter, this);
+        ctx.pipeline().addLast("relay", relay);
+        // The rest was already decrypted (when TLS is on): hand it to the relay directly, not through the pipeline's head.
+        relay.channelRead(ctx.pipeline().context(relay), rest);
         if (held != null) {
             ByteBuf bytes = held;
             java.util.List<CompletableFuture<Void>> waiting = java.util.List.copyOf(heldWaiting);
@@ -225,6 +265,11 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         fatal(error);
     }
 
+    @Override
+    public void relayToClient(byte[] message) {
+        sendToClient(message);
+    }
+
     // ---- relay (ServerRelayHandler.Client) ----
 
     @Override
@@ -240,7 +285,12 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     @Override
     public void serverFailed(Throwable cause) {
         log.info("postgres connection '{}': relay with {} ended: {}", connectionName, target.address(), describe(cause));
-        closeAll("connection to the database server failed: " + describe(cause));
+        String reason = "connection to the database server at " + target.address() + " failed: " + describe(cause);
+        // Tell psql in its protocol, unless that would cut a server message in two.
+        if (state == State.RELAY && backendFilter != null && backendFilter.atMessageBoundary()) {
+            sendToClient(ErrorResponse.fatal("08006", reason, null).encode());
+        }
+        closeAll(reason);
     }
 
     // ---- helpers ----

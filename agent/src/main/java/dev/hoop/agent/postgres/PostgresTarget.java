@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * The real server and the stored credentials of a postgres connection, read from the connection's
  * envs: HOST (required), PORT (default 5432), USER (required), PASS (may be empty for trust
- * authentication), DB (default: USER, as libpq does). {@link #toString()} hides the password.
+ * authentication), DB (default: USER, as libpq does), SSLMODE/SSLROOTCERT (see {@link ServerTls}).
+ * {@link #toString()} hides the password.
  */
-record PostgresTarget(String host, int port, String user, String password, String database) {
+record PostgresTarget(String host, int port, String user, String password, String database, ServerTls tls) {
     static final int DEFAULT_PORT = 5432;
 
     /** @throws IllegalArgumentException naming the env var that is missing or wrong */
@@ -29,12 +30,8 @@ record PostgresTarget(String host, int port, String user, String password, Strin
             }
         }
         String database = envs.getOrDefault("DB", "").strip();
-        String sslMode = envs.getOrDefault("SSLMODE", "").strip();
-        if (!sslMode.isEmpty() && !sslMode.equals("disable") && !sslMode.equals("allow") && !sslMode.equals("prefer")) {
-            throw new IllegalArgumentException("SSLMODE: '" + sslMode
-                    + "' (expected: disable, allow or prefer; this agent does not encrypt its connection to the server yet)");
-        }
-        return new PostgresTarget(host, port, user, envs.getOrDefault("PASS", ""), database.isEmpty() ? user : database);
+        return new PostgresTarget(host, port, user, envs.getOrDefault("PASS", ""), database.isEmpty() ? user : database,
+                ServerTls.from(envs));
     }
 
     private static String required(Map<String, String> envs, String name) {
@@ -51,6 +48,6 @@ record PostgresTarget(String host, int port, String user, String password, Strin
 
     @Override
     public String toString() {
-        return "PostgresTarget[" + address() + ", user=" + user + ", database=" + database + "]";
+        return "PostgresTarget[" + address() + ", user=" + user + ", database=" + database + ", sslmode=" + tls.mode().text + "]";
     }
 }

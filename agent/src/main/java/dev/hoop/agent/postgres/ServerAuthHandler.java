@@ -38,6 +38,9 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
 
         /** The agent cannot authenticate (method unsupported, bad SCRAM exchange, no password). */
         void failed(ErrorResponse error);
+
+        /** A message meant for the client that does not end authentication (NegotiateProtocolVersion). */
+        void relayToClient(byte[] message);
     }
 
     private final PostgresTarget target;
@@ -96,8 +99,10 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
                 done = true;
                 outcome.refusedByServer(message);
             }
-            // Notices and NegotiateProtocolVersion do not end authentication.
-            case BackendMessages.NOTICE_RESPONSE, 'v' -> { }
+            // The client must learn which protocol version and options the server accepted.
+            case BackendMessages.NEGOTIATE_PROTOCOL_VERSION -> outcome.relayToClient(message);
+            case BackendMessages.NOTICE_RESPONSE -> { } // e.g. a password expiry warning: for the agent, not the user
+
             default -> fail(ErrorResponse.fatal("08P01", "the server at " + target.address()
                     + " sent message type '" + type + "' before authentication completed", null));
         }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Server-to-client relay after authentication, with backpressure: the server channel reads
@@ -14,7 +15,7 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     /** Where relayed bytes and the end of the server connection go; called on the event loop. */
     interface Client {
         /** Sends to the client; the stage completes when the transport can take more. */
-        java.util.concurrent.CompletionStage<Void> send(byte[] bytes);
+        CompletionStage<Void> send(byte[] bytes);
 
         void serverClosed();
 

@@ -2,6 +2,8 @@ package dev.hoop.agent.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hoop.common.tls.SelfSignedCertificate;
+import dev.hoop.common.tls.TlsMaterial;
 import dev.hoop.common.wire.ConnectionParams;
 import io.netty.channel.EventLoopGroup;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -9,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HashMap;
@@ -35,9 +38,13 @@ class AuthMethodsTest {
             host all scram_user 127.0.0.1/32 scram-sha-256
             host all md5_user 127.0.0.1/32 md5
             host all clear_user 127.0.0.1/32 password
+            hostssl all tls_user 127.0.0.1/32 scram-sha-256
+            hostnossl all tls_user 127.0.0.1/32 reject
             """;
 
     private static Path hba;
+    private static Path tlsDir;
+    private static TlsMaterial serverCert;
     private static EmbeddedPostgres postgres;
     private static EventLoopGroup group;
 
@@ -45,14 +52,24 @@ class AuthMethodsTest {
     static void start() throws Exception {
         hba = Files.createTempFile("pgwire-hba", ".conf");
         Files.writeString(hba, HBA);
+        // TLS on the server, for SSLMODE: a self-signed certificate naming 127.0.0.1.
+        serverCert = SelfSignedCertificate.generate("127.0.0.1");
+        tlsDir = Files.createTempDirectory("pgwire-tls");
+        Path cert = Files.write(tlsDir.resolve("server.crt"), serverCert.certPem());
+        Path key = Files.write(tlsDir.resolve("server.key"), serverCert.keyPem());
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         postgres = EmbeddedPostgres.builder()
                 .setServerConfig("hba_file", hba.toString())
+                .setServerConfig("ssl", "on")
+                .setServerConfig("ssl_cert_file", cert.toString())
+                .setServerConfig("ssl_key_file", key.toString())
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("SET password_encryption = 'scram-sha-256'");
             s.execute("CREATE ROLE scram_user LOGIN PASSWORD 'scram-secret'");
             s.execute("CREATE ROLE clear_user LOGIN PASSWORD 'clear-secret'");
+            s.execute("CREATE ROLE tls_user LOGIN PASSWORD 'tls-secret'");
             // md5 in pg_hba.conf uses MD5 only when the stored verifier is MD5.
             s.execute("SET password_encryption = 'md5'");
             s.execute("CREATE ROLE md5_user LOGIN PASSWORD 'md5-secret'");
@@ -65,6 +82,36 @@ class AuthMethodsTest {
         group.shutdownGracefully().syncUninterruptibly();
         postgres.close();
         Files.deleteIfExists(hba);
+        try (Stream<Path> files = Files.list(tlsDir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(tlsDir);
+    }
+
+    @ParameterizedTest(name = "SSLMODE={0}")
+    @CsvSource({"require, false", "verify-ca, true", "verify-full, true", "prefer, false"})
+    void encryptsToTheServerWhenAsked(String mode, boolean withRootCert) throws Exception {
+        Map<String, String> envs = envs("tls_user", "tls-secret");
+        envs.put("SSLMODE", mode);
+        if (withRootCert) {
+            envs.put("SSLROOTCERT", new String(serverCert.certPem(), java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        Psql.Result r = psqlThrough(envs, "select current_user, ssl from pg_stat_ssl where pid = pg_backend_pid()");
+        assertThat(r.stderr()).isEmpty();
+        assertThat(r.stdout()).isEqualTo("tls_user|t\n");
+    }
+
+    @Test
+    void verifyFullRejectsAnUntrustedCertificate() throws Exception {
+        Map<String, String> envs = envs("tls_user", "tls-secret");
+        envs.put("SSLMODE", "verify-full");
+        Psql.Result r = psqlThrough(envs, "select 1");
+        assertThat(r.stderr().replaceFirst("port \\d+ failed", "port N failed")).startsWith(
+                "psql: error: connection to server at \"127.0.0.1\", port N failed: FATAL:  TLS with the database server at 127.0.0.1:"
+                        + postgres.getPort() + " failed (SSLMODE=verify-full): ");
+        assertThat(r.exitCode()).isEqualTo(2);
     }
 
     private static ConnectionParams params(Map<String, String> envs) {
@@ -110,6 +157,8 @@ class AuthMethodsTest {
         Map<String, String> badPort = envs("scram_user", "scram-secret");
         badPort.put("PORT", "70000");
         return Stream.of(
+                Arguments.of("TLS-only user without SSLMODE", envs("tls_user", "tls-secret"),
+                        "FATAL:  pg_hba.conf rejects connection for host \"127.0.0.1\", user \"tls_user\", database \"postgres\", no encryption"),
                 Arguments.of("wrong SCRAM password", envs("scram_user", "wrong"),
                         "FATAL:  password authentication failed for user \"scram_user\""),
                 Arguments.of("wrong MD5 password", envs("md5_user", "wrong"),

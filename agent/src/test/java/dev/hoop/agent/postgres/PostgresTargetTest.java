@@ -19,8 +19,8 @@ class PostgresTargetTest {
     @Test
     void defaultsPortAndDatabaseAndHidesThePassword() {
         PostgresTarget t = PostgresTarget.from(params(Map.of("HOST", "db", "USER", "app", "PASS", "s3cret")));
-        assertThat(t).isEqualTo(new PostgresTarget("db", 5432, "app", "s3cret", "app"));
-        assertThat(t.toString()).isEqualTo("PostgresTarget[db:5432, user=app, database=app]").doesNotContain("s3cret");
+        assertThat(t).isEqualTo(new PostgresTarget("db", 5432, "app", "s3cret", "app", ServerTls.DISABLED));
+        assertThat(t.toString()).isEqualTo("PostgresTarget[db:5432, user=app, database=app, sslmode=disable]").doesNotContain("s3cret");
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -29,10 +29,11 @@ class PostgresTargetTest {
             "USER| |USER: missing (expected: set in the connection's secrets)",
             "PORT|0|PORT: '0' (expected: a number from 1 to 65535)",
             "PORT|abc|PORT: 'abc' (expected: a number from 1 to 65535)",
-            "SSLMODE|verify-full|SSLMODE: 'verify-full' (expected: disable, allow or prefer; this agent does not encrypt its connection to the server yet)",
+            "SSLMODE|always|SSLMODE: 'always' (expected: disable, allow, prefer, require, verify-ca or verify-full)",
+            "SSLROOTCERT|%%%|SSLROOTCERT: not base64 (expected: base64 of a PEM CERTIFICATE)",
     })
     void badSettingsNameTheVariable(String name, String value, String message) {
-        Map<String, String> envs = new HashMap<>(Map.of("HOST", "db", "USER", "app", "PORT", "5432"));
+        Map<String, String> envs = new HashMap<>(Map.of("HOST", "db", "USER", "app", "PORT", "5432", "SSLMODE", "verify-full"));
         envs.put(name, value == null ? "" : value);
         assertThatThrownBy(() -> PostgresTarget.from(params(envs))).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
     }

@@ -109,6 +109,14 @@ class PsqlThroughProxyTest {
     }
 
     @Test
+    void serverEndingTheSessionReachesPsqlAsItsFatalError() throws Exception {
+        Psql.Result r = psql("select pg_terminate_backend(pg_backend_pid())");
+        assertThat(r.stderr()).startsWith("FATAL:  terminating connection due to administrator command\n");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(tunnel.closeReasons).contains("");
+    }
+
+    @Test
     void twentyConcurrentConnections() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {

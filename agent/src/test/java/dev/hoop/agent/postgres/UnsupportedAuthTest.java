@@ -78,6 +78,22 @@ class UnsupportedAuthTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void requiredTlsThatTheServerRefusesIsAFatalError() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> answerOnce(fake, new byte[] {'N'}));
+            ConnectionParams params = new ConnectionParams("pg-fake", "postgres", null, Map.of("HOST", "127.0.0.1",
+                    "PORT", String.valueOf(fake.getLocalPort()), "USER", "u", "PASS", "p", "SSLMODE", "require"));
+            try (TunnelHarness tunnel = new TunnelHarness(new PostgresHandlers(group), params)) {
+                Psql.Result r = Psql.run(tunnel.port(), "x", "y", "select 1");
+                assertThat(r.stderr().replaceFirst("port \\d+ failed", "port N failed")).isEqualTo(
+                        "psql: error: connection to server at \"127.0.0.1\", port N failed: FATAL:  the server at 127.0.0.1:"
+                                + fake.getLocalPort() + " does not accept SSL connections, but SSLMODE=require\n"
+                                + "HINT:  Enable ssl on the server or change SSLMODE in the connection's secrets.\n");
+            }
+        }
+    }
+
     private static void answerOnce(ServerSocket fake, byte[] request) {
         try (Socket s = fake.accept()) {
             DataInputStream in = new DataInputStream(s.getInputStream());

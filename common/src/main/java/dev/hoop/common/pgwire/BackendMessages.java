@@ -11,6 +11,7 @@ public final class BackendMessages {
     public static final char BACKEND_KEY_DATA = 'K';
     public static final char NOTICE_RESPONSE = 'N';
     public static final char ERROR_RESPONSE = 'E';
+    public static final char NEGOTIATE_PROTOCOL_VERSION = 'v';
 
     /** Authentication request codes (the Int32 after an {@code R}). */
     public static final int AUTH_OK = 0;

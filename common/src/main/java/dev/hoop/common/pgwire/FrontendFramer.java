@@ -64,6 +64,11 @@ public final class FrontendFramer {
         return state == State.STARTUP;
     }
 
+    /** True between typed messages: nothing of a message has been fed without its end. */
+    public boolean atMessageBoundary() {
+        return state == State.HEADER && headerFilled == 0;
+    }
+
     public void feed(byte[] chunk) {
         feed(chunk, 0, chunk.length);
     }

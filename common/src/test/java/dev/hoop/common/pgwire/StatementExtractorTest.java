@@ -138,6 +138,27 @@ class StatementExtractorTest {
         assertThat(new StatementExtractor().feed(stream)).containsExactlyElementsOf(expected);
     }
 
+    static Stream<Arguments> texts() {
+        return Stream.of(
+                Arguments.of(new StatementEvent.Startup(Map.of("user", "u", "database", "d")), "startup database=d user=u"),
+                Arguments.of(new StatementEvent.Cancel(42), "cancel request for backend 42"),
+                Arguments.of(new StatementEvent.Query("select 1"), "select 1"),
+                Arguments.of(new StatementEvent.Parse("s1", "select $1"), "parse s1: select $1"),
+                Arguments.of(new StatementEvent.Parse("", "select $1"), "parse: select $1"),
+                Arguments.of(new StatementEvent.Bind("p1", "s1", Arrays.asList("42", null, "00ff")), "bind p1 to s1: ['42', NULL, '00ff']"),
+                Arguments.of(new StatementEvent.Bind("", "", List.of()), "bind to unnamed: []"),
+                Arguments.of(new StatementEvent.Execute("", 0), "execute"),
+                Arguments.of(new StatementEvent.Execute("p1", 10), "execute p1 (at most 10 rows)"),
+                Arguments.of(new StatementEvent.Oversized('Q', 2000), "query of 2000 bytes, over the audit limit: not recorded"),
+                Arguments.of(new StatementEvent.Malformed("x"), "malformed PostgreSQL stream: x"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("texts")
+    void eventsHaveOneLineTexts(StatementEvent event, String text) {
+        assertThat(event.text()).isEqualTo(text);
+    }
+
     @Test
     void copyDataIsNeverBuffered() {
         // A CopyData body far above the limit passes without an Oversized event: only statements are captured.
