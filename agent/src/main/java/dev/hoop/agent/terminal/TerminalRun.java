@@ -132,7 +132,8 @@ public final class TerminalRun {
         if (process == null || !killed.compareAndSet(false, true)) {
             return;
         }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // pty4j's Process does not implement toHandle(): look the process up by pid.
+        ProcessHandle.of(process.pid()).ifPresent(h -> h.descendants().forEach(ProcessHandle::destroyForcibly));
         process.destroyForcibly();
         writer.shutdownNow();
     }

@@ -115,6 +115,42 @@ class AgentStreamTest {
     }
 
     @Test
+    void execAppendsTheClientsArguments() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("a1", command("printf", List.of("printf", "%s|", "$WHO"), Map.of("WHO", "me")), "").toBuilder()
+                .putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"a b\",\"$WHO\"]")).build());
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        link.send(Packets.session(AgentPacket.EXEC_WRITE_STDIN, "a1", new byte[0]).toBuilder()
+                .putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"a b\",\"$WHO\"]")).build());
+        List<Packet> got = untilClose(link, "a1");
+        // The client's arguments are passed as they are: only the connection's command is expanded.
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo("me|a b|$WHO|");
+        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
+    }
+
+    @Test
+    void terminalSessionOnAPty() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("p1", command("shell", List.of("sh"), Map.of("PS1", "$ ")), ""));
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        link.send(Packets.session(AgentPacket.TERMINAL_RESIZE_TTY, "p1", bytes("{\"rows\":33,\"cols\":77}")));
+        link.send(Packets.session(AgentPacket.TERMINAL_WRITE_STDIN, "p1", bytes("tty; stty size\n")));
+        StringBuilder screen = new StringBuilder();
+        while (!(screen.toString().contains("/dev/pts/") && screen.toString().contains("33 77"))) {
+            Packet p = link.next(WAIT);
+            assertThat(p.getType()).isEqualTo(ClientPacket.WRITE_STDOUT);
+            screen.append(p.getPayload().toStringUtf8());
+        }
+        link.send(Packets.session(AgentPacket.TERMINAL_RESIZE_TTY, "p1", bytes("{\"rows\":50,\"cols\":120}")));
+        link.send(Packets.session(AgentPacket.TERMINAL_WRITE_STDIN, "p1", bytes("stty size; exit 4\n")));
+        List<Packet> rest = untilClose(link, "p1");
+        assertThat(text(rest, ClientPacket.WRITE_STDOUT)).contains("50 120");
+        assertThat(Wire.spec(rest.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("4");
+    }
+
+    @Test
     void tcpEchoWithTwoClientConnectionsAndServerSpeaksFirst() throws Exception {
         agent(SECRET);
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
