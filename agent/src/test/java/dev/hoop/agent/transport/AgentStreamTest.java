@@ -9,6 +9,8 @@ import static dev.hoop.agent.transport.Packets.untilClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hoop.agent.AgentEventLoops;
+import dev.hoop.agent.session.ConnectionHandler;
+import dev.hoop.agent.session.ConnectionHandlerFactory;
 import dev.hoop.agent.tcp.TcpHandlers;
 import dev.hoop.agent.tcp.TestServers;
 import dev.hoop.common.Version;
@@ -27,6 +29,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,8 +62,11 @@ class AgentStreamTest {
     }
 
     private AgentController agent(String secret) {
+        return agent(secret, new HandlerRegistry().tcp(new TcpHandlers(io)));
+    }
+
+    private AgentController agent(String secret, HandlerRegistry registry) {
         AgentDsn dsn = AgentDsn.parse("grpc://test-agent:" + secret + "@127.0.0.1:" + gateway.port());
-        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io));
         AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
                 registry, Map.of("PATH", System.getenv("PATH"), "HOOP_KEY", dsn.format()));
         cleanup.add(c);
@@ -148,6 +158,67 @@ class AgentStreamTest {
         List<Packet> rest = untilClose(link, "p1");
         assertThat(text(rest, ClientPacket.WRITE_STDOUT)).contains("50 120");
         assertThat(Wire.spec(rest.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("4");
+    }
+
+    @Test
+    void theNextPacketIsReadOnlyWhenThePreviousWasHandled() throws Exception {
+        // A handler that holds every write until the test completes it.
+        BlockingQueue<CompletableFuture<Void>> writes = new LinkedBlockingQueue<>();
+        ConnectionHandlerFactory holding = (params, sink) -> new ConnectionHandler() {
+            @Override
+            public CompletionStage<Void> write(byte[] fromClient) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                writes.add(done);
+                return done;
+            }
+
+            @Override
+            public void close() {}
+        };
+        agent(SECRET, new HandlerRegistry().register(new ConnectionKind("hold", AgentPacket.HTTP_PROXY_CONNECTION_WRITE,
+                ClientPacket.HTTP_PROXY_CONNECTION_WRITE, holding)));
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        try (TestServers.Echo target = new TestServers.Echo("")) {
+            link.send(open("h1", new ConnectionParams("held", "hold", List.of(), Map.of("HOST", "127.0.0.1", "PORT", "" + target.port())), ""));
+            assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+            link.send(Packets.connection(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, "h1", "1", bytes("first")));
+            link.send(Packets.connection(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, "h1", "1", bytes("second")));
+            CompletableFuture<Void> first = writes.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            // The second packet stays in gRPC's window until the first write completes.
+            assertThat(writes.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            first.complete(null);
+            assertThat(writes.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
+    void aGatewayThatDoesNotReadStopsTheCommandsOutput() throws Exception {
+        gateway.manualRead();
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        java.nio.file.Path done = java.nio.file.Files.createTempDirectory("agent-bp").resolve("done");
+        int size = 32 * 1024 * 1024;
+        link.send(open("bp", command("bulk", List.of("sh", "-c", "head -c " + size + " /dev/zero; touch " + done), Map.of()), "x"));
+        link.request(1);
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        // 32 MiB cannot fit in gRPC's windows and the pipes: the command must be held back.
+        link.request(1);
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.WRITE_STDOUT);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            assertThat(done).as("the command finished while nobody read its output").doesNotExist();
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        link.request(Integer.MAX_VALUE);
+        long received = 0;
+        Packet p;
+        while (!(p = link.next(WAIT)).getType().equals(ClientPacket.SESSION_CLOSE)) {
+            received += p.getPayload().size();
+        }
+        assertThat(Wire.spec(p, SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
+        assertThat(done).exists();
+        assertThat(received).isEqualTo(size);
     }
 
     @Test

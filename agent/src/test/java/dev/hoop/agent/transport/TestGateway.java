@@ -38,6 +38,8 @@ final class TestGateway implements AutoCloseable {
     private static final Context.Key<Metadata> HEADERS = Context.key("headers");
 
     private final String secret;
+    // When false, the test asks for each packet from the agent (AgentLink.request): gRPC flow control then stops the agent.
+    private volatile boolean autoRead = true;
     private final AtomicReference<AgentLink> online = new AtomicReference<>();
     final BlockingQueue<AgentLink> links = new LinkedBlockingQueue<>();
     private int port;
@@ -46,6 +48,11 @@ final class TestGateway implements AutoCloseable {
     TestGateway(String secret) throws IOException {
         this.secret = secret;
         start(0);
+    }
+
+    /** From now on, accepted streams read from the agent only what the test requests. */
+    void manualRead() {
+        autoRead = false;
     }
 
     int port() {
@@ -108,6 +115,11 @@ final class TestGateway implements AutoCloseable {
             this.out = out;
         }
 
+        /** Lets {@code n} more packets in from the agent (manual read mode). */
+        void request(int n) {
+            out.request(n);
+        }
+
         synchronized void send(Packet p) {
             out.onNext(p);
         }
@@ -145,6 +157,9 @@ final class TestGateway implements AutoCloseable {
                 return ignore();
             }
             AgentLink link = new AgentLink(headers, out);
+            if (!autoRead) {
+                out.disableAutoRequest();
+            }
             if (!online.compareAndSet(null, link)) {
                 out.onError(Status.FAILED_PRECONDITION.withDescription("agent already connected").asRuntimeException());
                 return ignore();
