@@ -120,6 +120,7 @@ public final class AgentController implements AutoCloseable {
 
     /** Opens one stream and serves it until it ends. */
     private Outcome serveOnce() {
+        log.debug("opening the gateway stream to {} (attempt {}, {})", target, attempts.get(), settings);
         ManagedChannel channel = GatewayChannels.open(target, settings);
         GatewayStream stream = new GatewayStream();
         Dispatcher dispatcher = new Dispatcher(registry, stream, agentEnv);
