@@ -114,6 +114,20 @@ class AgentStreamTest {
     }
 
     @Test
+    void postgresExecRunsPsqlWithTheStoredCredentials() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        ConnectionParams pg = new ConnectionParams("pg", "postgres", List.of(),
+                Map.of("HOST", "127.0.0.1", "PORT", "5432", "USER", "postgres", "PASS", "unused-with-trust", "DB", "postgres"));
+        link.send(open("pg1", pg, "select 1 as one, 'x' as two;\nselect * from no_such_table;\n"));
+        List<Packet> got = untilClose(link, "pg1");
+        assertThat(got.getFirst().getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo("one\ttwo\n1\tx\n(1 row)\n");
+        assertThat(text(got, ClientPacket.WRITE_STDERR)).contains("relation \"no_such_table\" does not exist");
+        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
+    }
+
+    @Test
     void commandNotFoundExits127WithTheMessage() throws Exception {
         agent(SECRET);
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
