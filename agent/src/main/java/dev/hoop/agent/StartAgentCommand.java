@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Start the agent: connect to the gateway with HOOP_KEY and serve its connections.",
-                "Environment: HOOP_KEY or HOOP_DSN (required), HOOP_TLSCA, TLS_SERVER_NAME, HOOP_ALLOW_PLAINTEXT,",
+                "Environment: HOOP_KEY or HOOP_DSN (required), HOOP_CONNECTION, HOOP_TLSCA, TLS_SERVER_NAME, HOOP_ALLOW_PLAINTEXT,",
                 "LOG_LEVEL (info), LOG_ENCODING (json), LOG_GRPC (0)."})
 public final class StartAgentCommand implements Callable<Integer> {
     /** Exit code of a configuration error (missing or malformed key, forbidden plaintext, bad CA). */
@@ -64,8 +64,8 @@ public final class StartAgentCommand implements Callable<Integer> {
         HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io));
         // PostgreSQL joins here once dev.hoop.agent.postgres.PostgresHandlers is merged:
         // registry.postgres(new dev.hoop.agent.postgres.PostgresHandlers(io));
-        AgentController controller = new AgentController(AgentIdentity.of(config.dsn()), config.target(), config.channel(),
-                registry, System.getenv());
+        AgentIdentity identity = AgentIdentity.of(config.dsn()).publishing(config.connectionItems());
+        AgentController controller = new AgentController(identity, config.target(), config.channel(), registry, System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controller.close();
             io.shutdownGracefully();

@@ -82,7 +82,18 @@ class AgentStreamTest {
         assertThat(link.header(Wire.VERSION)).isEqualTo(Version.current());
         assertThat(link.header(Wire.HOSTNAME)).isNotBlank();
         assertThat(link.header(Wire.PLATFORM)).matches("[a-z ]+/[a-z0-9_]+");
+        assertThat(link.header(Wire.CONNECTION_ITEMS)).isNull();
         await(agent::online, "agent online");
+    }
+
+    @Test
+    void aPublishingAgentSendsItsConnectionItems() throws Exception {
+        AgentDsn dsn = AgentDsn.parse("grpc://dev:" + SECRET + "@127.0.0.1:" + gateway.port());
+        AgentController c = new AgentController(AgentIdentity.of(dsn).publishing(List.of("myapp", "myapp-review")),
+                GatewayTarget.of(dsn), ChannelSettings.defaults(), new HandlerRegistry(), Map.of());
+        cleanup.add(c);
+        c.start();
+        assertThat(gateway.nextLink(WAIT).header(Wire.CONNECTION_ITEMS)).isEqualTo("myapp,myapp-review");
     }
 
     @Test
