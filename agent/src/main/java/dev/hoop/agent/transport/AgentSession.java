@@ -11,6 +11,7 @@ import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,9 @@ final class AgentSession {
     private final Outbound out;
     private final Runnable onEnd;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    // Connections the resource side ended: late client bytes for them are dropped, not sent to a new
+    // connection. Cleared when the client confirms the close (AgentCloseTCPConnection).
+    private final Set<String> endedByResource = ConcurrentHashMap.newKeySet();
     private ExecRun exec;
     private TerminalRun terminal;
     private volatile boolean closed;
@@ -51,6 +55,9 @@ final class AgentSession {
     /** Client bytes for connection {@code connectionId}; its handler is opened by the first packet. */
     CompletionStage<Void> connectionWrite(ConnectionKind kind, String connectionId, byte[] payload) {
         if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (endedByResource.contains(connectionId)) {
             return CompletableFuture.completedFuture(null);
         }
         Connection c = connections.get(connectionId);
@@ -82,6 +89,7 @@ final class AgentSession {
 
     /** The client closed its socket. */
     void closeConnection(String connectionId) {
+        endedByResource.remove(connectionId);
         Connection c = connections.remove(connectionId);
         if (c != null && c.handler != null) {
             c.handler.close();
@@ -217,6 +225,7 @@ final class AgentSession {
                 return;
             }
             ended = true;
+            endedByResource.add(connectionId);
             connections.remove(connectionId, this);
             if (!closed) {
                 out.send(Replies.connectionClose(id, connectionId, reason));

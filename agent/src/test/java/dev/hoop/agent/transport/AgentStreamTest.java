@@ -272,6 +272,12 @@ class AgentStreamTest {
             Packet close = nextOfType(link, ClientPacket.TCP_CONNECTION_CLOSE);
             assertThat(Wire.spec(close, SpecKey.CLIENT_CONNECTION_ID)).isEqualTo("2");
             assertThat(close.getPayload().toStringUtf8()).isEqualTo("127.0.0.1:" + echo.port() + " closed the connection");
+            // Late bytes for the closed connection do not open a new one.
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "2", bytes("late")));
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "3", bytes("new")));
+            assertThat(readConnection(link, "3", "hello from server\nnew".length())).isEqualTo("hello from server\nnew");
+            // The reachability check at open, then connections 1, 2 and 3: none for the late bytes.
+            assertThat(echo.acceptedConnections()).isEqualTo(4);
         }
     }
 
