@@ -229,14 +229,15 @@ class AgentStreamTest {
         assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
         // 32 MiB cannot fit in gRPC's windows and the pipes: the command must be held back.
         link.request(1);
-        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.WRITE_STDOUT);
+        Packet first = link.next(WAIT);
+        assertThat(first.getType()).isEqualTo(ClientPacket.WRITE_STDOUT);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         while (System.nanoTime() < deadline) {
             assertThat(done).as("the command finished while nobody read its output").doesNotExist();
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
         }
         link.request(Integer.MAX_VALUE);
-        long received = 0;
+        long received = first.getPayload().size();
         Packet p;
         while (!(p = link.next(WAIT)).getType().equals(ClientPacket.SESSION_CLOSE)) {
             received += p.getPayload().size();
