@@ -9,6 +9,7 @@ import dev.hoop.common.config.Env;
 import dev.hoop.common.log.Logging;
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -68,7 +69,7 @@ public final class StartAgentCommand implements Callable<Integer> {
         AgentController controller = new AgentController(identity, config.target(), config.channel(), registry, System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controller.close();
-            io.shutdownGracefully();
+            io.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         }, "agent-shutdown"));
         log.info("starting agent '{}' for gateway {} (tls={})", config.dsn().name(), config.target(), config.target().tls());
         controller.start().awaitStopped();

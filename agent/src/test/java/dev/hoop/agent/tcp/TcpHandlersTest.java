@@ -44,7 +44,7 @@ class TcpHandlersTest {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        io.shutdownGracefully().sync();
+        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
     }
 
     private static ConnectionParams params(int port) {

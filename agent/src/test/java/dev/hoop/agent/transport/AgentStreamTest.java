@@ -58,7 +58,7 @@ class AgentStreamTest {
             c.close();
         }
         gateway.close();
-        io.shutdownGracefully().sync();
+        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
     }
 
     private AgentController agent(String secret) {
