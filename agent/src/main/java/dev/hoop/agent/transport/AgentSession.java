@@ -137,21 +137,29 @@ final class AgentSession {
 
     /** Ends the session for the client (exit code and/or reason), then frees it. */
     void end(Integer exitCode, String reason) {
-        if (closed) {
-            return;
+        if (markClosed()) {
+            out.send(Replies.sessionClose(id, exitCode, reason));
+            release(reason == null ? "session ended" : reason);
         }
-        out.send(Replies.sessionClose(id, exitCode, reason));
-        close(reason == null ? "session ended" : reason);
     }
 
     /** Frees everything without telling the client (the gateway closed the session, or the stream is gone). */
     void close(String reason) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (markClosed()) {
+            release(reason);
         }
+    }
+
+    /** True for the one caller that closes the session. */
+    private synchronized boolean markClosed() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        return true;
+    }
+
+    private void release(String reason) {
         log.debug("session {}: closing ({})", id, reason);
         for (Connection c : connections.values()) {
             if (c.handler != null) {

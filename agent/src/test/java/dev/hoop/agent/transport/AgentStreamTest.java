@@ -265,7 +265,8 @@ class AgentStreamTest {
             assertThat(readConnection(link, "1", 4)).isEqualTo("pong");
             // The client closes connection 1: the server sees the close, connection 2 still relays.
             link.send(Packets.connection(AgentPacket.CLOSE_TCP_CONNECTION, "t1", "1", new byte[0]));
-            await(() -> echo.closedConnections() == 1, "the server saw connection 1 close");
+            // Two closes: the reachability check's connection at open, then connection 1.
+            await(() -> echo.closedConnections() == 2, "the server saw connection 1 close");
             link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "2", bytes("again")));
             assertThat(readConnection(link, "2", 5)).isEqualTo("again");
             // The server closes connection 2: the client is told why.
