@@ -37,6 +37,13 @@ public final class AgentController implements AutoCloseable {
     public static final String KEY_REJECTED =
             "agent key rejected by the gateway: revoked or wrong; create a new one with hoop admin create agent";
 
+    /**
+     * How much may wait in the stream's send buffer before senders are held back. gRPC's default
+     * (32 KiB) is one output chunk, which turns every chunk into a wait for onReady; 1 MiB keeps
+     * the pipe full and still bounds what the agent buffers.
+     */
+    static final int ON_READY_THRESHOLD_BYTES = 1024 * 1024;
+
     private final AgentIdentity identity;
     private final GatewayTarget target;
     private final ChannelSettings settings;
@@ -48,6 +55,7 @@ public final class AgentController implements AutoCloseable {
     private final AtomicReference<GatewayStream> current = new AtomicReference<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private volatile Duration keepAliveEvery = Wire.KEEP_ALIVE_INTERVAL;
     private volatile String lastError;
     private volatile boolean online;
     private Thread loop;
@@ -130,6 +138,7 @@ public final class AgentController implements AutoCloseable {
             current.set(stream);
             TransportGrpc.newStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(identity.metadata()))
+                    .withOnReadyThreshold(ON_READY_THRESHOLD_BYTES)
                     .connect(stream);
             if (stopped.getCount() == 0) {
                 stream.cancel("agent stopping");
@@ -146,7 +155,7 @@ public final class AgentController implements AutoCloseable {
             lastError = null;
             log.info("connected to the gateway at {} as agent '{}'", target, identity.dsn().name());
             Packet ping = Packet.newBuilder().setType(GatewayPacket.KEEP_ALIVE).build();
-            long every = Wire.KEEP_ALIVE_INTERVAL.toMillis();
+            long every = keepAliveEvery.toMillis();
             keepAlive = timer.scheduleAtFixedRate(() -> stream.sendIfReady(ping), every, every, TimeUnit.MILLISECONDS);
             Status end = stream.ended().join();
             online = false;
@@ -180,6 +189,12 @@ public final class AgentController implements AutoCloseable {
             lastError = message;
             log.warn(message);
         }
+    }
+
+    /** Tests shorten the keep-alive interval (default {@link Wire#KEEP_ALIVE_INTERVAL}); call before start. */
+    AgentController keepAliveEvery(Duration interval) {
+        this.keepAliveEvery = interval;
+        return this;
     }
 
     /** True while a stream is accepted by the gateway. */

@@ -20,6 +20,7 @@ import dev.hoop.common.grpc.GatewayTarget;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
@@ -84,6 +85,22 @@ class AgentStreamTest {
         assertThat(link.header(Wire.PLATFORM)).matches("[a-z ]+/[a-z0-9_]+");
         assertThat(link.header(Wire.CONNECTION_ITEMS)).isNull();
         await(agent::online, "agent online");
+    }
+
+    @Test
+    void sendsKeepAlives() throws Exception {
+        AgentDsn dsn = AgentDsn.parse("grpc://ka:" + SECRET + "@127.0.0.1:" + gateway.port());
+        AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
+                new HandlerRegistry(), Map.of()).keepAliveEvery(Duration.ofMillis(100));
+        cleanup.add(c);
+        c.start();
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        for (int i = 0; i < 3; i++) {
+            Packet p = link.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(p).isNotNull();
+            assertThat(p.getType()).isEqualTo(GatewayPacket.KEEP_ALIVE);
+            assertThat(p.getSpecMap()).isEmpty();
+        }
     }
 
     @Test
@@ -237,11 +254,14 @@ class AgentStreamTest {
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
         }
         link.request(Integer.MAX_VALUE);
+        long drainStart = System.nanoTime();
         long received = first.getPayload().size();
         Packet p;
         while (!(p = link.next(WAIT)).getType().equals(ClientPacket.SESSION_CLOSE)) {
             received += p.getPayload().size();
         }
+        System.out.printf("exec output through the agent stream: %d MiB in %d ms%n", received >> 20,
+                (System.nanoTime() - drainStart) / 1_000_000);
         assertThat(Wire.spec(p, SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
         assertThat(done).exists();
         assertThat(received).isEqualTo(size);
