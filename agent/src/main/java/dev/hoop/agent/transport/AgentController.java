@@ -55,6 +55,7 @@ public final class AgentController implements AutoCloseable {
     private final AtomicReference<GatewayStream> current = new AtomicReference<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
     private volatile Duration keepAliveEvery = Wire.KEEP_ALIVE_INTERVAL;
     private volatile String lastError;
     private volatile boolean online;
@@ -147,7 +148,8 @@ public final class AgentController implements AutoCloseable {
                 stream.connected().get();
             } catch (ExecutionException e) {
                 Status refused = stream.ended().join();
-                report(refused);
+                report(refused, false);
+                failures.incrementAndGet();
                 return new Outcome(false, refused);
             }
             online = true;
@@ -160,7 +162,7 @@ public final class AgentController implements AutoCloseable {
             Status end = stream.ended().join();
             online = false;
             dispatcher.closeAll("the gateway stream was lost: " + end.getCode());
-            report(end);
+            report(end, true);
             return new Outcome(true, end);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -177,18 +179,26 @@ public final class AgentController implements AutoCloseable {
         }
     }
 
-    private void report(Status status) {
-        String message = switch (status.getCode()) {
+    private void report(Status status, boolean wasAccepted) {
+        String message = describe(status, wasAccepted);
+        if (message != null) {
+            lastError = message;
+            log.warn(message);
+        }
+    }
+
+    /** @param wasAccepted the stream had been serving: a transport error now is a lost gateway, not a TLS mismatch */
+    private String describe(Status status, boolean wasAccepted) {
+        if (wasAccepted && status.getCode() == Status.Code.UNAVAILABLE) {
+            return "lost the gateway stream (" + status.getDescription() + ")";
+        }
+        return switch (status.getCode()) {
             case UNAUTHENTICATED -> KEY_REJECTED;
             case FAILED_PRECONDITION -> "gateway refused the stream: " + status.getDescription()
                     + " (another agent with this key is online)";
             case CANCELLED -> stopped.getCount() == 0 ? null : "the gateway ended the stream (" + status.getDescription() + ")";
             default -> GrpcErrors.explain(status.asRuntimeException(), target);
         };
-        if (message != null) {
-            lastError = message;
-            log.warn(message);
-        }
     }
 
     /** Tests shorten the keep-alive interval (default {@link Wire#KEEP_ALIVE_INTERVAL}); call before start. */
@@ -205,6 +215,11 @@ public final class AgentController implements AutoCloseable {
     /** Streams opened so far (accepted or not). */
     public int attempts() {
         return attempts.get();
+    }
+
+    /** Attempts that failed before the gateway accepted the agent. */
+    public int failedAttempts() {
+        return failures.get();
     }
 
     /** Streams the gateway accepted so far. */

@@ -367,8 +367,9 @@ class AgentStreamTest {
         int port = gateway.port();
         gateway.stop();
         await(() -> !agent.online(), "agent noticed the gateway left");
-        // Let the backoff grow: after 4 failed attempts the agent waits 4-8 s before the next one.
-        await(() -> agent.attempts() >= 5, "five attempts", Duration.ofSeconds(30));
+        // Let the backoff grow: after the 4th failed attempt the agent waits 8-16 s before the next one.
+        await(() -> agent.failedAttempts() >= 4, "four failed attempts", Duration.ofSeconds(30));
+        assertThat(agent.attempts()).isEqualTo(5);
         long restarted = System.nanoTime();
         gateway.start(port);
         TestGateway.AgentLink link = gateway.nextLink(Duration.ofSeconds(10));
