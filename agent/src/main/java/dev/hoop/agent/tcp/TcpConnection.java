@@ -77,7 +77,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
         } finally {
             buf.release();
         }
-        // Even with auto-read off, the native transport may deliver a second buffer from one read():
+        // Even with auto-read off, epoll may deliver a buffer nobody asked for (auto-read is "just a
+        // hint" in edge-triggered mode, netty/netty#13142):
         // chunks are handed to the client strictly one after the other, and the next read() is
         // asked for only when every chunk read so far was taken.
         undelivered++;
