@@ -17,8 +17,10 @@ import java.util.Set;
  * @param logLevel  LOG_LEVEL: debug, info (default), warn, error; --debug forces debug
  * @param logEncoding LOG_ENCODING: json (default) or console
  * @param logGrpc   LOG_GRPC: gRPC frame logging (default off); --debug-grpc forces it on
+ * @param connectionItems HOOP_CONNECTION: connections this agent publishes (default none)
  */
-record AgentConfig(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, String logLevel, String logEncoding, boolean logGrpc) {
+record AgentConfig(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, String logLevel, String logEncoding, boolean logGrpc,
+                   java.util.List<String> connectionItems) {
     static final String DEFAULT_LOG_LEVEL = "info";
     static final String DEFAULT_LOG_ENCODING = "json";
 
@@ -46,6 +48,7 @@ record AgentConfig(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, 
         } catch (ConfigException e) {
             throw new ConfigException(variable + ": " + e.getMessage(), e);
         }
-        return new AgentConfig(dsn, target, channel, debug ? "debug" : logLevel, logEncoding, logGrpc || debugGrpc);
+        return new AgentConfig(dsn, target, channel, debug ? "debug" : logLevel, logEncoding, logGrpc || debugGrpc,
+                ConnectionItems.fromEnv(env));
     }
 }

@@ -10,6 +10,7 @@ import dev.hoop.common.config.Env;
 import dev.hoop.common.log.Logging;
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Start the agent: connect to the gateway with HOOP_KEY and serve its connections.",
-                "Environment: HOOP_KEY or HOOP_DSN (required), HOOP_TLSCA, TLS_SERVER_NAME, HOOP_ALLOW_PLAINTEXT,",
+                "Environment: HOOP_KEY or HOOP_DSN (required), HOOP_CONNECTION, HOOP_TLSCA, TLS_SERVER_NAME, HOOP_ALLOW_PLAINTEXT,",
                 "LOG_LEVEL (info), LOG_ENCODING (json), LOG_GRPC (0)."})
 public final class StartAgentCommand implements Callable<Integer> {
     /** Exit code of a configuration error (missing or malformed key, forbidden plaintext, bad CA). */
@@ -63,11 +64,11 @@ public final class StartAgentCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(StartAgentCommand.class);
         EventLoopGroup io = AgentEventLoops.newGroup(IO_THREADS);
         HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io));
-        AgentController controller = new AgentController(AgentIdentity.of(config.dsn()), config.target(), config.channel(),
-                registry, System.getenv());
+        AgentIdentity identity = AgentIdentity.of(config.dsn()).publishing(config.connectionItems());
+        AgentController controller = new AgentController(identity, config.target(), config.channel(), registry, System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controller.close();
-            io.shutdownGracefully();
+            io.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         }, "agent-shutdown"));
         log.info("starting agent '{}' for gateway {} (tls={})", config.dsn().name(), config.target(), config.target().tls());
         controller.start().awaitStopped();

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -33,11 +36,11 @@ public final class ExecRun {
 
     /** Starts the command; never throws: failures to start are reported through {@code out}. */
     public static ExecRun start(CommandSpec spec, byte[] input, ProcessOutput out) {
-        java.util.Optional<java.nio.file.Path> program = Commands.locate(spec.program(), spec.env());
+        Optional<Path> program = Commands.locate(spec.program(), spec.env());
         if (program.isEmpty()) {
             return failed(out, EXIT_NOT_FOUND, "command not found: " + spec.program());
         }
-        if (!java.nio.file.Files.isExecutable(program.get()) || java.nio.file.Files.isDirectory(program.get())) {
+        if (!Files.isExecutable(program.get()) || Files.isDirectory(program.get())) {
             return failed(out, EXIT_NOT_EXECUTABLE, "permission denied: " + spec.program());
         }
         ProcessBuilder pb = new ProcessBuilder(spec.argv());

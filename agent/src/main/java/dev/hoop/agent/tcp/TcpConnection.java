@@ -28,6 +28,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
     private final ClientSink toClient;
     private final ChannelFuture connect;
     private final AtomicBoolean ended = new AtomicBoolean();
+    // Event-loop confined: the chain of chunks handed to the client, and how many are not taken yet.
+    private CompletionStage<Void> delivered = CompletableFuture.completedFuture(null);
+    private int undelivered;
 
     TcpConnection(Bootstrap bootstrap, TcpAddress address, ClientSink toClient) {
         this.address = address;
@@ -74,14 +77,21 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
         } finally {
             buf.release();
         }
-        toClient.write(chunk).whenComplete((ok, error) -> {
-            if (error == null) {
-                ctx.read();
-            } else {
+        // Even with auto-read off, epoll may deliver a buffer nobody asked for (auto-read is "just a
+        // hint" in edge-triggered mode, netty/netty#13142):
+        // chunks are handed to the client strictly one after the other, and the next read() is
+        // asked for only when every chunk read so far was taken.
+        undelivered++;
+        delivered = delivered.thenCompose(v -> toClient.write(chunk));
+        delivered.whenComplete((ok, error) -> ctx.executor().execute(() -> {
+            undelivered--;
+            if (error != null) {
                 log.debug("tcp {}: client gone ({}); closing", address, error.getMessage());
                 ctx.close();
+            } else if (undelivered == 0) {
+                ctx.read();
             }
-        });
+        }));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.session.ConnectionHandlerFactory;
 import dev.hoop.common.wire.ConnectionParams;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.util.Objects;
@@ -28,6 +29,8 @@ public final class TcpHandlers implements ConnectionHandlerFactory {
                 .channel(AgentEventLoops.socketChannel())
                 // Read only when the client took the previous chunk (read-after-write).
                 .option(ChannelOption.AUTO_READ, false)
+                // One buffer per read(): a read may otherwise deliver up to 16 before the client took the first.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
     }

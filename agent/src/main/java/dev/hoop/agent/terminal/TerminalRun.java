@@ -10,6 +10,7 @@ import dev.hoop.agent.exec.ProcessOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,10 +115,10 @@ public final class TerminalRun {
                     stdin.write(input);
                     stdin.flush();
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException("writing to the terminal of process " + process.pid(), e);
+                    throw new UncheckedIOException("writing to the terminal of process " + process.pid(), e);
                 }
             }, writer);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException("the terminal's command has ended"));
         }
     }
@@ -132,7 +134,8 @@ public final class TerminalRun {
         if (process == null || !killed.compareAndSet(false, true)) {
             return;
         }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // pty4j's Process does not implement toHandle(): look the process up by pid.
+        ProcessHandle.of(process.pid()).ifPresent(h -> h.descendants().forEach(ProcessHandle::destroyForcibly));
         process.destroyForcibly();
         writer.shutdownNow();
     }

@@ -37,6 +37,13 @@ public final class AgentController implements AutoCloseable {
     public static final String KEY_REJECTED =
             "agent key rejected by the gateway: revoked or wrong; create a new one with hoop admin create agent";
 
+    /**
+     * How much may wait in the stream's send buffer before senders are held back. gRPC's default
+     * (32 KiB) is one output chunk, which turns every chunk into a wait for onReady; 1 MiB keeps
+     * the pipe full and still bounds what the agent buffers.
+     */
+    static final int ON_READY_THRESHOLD_BYTES = 1024 * 1024;
+
     private final AgentIdentity identity;
     private final GatewayTarget target;
     private final ChannelSettings settings;
@@ -48,6 +55,8 @@ public final class AgentController implements AutoCloseable {
     private final AtomicReference<GatewayStream> current = new AtomicReference<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile Duration keepAliveEvery = Wire.KEEP_ALIVE_INTERVAL;
     private volatile String lastError;
     private volatile boolean online;
     private Thread loop;
@@ -120,6 +129,7 @@ public final class AgentController implements AutoCloseable {
 
     /** Opens one stream and serves it until it ends. */
     private Outcome serveOnce() {
+        log.debug("opening the gateway stream to {} (attempt {}, {})", target, attempts.get(), settings);
         ManagedChannel channel = GatewayChannels.open(target, settings);
         GatewayStream stream = new GatewayStream();
         Dispatcher dispatcher = new Dispatcher(registry, stream, agentEnv);
@@ -129,6 +139,7 @@ public final class AgentController implements AutoCloseable {
             current.set(stream);
             TransportGrpc.newStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(identity.metadata()))
+                    .withOnReadyThreshold(ON_READY_THRESHOLD_BYTES)
                     .connect(stream);
             if (stopped.getCount() == 0) {
                 stream.cancel("agent stopping");
@@ -137,7 +148,8 @@ public final class AgentController implements AutoCloseable {
                 stream.connected().get();
             } catch (ExecutionException e) {
                 Status refused = stream.ended().join();
-                report(refused);
+                report(refused, false);
+                failures.incrementAndGet();
                 return new Outcome(false, refused);
             }
             online = true;
@@ -145,12 +157,12 @@ public final class AgentController implements AutoCloseable {
             lastError = null;
             log.info("connected to the gateway at {} as agent '{}'", target, identity.dsn().name());
             Packet ping = Packet.newBuilder().setType(GatewayPacket.KEEP_ALIVE).build();
-            long every = Wire.KEEP_ALIVE_INTERVAL.toMillis();
+            long every = keepAliveEvery.toMillis();
             keepAlive = timer.scheduleAtFixedRate(() -> stream.sendIfReady(ping), every, every, TimeUnit.MILLISECONDS);
             Status end = stream.ended().join();
             online = false;
             dispatcher.closeAll("the gateway stream was lost: " + end.getCode());
-            report(end);
+            report(end, true);
             return new Outcome(true, end);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,18 +179,32 @@ public final class AgentController implements AutoCloseable {
         }
     }
 
-    private void report(Status status) {
-        String message = switch (status.getCode()) {
+    private void report(Status status, boolean wasAccepted) {
+        String message = describe(status, wasAccepted);
+        if (message != null) {
+            lastError = message;
+            log.warn(message);
+        }
+    }
+
+    /** @param wasAccepted the stream had been serving: a transport error now is a lost gateway, not a TLS mismatch */
+    private String describe(Status status, boolean wasAccepted) {
+        if (wasAccepted && status.getCode() == Status.Code.UNAVAILABLE) {
+            return "lost the gateway stream (" + status.getDescription() + ")";
+        }
+        return switch (status.getCode()) {
             case UNAUTHENTICATED -> KEY_REJECTED;
             case FAILED_PRECONDITION -> "gateway refused the stream: " + status.getDescription()
                     + " (another agent with this key is online)";
             case CANCELLED -> stopped.getCount() == 0 ? null : "the gateway ended the stream (" + status.getDescription() + ")";
             default -> GrpcErrors.explain(status.asRuntimeException(), target);
         };
-        if (message != null) {
-            lastError = message;
-            log.warn(message);
-        }
+    }
+
+    /** Tests shorten the keep-alive interval (default {@link Wire#KEEP_ALIVE_INTERVAL}); call before start. */
+    AgentController keepAliveEvery(Duration interval) {
+        this.keepAliveEvery = interval;
+        return this;
     }
 
     /** True while a stream is accepted by the gateway. */
@@ -189,6 +215,11 @@ public final class AgentController implements AutoCloseable {
     /** Streams opened so far (accepted or not). */
     public int attempts() {
         return attempts.get();
+    }
+
+    /** Attempts that failed before the gateway accepted the agent. */
+    public int failedAttempts() {
+        return failures.get();
     }
 
     /** Streams the gateway accepted so far. */

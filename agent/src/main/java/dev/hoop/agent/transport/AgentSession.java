@@ -11,6 +11,7 @@ import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,9 @@ final class AgentSession {
     private final Outbound out;
     private final Runnable onEnd;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    // Connections the resource side ended: late client bytes for them are dropped, not sent to a new
+    // connection. Cleared when the client confirms the close (AgentCloseTCPConnection).
+    private final Set<String> endedByResource = ConcurrentHashMap.newKeySet();
     private ExecRun exec;
     private TerminalRun terminal;
     private volatile boolean closed;
@@ -51,6 +55,9 @@ final class AgentSession {
     /** Client bytes for connection {@code connectionId}; its handler is opened by the first packet. */
     CompletionStage<Void> connectionWrite(ConnectionKind kind, String connectionId, byte[] payload) {
         if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (endedByResource.contains(connectionId)) {
             return CompletableFuture.completedFuture(null);
         }
         Connection c = connections.get(connectionId);
@@ -82,6 +89,7 @@ final class AgentSession {
 
     /** The client closed its socket. */
     void closeConnection(String connectionId) {
+        endedByResource.remove(connectionId);
         Connection c = connections.remove(connectionId);
         if (c != null && c.handler != null) {
             c.handler.close();
@@ -129,21 +137,29 @@ final class AgentSession {
 
     /** Ends the session for the client (exit code and/or reason), then frees it. */
     void end(Integer exitCode, String reason) {
-        if (closed) {
-            return;
+        if (markClosed()) {
+            out.send(Replies.sessionClose(id, exitCode, reason));
+            release(reason == null ? "session ended" : reason);
         }
-        out.send(Replies.sessionClose(id, exitCode, reason));
-        close(reason == null ? "session ended" : reason);
     }
 
     /** Frees everything without telling the client (the gateway closed the session, or the stream is gone). */
     void close(String reason) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (markClosed()) {
+            release(reason);
         }
+    }
+
+    /** True for the one caller that closes the session. */
+    private synchronized boolean markClosed() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        return true;
+    }
+
+    private void release(String reason) {
         log.debug("session {}: closing ({})", id, reason);
         for (Connection c : connections.values()) {
             if (c.handler != null) {
@@ -217,6 +233,7 @@ final class AgentSession {
                 return;
             }
             ended = true;
+            endedByResource.add(connectionId);
             connections.remove(connectionId, this);
             if (!closed) {
                 out.send(Replies.connectionClose(id, connectionId, reason));

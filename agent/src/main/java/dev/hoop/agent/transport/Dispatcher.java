@@ -57,7 +57,11 @@ final class Dispatcher {
         try {
             return route(p, sessionId);
         } catch (RuntimeException e) {
-            log.warn("session {}: {} failed: {}", sessionId, p.getType(), e.getMessage(), e);
+            if (e instanceof IllegalArgumentException) {
+                log.warn("session {}: {} refused: {}", sessionId, p.getType(), e.getMessage());
+            } else {
+                log.error("session {}: {} failed", sessionId, p.getType(), e);
+            }
             AgentSession s = sessions.get(sessionId);
             if (s != null) {
                 s.end(null, p.getType() + " failed on the agent: " + e.getMessage());
@@ -147,27 +151,37 @@ final class Dispatcher {
         if (kind.isPresent()) {
             // SPEC flow "connect": the agent checks the target is reachable before answering OK.
             TcpAddress address = TcpAddress.of(params);
-            // an exec on such a connection (e.g. psql for postgres) starts once the target answered
-            Runnable exec = input.length == 0 ? () -> { } : () -> session.startExec(command(session, p), input);
-            Thread.ofVirtual().name("reach-" + sessionId).start(() -> checkReachable(session, address, exec));
+            Thread.ofVirtual().name("reach-" + sessionId).start(() -> {
+                if (reachable(session, address)) {
+                    openOkThenExec(session, p, input);
+                }
+            });
         } else {
-            out.send(openOk(session));
-            if (input.length > 0) {
-                session.startExec(command(session, p), input);
+            openOkThenExec(session, p, input);
+        }
+    }
+
+    /** Answers OK; a non-empty open payload is exec input (SPEC flow "exec"). */
+    private void openOkThenExec(AgentSession session, Packet open, byte[] input) {
+        out.send(openOk(session));
+        if (input.length > 0) {
+            try {
+                session.startExec(command(session, open), input);
+            } catch (RuntimeException e) {
+                session.end(null, e.getMessage());
             }
         }
     }
 
-    private void checkReachable(AgentSession session, TcpAddress address, Runnable then) {
+    private boolean reachable(AgentSession session, TcpAddress address) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address.host(), address.port()), REACH_TIMEOUT_MILLIS);
         } catch (IOException e) {
             log.info("session {}: {} unreachable: {}", session.id, address, e.getMessage());
             session.end(null, "cannot reach " + address + " for connection '" + session.params.name() + "': " + e.getMessage());
-            return;
+            return false;
         }
-        out.send(openOk(session));
-        then.run();
+        return true;
     }
 
     private static Packet openOk(AgentSession session) {

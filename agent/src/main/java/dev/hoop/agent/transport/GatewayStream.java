@@ -49,7 +49,9 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
 
     @Override
     public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
-        this.out = requestStream;
+        synchronized (lock) {
+            this.out = requestStream;
+        }
         requestStream.disableAutoRequestWithInitial(1);
         requestStream.setOnReadyHandler(this::onReady);
     }
@@ -130,10 +132,13 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
         released.forEach(f -> f.complete(null));
     }
 
-    /** Ends the stream from the agent's side. */
+    /**
+     * Ends the stream from the agent's side. Before the call started there is nothing to cancel:
+     * the controller checks for a stop right after starting it.
+     */
     void cancel(String reason) {
         synchronized (lock) {
-            if (closed) {
+            if (closed || out == null) {
                 return;
             }
             out.cancel(reason, null);

@@ -9,6 +9,8 @@ import static dev.hoop.agent.transport.Packets.untilClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hoop.agent.AgentEventLoops;
+import dev.hoop.agent.session.ConnectionHandler;
+import dev.hoop.agent.session.ConnectionHandlerFactory;
 import dev.hoop.agent.tcp.TcpHandlers;
 import dev.hoop.agent.tcp.TestServers;
 import dev.hoop.common.Version;
@@ -18,6 +20,7 @@ import dev.hoop.common.grpc.GatewayTarget;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
@@ -27,6 +30,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,12 +59,15 @@ class AgentStreamTest {
             c.close();
         }
         gateway.close();
-        io.shutdownGracefully().sync();
+        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
     }
 
     private AgentController agent(String secret) {
+        return agent(secret, new HandlerRegistry().tcp(new TcpHandlers(io)));
+    }
+
+    private AgentController agent(String secret, HandlerRegistry registry) {
         AgentDsn dsn = AgentDsn.parse("grpc://test-agent:" + secret + "@127.0.0.1:" + gateway.port());
-        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io));
         AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
                 registry, Map.of("PATH", System.getenv("PATH"), "HOOP_KEY", dsn.format()));
         cleanup.add(c);
@@ -72,7 +83,34 @@ class AgentStreamTest {
         assertThat(link.header(Wire.VERSION)).isEqualTo(Version.current());
         assertThat(link.header(Wire.HOSTNAME)).isNotBlank();
         assertThat(link.header(Wire.PLATFORM)).matches("[a-z ]+/[a-z0-9_]+");
+        assertThat(link.header(Wire.CONNECTION_ITEMS)).isNull();
         await(agent::online, "agent online");
+    }
+
+    @Test
+    void sendsKeepAlives() throws Exception {
+        AgentDsn dsn = AgentDsn.parse("grpc://ka:" + SECRET + "@127.0.0.1:" + gateway.port());
+        AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
+                new HandlerRegistry(), Map.of()).keepAliveEvery(Duration.ofMillis(100));
+        cleanup.add(c);
+        c.start();
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        for (int i = 0; i < 3; i++) {
+            Packet p = link.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(p).isNotNull();
+            assertThat(p.getType()).isEqualTo(GatewayPacket.KEEP_ALIVE);
+            assertThat(p.getSpecMap()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPublishingAgentSendsItsConnectionItems() throws Exception {
+        AgentDsn dsn = AgentDsn.parse("grpc://dev:" + SECRET + "@127.0.0.1:" + gateway.port());
+        AgentController c = new AgentController(AgentIdentity.of(dsn).publishing(List.of("myapp", "myapp-review")),
+                GatewayTarget.of(dsn), ChannelSettings.defaults(), new HandlerRegistry(), Map.of());
+        cleanup.add(c);
+        c.start();
+        assertThat(gateway.nextLink(WAIT).header(Wire.CONNECTION_ITEMS)).isEqualTo("myapp,myapp-review");
     }
 
     @Test
@@ -104,6 +142,20 @@ class AgentStreamTest {
     }
 
     @Test
+    void postgresExecRunsPsqlWithTheStoredCredentials() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        ConnectionParams pg = new ConnectionParams("pg", "postgres", List.of(),
+                Map.of("HOST", "127.0.0.1", "PORT", "5432", "USER", "postgres", "PASS", "unused-with-trust", "DB", "postgres"));
+        link.send(open("pg1", pg, "select 1 as one, 'x' as two;\nselect * from no_such_table;\n"));
+        List<Packet> got = untilClose(link, "pg1");
+        assertThat(got.getFirst().getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo("one\ttwo\n1\tx\n(1 row)\n");
+        assertThat(text(got, ClientPacket.WRITE_STDERR)).contains("relation \"no_such_table\" does not exist");
+        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
+    }
+
+    @Test
     void commandNotFoundExits127WithTheMessage() throws Exception {
         agent(SECRET);
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
@@ -112,6 +164,107 @@ class AgentStreamTest {
         assertThat(text(got, ClientPacket.WRITE_STDERR)).isEqualTo("command not found: no-such-command-xyz\n");
         assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEmpty();
         assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("127");
+    }
+
+    @Test
+    void execAppendsTheClientsArguments() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("a1", command("printf", List.of("printf", "%s|", "$WHO"), Map.of("WHO", "me")), "").toBuilder()
+                .putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"a b\",\"$WHO\"]")).build());
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        link.send(Packets.session(AgentPacket.EXEC_WRITE_STDIN, "a1", new byte[0]).toBuilder()
+                .putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"a b\",\"$WHO\"]")).build());
+        List<Packet> got = untilClose(link, "a1");
+        // The client's arguments are passed as they are: only the connection's command is expanded.
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo("me|a b|$WHO|");
+        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
+    }
+
+    @Test
+    void terminalSessionOnAPty() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("p1", command("shell", List.of("sh"), Map.of("PS1", "$ ")), ""));
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        link.send(Packets.session(AgentPacket.TERMINAL_RESIZE_TTY, "p1", bytes("{\"rows\":33,\"cols\":77}")));
+        link.send(Packets.session(AgentPacket.TERMINAL_WRITE_STDIN, "p1", bytes("tty; stty size\n")));
+        StringBuilder screen = new StringBuilder();
+        while (!(screen.toString().contains("/dev/pts/") && screen.toString().contains("33 77"))) {
+            Packet p = link.next(WAIT);
+            assertThat(p.getType()).isEqualTo(ClientPacket.WRITE_STDOUT);
+            screen.append(p.getPayload().toStringUtf8());
+        }
+        link.send(Packets.session(AgentPacket.TERMINAL_RESIZE_TTY, "p1", bytes("{\"rows\":50,\"cols\":120}")));
+        link.send(Packets.session(AgentPacket.TERMINAL_WRITE_STDIN, "p1", bytes("stty size; exit 4\n")));
+        List<Packet> rest = untilClose(link, "p1");
+        assertThat(text(rest, ClientPacket.WRITE_STDOUT)).contains("50 120");
+        assertThat(Wire.spec(rest.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("4");
+    }
+
+    @Test
+    void theNextPacketIsReadOnlyWhenThePreviousWasHandled() throws Exception {
+        // A handler that holds every write until the test completes it.
+        BlockingQueue<CompletableFuture<Void>> writes = new LinkedBlockingQueue<>();
+        ConnectionHandlerFactory holding = (params, sink) -> new ConnectionHandler() {
+            @Override
+            public CompletionStage<Void> write(byte[] fromClient) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                writes.add(done);
+                return done;
+            }
+
+            @Override
+            public void close() {}
+        };
+        agent(SECRET, new HandlerRegistry().register(new ConnectionKind("hold", AgentPacket.HTTP_PROXY_CONNECTION_WRITE,
+                ClientPacket.HTTP_PROXY_CONNECTION_WRITE, holding)));
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        try (TestServers.Echo target = new TestServers.Echo("")) {
+            link.send(open("h1", new ConnectionParams("held", "hold", List.of(), Map.of("HOST", "127.0.0.1", "PORT", "" + target.port())), ""));
+            assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+            link.send(Packets.connection(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, "h1", "1", bytes("first")));
+            link.send(Packets.connection(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, "h1", "1", bytes("second")));
+            CompletableFuture<Void> first = writes.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            // The second packet stays in gRPC's window until the first write completes.
+            assertThat(writes.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            first.complete(null);
+            assertThat(writes.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
+    void aGatewayThatDoesNotReadStopsTheCommandsOutput() throws Exception {
+        gateway.manualRead();
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        java.nio.file.Path done = java.nio.file.Files.createTempDirectory("agent-bp").resolve("done");
+        int size = 32 * 1024 * 1024;
+        link.send(open("bp", command("bulk", List.of("sh", "-c", "head -c " + size + " /dev/zero; touch " + done), Map.of()), "x"));
+        link.request(1);
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        // 32 MiB cannot fit in gRPC's windows and the pipes: the command must be held back.
+        link.request(1);
+        Packet first = link.next(WAIT);
+        assertThat(first.getType()).isEqualTo(ClientPacket.WRITE_STDOUT);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            assertThat(done).as("the command finished while nobody read its output").doesNotExist();
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        link.request(Integer.MAX_VALUE);
+        long drainStart = System.nanoTime();
+        long received = first.getPayload().size();
+        Packet p;
+        while (!(p = link.next(WAIT)).getType().equals(ClientPacket.SESSION_CLOSE)) {
+            received += p.getPayload().size();
+        }
+        System.out.printf("exec output through the agent stream: %d MiB in %d ms%n", received >> 20,
+                (System.nanoTime() - drainStart) / 1_000_000);
+        assertThat(Wire.spec(p, SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
+        assertThat(done).exists();
+        assertThat(received).isEqualTo(size);
     }
 
     @Test
@@ -132,7 +285,8 @@ class AgentStreamTest {
             assertThat(readConnection(link, "1", 4)).isEqualTo("pong");
             // The client closes connection 1: the server sees the close, connection 2 still relays.
             link.send(Packets.connection(AgentPacket.CLOSE_TCP_CONNECTION, "t1", "1", new byte[0]));
-            await(() -> echo.closedConnections() == 1, "the server saw connection 1 close");
+            // Two closes: the reachability check's connection at open, then connection 1.
+            await(() -> echo.closedConnections() == 2, "the server saw connection 1 close");
             link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "2", bytes("again")));
             assertThat(readConnection(link, "2", 5)).isEqualTo("again");
             // The server closes connection 2: the client is told why.
@@ -140,6 +294,12 @@ class AgentStreamTest {
             Packet close = nextOfType(link, ClientPacket.TCP_CONNECTION_CLOSE);
             assertThat(Wire.spec(close, SpecKey.CLIENT_CONNECTION_ID)).isEqualTo("2");
             assertThat(close.getPayload().toStringUtf8()).isEqualTo("127.0.0.1:" + echo.port() + " closed the connection");
+            // Late bytes for the closed connection do not open a new one.
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "2", bytes("late")));
+            link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "t1", "3", bytes("new")));
+            assertThat(readConnection(link, "3", "hello from server\nnew".length())).isEqualTo("hello from server\nnew");
+            // The reachability check at open, then connections 1, 2 and 3: none for the late bytes.
+            assertThat(echo.acceptedConnections()).isEqualTo(4);
         }
     }
 
@@ -207,8 +367,9 @@ class AgentStreamTest {
         int port = gateway.port();
         gateway.stop();
         await(() -> !agent.online(), "agent noticed the gateway left");
-        // Let the backoff grow: after 4 failed attempts the agent waits 4-8 s before the next one.
-        await(() -> agent.attempts() >= 5, "five attempts", Duration.ofSeconds(30));
+        // Let the backoff grow: after the 4th failed attempt the agent waits 8-16 s before the next one.
+        await(() -> agent.failedAttempts() >= 4, "four failed attempts", Duration.ofSeconds(30));
+        assertThat(agent.attempts()).isEqualTo(5);
         long restarted = System.nanoTime();
         gateway.start(port);
         TestGateway.AgentLink link = gateway.nextLink(Duration.ofSeconds(10));

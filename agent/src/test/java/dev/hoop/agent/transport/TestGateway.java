@@ -38,14 +38,28 @@ final class TestGateway implements AutoCloseable {
     private static final Context.Key<Metadata> HEADERS = Context.key("headers");
 
     private final String secret;
+    private final dev.hoop.common.tls.TlsMaterial tls;
+    // When false, the test asks for each packet from the agent (AgentLink.request): gRPC flow control then stops the agent.
+    private volatile boolean autoRead = true;
     private final AtomicReference<AgentLink> online = new AtomicReference<>();
     final BlockingQueue<AgentLink> links = new LinkedBlockingQueue<>();
     private int port;
     private Server server;
 
     TestGateway(String secret) throws IOException {
+        this(secret, null);
+    }
+
+    /** @param tls the server's certificate and key, or null for plaintext */
+    TestGateway(String secret, dev.hoop.common.tls.TlsMaterial tls) throws IOException {
         this.secret = secret;
+        this.tls = tls;
         start(0);
+    }
+
+    /** From now on, accepted streams read from the agent only what the test requests. */
+    void manualRead() {
+        autoRead = false;
     }
 
     int port() {
@@ -60,7 +74,9 @@ final class TestGateway implements AutoCloseable {
                 return Contexts.interceptCall(Context.current().withValue(HEADERS, headers), call, headers, next);
             }
         };
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort), InsecureServerCredentials.create())
+        io.grpc.ServerCredentials credentials = tls == null ? InsecureServerCredentials.create()
+                : io.grpc.TlsServerCredentials.create(tls.cert(), tls.key());
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort), credentials)
                 .withOption(ChannelOption.SO_REUSEADDR, true)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
@@ -108,6 +124,11 @@ final class TestGateway implements AutoCloseable {
             this.out = out;
         }
 
+        /** Lets {@code n} more packets in from the agent (manual read mode). */
+        void request(int n) {
+            out.request(n);
+        }
+
         synchronized void send(Packet p) {
             out.onNext(p);
         }
@@ -145,6 +166,9 @@ final class TestGateway implements AutoCloseable {
                 return ignore();
             }
             AgentLink link = new AgentLink(headers, out);
+            if (!autoRead) {
+                out.disableAutoRequest();
+            }
             if (!online.compareAndSet(null, link)) {
                 out.onError(Status.FAILED_PRECONDITION.withDescription("agent already connected").asRuntimeException());
                 return ignore();
