@@ -50,6 +50,11 @@ public final class AccessTokenVerifier {
         }
     }
 
+    /** How many times the issuer's JWKS was fetched (diagnosis and tests). */
+    int jwksFetchCount() {
+        return jwt.keys().fetchCount();
+    }
+
     /** True when tokens are checked at the provider's userinfo endpoint ({@code _userinfo=1}). */
     public boolean usesUserinfo() {
         return userinfo != null;

@@ -39,6 +39,11 @@ final class JwtVerifier {
         this.clock = clock;
     }
 
+    /** The key cache (tests read its fetch count). */
+    JwksCache keys() {
+        return keys;
+    }
+
     /**
      * @param kind      "access token" or "ID token", for the messages
      * @param audiences the accepted audiences; the token's {@code aud} must contain one of them
