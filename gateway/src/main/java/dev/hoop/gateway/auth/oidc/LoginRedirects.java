@@ -2,6 +2,8 @@ package dev.hoop.gateway.auth.oidc;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -41,6 +43,15 @@ final class LoginRedirects {
                     + apiUrl.getScheme() + "://" + apiUrl.getRawAuthority() + " or on 127.0.0.1 for the CLI)");
         }
         return uri.toString();
+    }
+
+    /** {@code redirect} with {@code name=value} appended to its query (before any fragment), URL-encoded. */
+    static URI withParameter(String redirect, String name, String value) {
+        int hash = redirect.indexOf('#');
+        String base = hash < 0 ? redirect : redirect.substring(0, hash);
+        String fragment = hash < 0 ? "" : redirect.substring(hash);
+        String separator = base.contains("?") ? (base.endsWith("?") || base.endsWith("&") ? "" : "&") : "?";
+        return URI.create(base + separator + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8) + fragment);
     }
 
     private static int port(URI uri) {

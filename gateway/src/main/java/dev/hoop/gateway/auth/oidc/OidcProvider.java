@@ -180,6 +180,14 @@ public final class OidcProvider {
         return merge(idClaims, fromAccessToken, accessToken);
     }
 
+    /**
+     * Where {@code /api/callback} sends the user when no stored login matches its {@code state} (unknown, used or
+     * purged): the web app's default callback page with {@code error=<reason>}.
+     */
+    public URI defaultRedirectWithError(String reason) {
+        return LoginRedirects.withParameter(settings.apiUrl() + LoginRedirects.DEFAULT_PATH, "error", Objects.requireNonNull(reason, "reason"));
+    }
+
     /** The verifier of access tokens for the request authenticator (JWKS or userinfo, as configured). */
     public AccessTokenVerifier accessTokenVerifier() {
         return accessTokens;

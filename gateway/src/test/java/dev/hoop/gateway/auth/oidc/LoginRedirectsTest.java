@@ -27,6 +27,17 @@ class LoginRedirectsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "http://127.0.0.1:3587/callback        | token | abc.def-_x  | http://127.0.0.1:3587/callback?token=abc.def-_x",
+            "https://hoop.example.com/cb?x=1       | token | t           | https://hoop.example.com/cb?x=1&token=t",
+            "https://hoop.example.com/cb?          | error | a b&c=d     | https://hoop.example.com/cb?error=a+b%26c%3Dd",
+            "https://hoop.example.com/cb#/login    | error | expired     | https://hoop.example.com/cb?error=expired#/login",
+    })
+    void finalRedirectCarriesTheTokenOrTheError(String redirect, String name, String value, String expected) {
+        assertThat(LoginRedirects.withParameter(redirect, name, value)).hasToString(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
             "https://evil.example.com/cb     | redirect 'https://evil.example.com/cb' is not allowed (expected: a URL on https://hoop.example.com or on 127.0.0.1 for the CLI)",
             "http://hoop.example.com/cb      | redirect 'http://hoop.example.com/cb' is not allowed (expected: a URL on https://hoop.example.com or on 127.0.0.1 for the CLI)",
             "https://hoop.example.com:8443/  | redirect 'https://hoop.example.com:8443/' is not allowed (expected: a URL on https://hoop.example.com or on 127.0.0.1 for the CLI)",

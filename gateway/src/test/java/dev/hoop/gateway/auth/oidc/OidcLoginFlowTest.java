@@ -87,6 +87,8 @@ class OidcLoginFlowTest {
 
         assertThat(id).extracting(OidcIdentity::subject, OidcIdentity::email, OidcIdentity::name, OidcIdentity::groups,
                 OidcIdentity::groupsClaimPresent).containsExactly("alice-sub", "alice@example.com", "Alice", List.of("admin", "dba"), true);
+        assertThat(login.state().redirectWithToken(id.accessToken()))
+                .hasToString("https://hoop.example.com/callback?token=" + id.accessToken());
         OidcIdentity again = provider.accessTokenVerifier().verify(id.accessToken());
         assertThat(again.subject()).isEqualTo("alice-sub");
         assertThat(again.groups()).containsExactly("admin", "dba");
@@ -192,6 +194,14 @@ class OidcLoginFlowTest {
         assertThatThrownBy(() -> OidcProvider.discover(nowhere))
                 .isInstanceOf(OidcUnavailableException.class)
                 .hasMessageStartingWith("IDP_ISSUER: discovery at " + issuer + "/.well-known/openid-configuration failed: ");
+    }
+
+    @Test
+    void failedLoginsGoBackWithTheReason() throws Exception {
+        LoginState s = provider.loginRequest("http://127.0.0.1:3587/callback").state();
+        assertThat(s.redirectWithError("the login expired")).hasToString("http://127.0.0.1:3587/callback?error=the+login+expired");
+        assertThat(provider.defaultRedirectWithError("unknown login state"))
+                .hasToString("https://hoop.example.com/callback?error=unknown+login+state");
     }
 
     @Test
