@@ -49,8 +49,6 @@ final class Claims {
                     names.add(String.valueOf(item).trim());
                 }
             }
-        } else if (value instanceof Object[] array) {
-            return groups(Map.of(claim, List.of(array)), claim);
         } else {
             for (String s : String.valueOf(value).split("[,\\s]+")) {
                 if (!s.isBlank()) {

@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Verifies a signed JWT from the issuer: first the signature against the issuer's published keys (nothing in the
@@ -27,7 +29,8 @@ import java.util.Set;
  */
 final class JwtVerifier {
     /** Asymmetric algorithms only: a key from a JWKS is public, an HMAC "signature" with it would prove nothing. */
-    private static final Set<JWSAlgorithm> ALLOWED = Set.copyOf(union(JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC));
+    private static final Set<JWSAlgorithm> ALLOWED = Stream.concat(JWSAlgorithm.Family.RSA.stream(), JWSAlgorithm.Family.EC.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     private final String issuer;
     private final JwksCache keys;
@@ -115,11 +118,5 @@ final class JwtVerifier {
         if (aud.stream().noneMatch(audiences::contains)) {
             throw new InvalidTokenException("the " + kind + " is for audience " + aud + " (expected: " + String.join(" or ", audiences) + ")");
         }
-    }
-
-    private static Set<JWSAlgorithm> union(Set<JWSAlgorithm> a, Set<JWSAlgorithm> b) {
-        java.util.HashSet<JWSAlgorithm> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return all;
     }
 }
