@@ -263,7 +263,7 @@ public final class OidcProvider {
                 accessToken);
     }
 
-    private static ClientAuthentication clientAuthentication(OidcSettings settings, OIDCProviderMetadata metadata)
+    static ClientAuthentication clientAuthentication(OidcSettings settings, OIDCProviderMetadata metadata)
             throws OidcUnavailableException {
         ClientID id = new ClientID(settings.clientId());
         Secret secret = new Secret(settings.clientSecret());
