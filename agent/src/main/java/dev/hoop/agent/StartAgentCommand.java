@@ -1,16 +1,9 @@
 package dev.hoop.agent;
 
-import dev.hoop.agent.tcp.TcpHandlers;
-import dev.hoop.agent.transport.AgentController;
-import dev.hoop.agent.transport.AgentIdentity;
-import dev.hoop.agent.postgres.PostgresHandlers;
-import dev.hoop.agent.transport.HandlerRegistry;
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.config.Env;
 import dev.hoop.common.log.Logging;
-import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -30,7 +23,6 @@ import picocli.CommandLine.Option;
 public final class StartAgentCommand implements Callable<Integer> {
     /** Exit code of a configuration error (missing or malformed key, forbidden plaintext, bad CA). */
     public static final int EXIT_CONFIG = 2;
-    private static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     @Option(names = {"--debug", "-debug"}, description = "Log at debug level (same as LOG_LEVEL=debug).")
     boolean debug;
@@ -62,16 +54,10 @@ public final class StartAgentCommand implements Callable<Integer> {
         }
         Logging.configure(config.logLevel(), config.logEncoding(), config.logGrpc());
         Logger log = LoggerFactory.getLogger(StartAgentCommand.class);
-        EventLoopGroup io = AgentEventLoops.newGroup(IO_THREADS);
-        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io));
-        AgentIdentity identity = AgentIdentity.of(config.dsn()).publishing(config.connectionItems());
-        AgentController controller = new AgentController(identity, config.target(), config.channel(), registry, System.getenv());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            controller.close();
-            io.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-        }, "agent-shutdown"));
         log.info("starting agent '{}' for gateway {} (tls={})", config.dsn().name(), config.target(), config.target().tls());
-        controller.start().awaitStopped();
+        AgentRuntime agent = AgentRuntime.start(config.dsn(), config.target(), config.channel(), config.connectionItems(), System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
+        agent.awaitStopped();
         return 0;
     }
 }

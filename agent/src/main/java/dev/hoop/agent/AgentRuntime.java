@@ -1,0 +1,57 @@
+package dev.hoop.agent;
+
+import dev.hoop.agent.postgres.PostgresHandlers;
+import dev.hoop.agent.tcp.TcpHandlers;
+import dev.hoop.agent.transport.AgentController;
+import dev.hoop.agent.transport.AgentIdentity;
+import dev.hoop.agent.transport.HandlerRegistry;
+import dev.hoop.common.dsn.AgentDsn;
+import dev.hoop.common.grpc.ChannelSettings;
+import dev.hoop.common.grpc.GatewayTarget;
+import io.netty.channel.EventLoopGroup;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running agent: its event loops, the connection handlers of every type it serves, and the
+ * stream controller that keeps it connected to the gateway. {@code hoop start agent} runs one;
+ * {@code hoop start} (all-in-one) runs one beside the gateway in the same process.
+ */
+public final class AgentRuntime implements AutoCloseable {
+    private static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    private final EventLoopGroup io;
+    private final AgentController controller;
+
+    private AgentRuntime(EventLoopGroup io, AgentController controller) {
+        this.io = io;
+        this.controller = controller;
+    }
+
+    /**
+     * Starts serving: connects (and keeps reconnecting) to the gateway at {@code target}.
+     *
+     * @param connectionItems HOOP_CONNECTION's items in publishing mode, else empty
+     * @param commandEnv      the environment the agent's commands inherit
+     */
+    public static AgentRuntime start(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, List<String> connectionItems,
+                                     Map<String, String> commandEnv) {
+        EventLoopGroup io = AgentEventLoops.newGroup(IO_THREADS);
+        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io));
+        AgentIdentity identity = AgentIdentity.of(dsn).publishing(connectionItems);
+        AgentController controller = new AgentController(identity, target, channel, registry, commandEnv);
+        controller.start();
+        return new AgentRuntime(io, controller);
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        controller.awaitStopped();
+    }
+
+    @Override
+    public void close() {
+        controller.close();
+        io.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    }
+}
