@@ -59,8 +59,8 @@ public final class AdminCommand implements Runnable {
     }
 
     /** {@code hoop admin get}. */
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections or users, or show one.",
-            subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class})
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users or sessions, or show one.",
+            subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetSessions.class})
     static final class Get implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
