@@ -18,7 +18,8 @@ class HoopTest {
         List<String> seen = new ArrayList<>();
         walk(Hoop.commandLine(), missing, seen);
         assertThat(seen).contains("hoop", "hoop start", "hoop start gateway", "hoop start agent", "hoop start router",
-                "hoop version", "hoop login", "hoop config create", "hoop admin create connection", "hoop admin get agents");
+                "hoop version", "hoop login", "hoop config create", "hoop admin create connection", "hoop admin get agents",
+                "hoop admin get sessions", "hoop connect", "hoop exec");
         assertThat(missing).as("commands without --help").isEmpty();
     }
 
@@ -38,8 +39,9 @@ class HoopTest {
         "admin|admin,help,version",
         "login|help,login,version",
         "start|help,start,version",
-        "--help|admin,config,help,login,start,version",
-        "adm|admin,config,help,login,start,version",
+        "exec|exec,help,version",
+        "--help|admin,config,connect,exec,help,login,start,version",
+        "adm|admin,config,connect,exec,help,login,start,version",
     })
     void onlyTheBranchThatRunsIsBuilt(String first, String expected) {
         assertThat(Hoop.commandLine(first).getSubcommands().keySet().stream().sorted().toList())
