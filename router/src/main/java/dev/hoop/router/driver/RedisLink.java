@@ -44,6 +44,13 @@ final class RedisLink implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
         this.connector = Thread.ofVirtual().name("redis-connect-" + url.host() + ":" + url.port()).start(this::connectLoop);
+        // Give the first connection a moment so that the first requests do not race it; a Redis
+        // that is down at start does not stop the router (requests get 502 until it is back).
+        try {
+            connector.join(COMMAND_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The first connection is made here; Lettuce's own reconnect takes over once it exists. */

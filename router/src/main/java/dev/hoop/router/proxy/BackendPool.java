@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -87,7 +88,9 @@ final class BackendPool {
                         if (address.tls()) {
                             ch.pipeline().addLast(backendTls.newHandler(ch.alloc(), address.host(), address.port()));
                         }
-                        ch.pipeline().addLast("codec", new HttpClientCodec());
+                        // Lenient line parsing: old backends end header lines with a bare LF, and they are trusted.
+                        ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                                .setStrictLineParsing(false).setMaxHeaderSize(16 * 1024), false, false));
                         ch.pipeline().addLast("idle", new IdleStateHandler(timeoutSeconds, 0, 0));
                         ch.pipeline().addLast("backend", new BackendHandler());
                     }
