@@ -70,7 +70,7 @@ public final class RouterServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
+                    // Auto-read stays on for the TLS handshake; FrontendHandler turns it off when added.
                     .childHandler(initializer)
                     .bind(l.address(), l.port()).sync().channel();
         } catch (RuntimeException e) {
