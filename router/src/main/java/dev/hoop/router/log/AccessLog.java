@@ -65,6 +65,11 @@ public final class AccessLog implements AutoCloseable {
         return new AccessLog(p);
     }
 
+    /** Whether lines are written at all (callers skip formatting them when not). */
+    public boolean enabled() {
+        return queue != null;
+    }
+
     public void log(String line) {
         if (queue != null && !queue.offer(line)) {
             dropped.incrementAndGet();

@@ -5,14 +5,19 @@ import dev.hoop.router.driver.Route;
 import dev.hoop.router.driver.RouteStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Host → route: the optional LRU first, else one read of the route store. A dead mark drops the
- * host from the cache so the next request sees it.
+ * Host → route: the optional LRU first, else one read of the route store (at most one round trip).
+ * Concurrent lookups of the same host share the read in flight (so 100 connections on one vhost do
+ * not cost Redis 100 identical reads). A dead mark drops the host from the cache and from the
+ * reads in flight, so the requests after it see it.
  */
 public final class RouteLookup {
     private final RouteStore store;
     private final RouteCache cache;
+    /** Reads in flight by host: concurrent requests for one host share one store read. */
+    private final ConcurrentHashMap<String, CompletableFuture<Route>> inFlight = new ConcurrentHashMap<>();
 
     public RouteLookup(RouteStore store, RouterConfig.LruCache lru) {
         this.store = store;
@@ -27,21 +32,36 @@ public final class RouteLookup {
                 return CompletableFuture.completedFuture(hit);
             }
         }
-        CompletionStage<Route> read = store.read(HostNames.candidates(host));
-        if (cache == null) {
-            return read;
+        CompletableFuture<Route> shared = inFlight.get(host);
+        if (shared != null) {
+            return shared;
         }
-        return read.thenApply(route -> {
-            cache.put(host, route);
-            return route;
+        CompletableFuture<Route> mine = new CompletableFuture<>();
+        shared = inFlight.putIfAbsent(host, mine);
+        if (shared != null) {
+            return shared;
+        }
+        store.read(HostNames.candidates(host)).whenComplete((route, error) -> {
+            inFlight.remove(host, mine);
+            if (error != null) {
+                mine.completeExceptionally(error);
+                return;
+            }
+            if (cache != null) {
+                cache.put(host, route);
+            }
+            mine.complete(route);
         });
+        return mine;
     }
 
     public CompletionStage<Void> markDead(String host, String url, int index, int count, int ttlSeconds) {
+        inFlight.remove(host); // a read issued before the mark must not answer requests that come after it
         if (cache != null) {
             cache.invalidate(host);
         }
         return store.markDead(host, url, index, count, ttlSeconds).whenComplete((ok, error) -> {
+            inFlight.remove(host);
             if (cache != null) {
                 cache.invalidate(host);
             }

@@ -138,7 +138,7 @@ final class Exchange {
         String url = route.backends().get(index);
         BackendAddress address;
         try {
-            address = BackendAddress.parse(url);
+            address = services.address(url);
         } catch (IllegalArgumentException e) {
             lastError = e.getMessage();
             pickAndConnect(false);
@@ -517,8 +517,10 @@ final class Exchange {
         double backendTime = backendHeadNanos == 0 ? 0 : (backendHeadNanos - backendStartNanos) / 1e9;
         String id = route.identifier() == null ? "-" : route.identifier();
         services.metrics.request(status, id, backendHeadNanos == 0 ? -1 : backendTime);
-        services.accessLog.log(AccessLog.line(ctx.channel().remoteAddress(), request, status, bytesOut, id, total,
-                backendTime));
+        if (services.accessLog.enabled()) {
+            services.accessLog.log(AccessLog.line(ctx.channel().remoteAddress(), request, status, bytesOut, id, total,
+                    backendTime));
+        }
     }
 
     private static String seconds(long nanos) {

@@ -18,6 +18,7 @@ final class ProxyServices {
     final RouterMetrics metrics;
     private final SslContext backendTls;
     private final Map<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
+    private final Map<String, BackendAddress> addresses = new ConcurrentHashMap<>();
 
     ProxyServices(RouterConfig.Server settings, RouteLookup lookup, AccessLog accessLog, RouterMetrics metrics,
                   SslContext backendTls) {
@@ -27,6 +28,19 @@ final class ProxyServices {
         this.accessLog = accessLog;
         this.metrics = metrics;
         this.backendTls = backendTls;
+    }
+
+    /** A backend URL, parsed once (the set of URLs in use is small; the cache is reset if it is not). */
+    BackendAddress address(String url) {
+        BackendAddress a = addresses.get(url);
+        if (a == null) {
+            a = BackendAddress.parse(url);
+            if (addresses.size() > 10_000) {
+                addresses.clear();
+            }
+            addresses.put(url, a);
+        }
+        return a;
     }
 
     /** The pool of the given event loop; only ever used from that loop. */
