@@ -2,6 +2,9 @@ package dev.hoop.router;
 
 import dev.hoop.common.config.ConfigException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,19 +35,36 @@ final class PrivilegeDrop {
                 && System.getenv(MARKER) == null;
     }
 
-    /** Runs this same command as {@code user}/{@code group} and returns its exit code. */
-    static int reexec(String user, String group) throws IOException, InterruptedException {
+    /** This process' command line, from /proc (ProcessHandle truncates long class paths). */
+    private static List<String> commandLine() throws IOException {
+        Path cmdline = Path.of("/proc/self/cmdline");
+        if (Files.isReadable(cmdline)) {
+            String raw = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
+            List<String> parts = new ArrayList<>(List.of(raw.split("\0")));
+            if (!parts.isEmpty()) {
+                parts.set(0, ProcessHandle.current().info().command().orElse(parts.getFirst()));
+                return parts;
+            }
+        }
         ProcessHandle.Info info = ProcessHandle.current().info();
         Optional<String> java = info.command();
         Optional<String[]> args = info.arguments();
         if (java.isEmpty() || args.isEmpty()) {
-            throw new ConfigException("user: cannot drop privileges to '" + user
-                    + "': this platform does not expose the command line to re-execute");
+            throw new ConfigException("user: cannot drop privileges: this platform does not expose the command line "
+                    + "to re-execute (start the router as the target user, with CAP_NET_BIND_SERVICE for ports < 1024)");
         }
+        List<String> out = new ArrayList<>(List.of(java.get()));
+        out.addAll(List.of(args.get()));
+        return out;
+    }
+
+    /** Runs this same command as {@code user}/{@code group} and returns its exit code. */
+    static int reexec(String user, String group) throws IOException, InterruptedException {
+        List<String> self = commandLine();
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user,
                 "--regid=" + (group == null || group.isBlank() ? user : group), "--init-groups",
-                "--inh-caps=+net_bind_service", "--ambient-caps=+net_bind_service", "--", java.get()));
-        cmd.addAll(List.of(args.get()));
+                "--inh-caps=+net_bind_service", "--ambient-caps=+net_bind_service", "--"));
+        cmd.addAll(self);
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().put(MARKER, "1");
         Process child = pb.start();

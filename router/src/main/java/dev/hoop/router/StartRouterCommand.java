@@ -61,7 +61,13 @@ public final class StartRouterCommand implements Callable<Integer> {
         if (PrivilegeDrop.needed(cfg.user())) {
             LOG.info("running as root: continuing as user '{}' (group '{}') with CAP_NET_BIND_SERVICE", cfg.user(),
                     cfg.group() == null ? cfg.user() : cfg.group());
-            return PrivilegeDrop.reexec(cfg.user(), cfg.group());
+            try {
+                return PrivilegeDrop.reexec(cfg.user(), cfg.group());
+            } catch (ConfigException | java.io.IOException e) {
+                err.println("hoop start router: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
         }
         Router router;
         try {
