@@ -9,6 +9,10 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -24,6 +28,7 @@ final class RedisLink implements AutoCloseable {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     private final DriverUrl url;
+    private final ClientResources resources;
     private final RedisClient client;
     private final AtomicReference<StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
     private final Thread connector;
@@ -36,7 +41,11 @@ final class RedisLink implements AutoCloseable {
         if (url.password() != null) {
             uri.withPassword(url.password().toCharArray());
         }
-        this.client = RedisClient.create(uri.build());
+        // Reconnect attempts at most 2 s apart: a restarted Redis is back in service within seconds.
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri.build());
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -91,6 +100,7 @@ final class RedisLink implements AutoCloseable {
             c.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        resources.shutdown(0, 1, TimeUnit.SECONDS);
     }
 
     @Override
