@@ -26,7 +26,8 @@ public final class RouterFixture implements AutoCloseable {
         try {
             dir = Files.createTempDirectory("router-test");
             String accessLog = dir.resolve("access.log").toString();
-            String json = "{\"server\": {\"accessLog\": \"" + accessLog + "\", \"workers\": 2"
+            String json = "{\"server\": {\"accessLog\": \"" + accessLog + "\""
+                    + (serverJson.contains("\"workers\"") ? "" : ", \"workers\": 2")
                     + (serverJson.isBlank() ? "" : ", " + serverJson) + "},"
                     + "\"http\": {\"port\": 0, \"bind\": [\"127.0.0.1\"]},"
                     + "\"driver\": " + driverJson + extra + "}";

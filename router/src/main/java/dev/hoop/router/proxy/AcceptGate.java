@@ -8,6 +8,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,18 @@ final class AcceptGate {
     private final List<Channel> listeners;
     private final List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()).toList();
+    private final DoubleSupplier heap;
     private boolean closed;
 
     AcceptGate(double watermark, List<Channel> listeners, EventLoopGroup timer) {
+        this(watermark, listeners, timer, null);
+    }
+
+    /** @param heap heap use as a fraction of max; null measures the real heap */
+    AcceptGate(double watermark, List<Channel> listeners, EventLoopGroup timer, DoubleSupplier heap) {
         this.watermark = watermark;
         this.listeners = listeners;
+        this.heap = heap == null ? this::heapUse : heap;
         timer.next().scheduleAtFixedRate(this::check, 100, 100, TimeUnit.MILLISECONDS);
     }
 
@@ -44,7 +52,7 @@ final class AcceptGate {
 
     private void check() {
         try {
-            double use = heapUse();
+            double use = heap.getAsDouble();
             if (!closed && use > watermark) {
                 closed = true;
                 listeners.forEach(ch -> ch.config().setAutoRead(false));
