@@ -2,6 +2,7 @@ package dev.hoop.router.log;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -133,12 +134,12 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    public static String line(SocketAddress remote, HttpRequest request, int status, long bytes, String identifier,
-                              double totalSeconds, double backendSeconds) {
+    public static String line(SocketAddress remote, HttpRequest request, HttpVersion clientVersion, int status, long bytes,
+                              String identifier, double totalSeconds, double backendSeconds) {
         String addr = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
         String referer = request.headers().get(HttpHeaderNames.REFERER, "");
         String agent = request.headers().get(HttpHeaderNames.USER_AGENT, "");
-        String version = request.protocolVersion().majorVersion() + "." + request.protocolVersion().minorVersion();
+        String version = clientVersion.majorVersion() + "." + clientVersion.minorVersion();
         return addr + " - - [" + DATE.format(ZonedDateTime.now()) + "] \"" + request.method() + " " + request.uri()
                 + " HTTP/" + version + "\" " + status + " " + bytes + " \"" + referer + "\" \"" + agent + "\" \""
                 + identifier + "\" " + String.format(Locale.ROOT, "%.3f %.3f", totalSeconds, backendSeconds);

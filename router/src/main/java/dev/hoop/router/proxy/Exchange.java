@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -41,6 +40,7 @@ final class Exchange {
     private final long startNanos = System.nanoTime();
     final String host;
     private final boolean clientKeepAlive;
+    private final HttpVersion clientVersion;
     private final boolean upgrade;
     private final boolean debug;
 
@@ -80,6 +80,7 @@ final class Exchange {
         this.host = host;
         this.scheme = scheme;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.clientVersion = request.protocolVersion();
         this.upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         this.debug = request.headers().contains("x-debug");
         this.retriesLeft = services.settings.retryOnError();
@@ -201,8 +202,10 @@ final class Exchange {
         }
         backend = ch;
         ch.pipeline().get(BackendHandler.class).bind(this);
-        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-                request.headers().copy());
+        // The client's request object is forwarded with its headers rewritten in place (no copy):
+        // the rewrite is idempotent, so a retry on another backend rewrites it again harmlessly.
+        HttpRequest head = request;
+        head.setProtocolVersion(HttpVersion.HTTP_1_1);
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         String clientIp = remote == null ? "127.0.0.1" : remote.getAddress().getHostAddress();
         ForwardedHeaders.forwardRequest(head.headers(), clientIp, scheme, frontend.localPort(),
@@ -313,7 +316,7 @@ final class Exchange {
         backendKeepAlive = HttpUtil.isKeepAlive(head);
         boolean switching = upgrade && head.status().code() == 101;
         ForwardedHeaders.stripHopByHop(head.headers(), switching);
-        if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
             head.setProtocolVersion(HttpVersion.HTTP_1_0);
             head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         } else if (!switching && !HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head)
@@ -323,7 +326,7 @@ final class Exchange {
         clientKept = switching || keepClient(head);
         if (!clientKept) {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (!switching && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        } else if (!switching && clientVersion.equals(HttpVersion.HTTP_1_0)) {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         if (debug) {
@@ -518,8 +521,8 @@ final class Exchange {
         String id = route.identifier() == null ? "-" : route.identifier();
         services.metrics.request(status, id, backendHeadNanos == 0 ? -1 : backendTime);
         if (services.accessLog.enabled()) {
-            services.accessLog.log(AccessLog.line(ctx.channel().remoteAddress(), request, status, bytesOut, id, total,
-                    backendTime));
+            services.accessLog.log(AccessLog.line(ctx.channel().remoteAddress(), request, clientVersion, status, bytesOut,
+                    id, total, backendTime));
         }
     }
 

@@ -8,6 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -92,6 +95,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(Object msg) {
+        if (msg instanceof FullHttpRequest full) {
+            // HTTP/2 HEADERS with END_STREAM arrive whole: split into head + end, as HTTP/1 decodes it.
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            head.setDecoderResult(full.decoderResult());
+            backlog.addFirst(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+            msg = head;
+        }
         if (!(msg instanceof HttpRequest request)) {
             ReferenceCountUtil.release(msg); // a body part whose request was already answered
             ctx.read();

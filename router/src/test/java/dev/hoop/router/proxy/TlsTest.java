@@ -114,5 +114,7 @@ class TlsTest {
         HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + at.getPort() + "/p"))
                 .POST(HttpRequest.BodyPublishers.ofString("twelve bytes")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.body()).isEqualTo("T POST 12");
+        // Both exchanges finished (a GET arrives as one HEADERS frame with END_STREAM) and were counted.
+        assertThat(router.metrics().requests(200)).isGreaterThanOrEqualTo(2);
     }
 }
