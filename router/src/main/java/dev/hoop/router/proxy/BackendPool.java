@@ -88,9 +88,10 @@ final class BackendPool {
                         if (address.tls()) {
                             ch.pipeline().addLast(backendTls.newHandler(ch.alloc(), address.host(), address.port()));
                         }
-                        // Lenient line parsing: old backends end header lines with a bare LF, and they are trusted.
+                        // Lenient parsing: old backends end header lines with a bare LF; backends are trusted, so their
+                        // header names and values are not re-validated on every response.
                         ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                                .setStrictLineParsing(false).setMaxHeaderSize(16 * 1024), false, false));
+                                .setStrictLineParsing(false).setValidateHeaders(false).setMaxHeaderSize(16 * 1024), false, false));
                         ch.pipeline().addLast("idle", new IdleStateHandler(timeoutSeconds, 0, 0));
                         ch.pipeline().addLast("backend", new BackendHandler());
                     }
