@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -19,11 +20,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request from a client through to its answer: route lookup, backend choice, request relay,
@@ -51,8 +47,7 @@ final class Exchange {
     // routing
     private Route route = Route.NONE;
     private int index = -1;
-    private final Set<Integer> tried = new HashSet<>();
-    private int retriesLeft;
+    private BackendChoice choice;
     private String lastError = "no live backend";
     // backend side
     private Channel backend;
@@ -83,7 +78,6 @@ final class Exchange {
         this.clientVersion = request.protocolVersion();
         this.upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         this.debug = request.headers().contains("x-debug");
-        this.retriesLeft = services.settings.retryOnError();
     }
 
     private void onLoop(Runnable r) {
@@ -116,23 +110,18 @@ final class Exchange {
             answer(502, "frontend '" + route.frontendKey() + "' has no backends");
             return;
         }
-        pickAndConnect(false);
+        choice = new BackendChoice(route, services.settings.retryOnError());
+        pickAndConnect();
     }
 
-    private void pickAndConnect(boolean fresh) {
-        List<Integer> live = new ArrayList<>();
-        for (int i = 0; i < route.backends().size(); i++) {
-            if (!route.dead().contains(i) && !tried.contains(i)) {
-                live.add(i);
-            }
-        }
-        if (live.isEmpty()) {
-            answer(502, tried.isEmpty() ? "no live backend for '" + host + "'" : lastError);
+    private void pickAndConnect() {
+        int next = choice.next();
+        if (next < 0) {
+            answer(502, choice.anyTried() ? lastError : "no live backend for '" + host + "'");
             return;
         }
-        index = live.get(ThreadLocalRandom.current().nextInt(live.size()));
-        tried.add(index);
-        connect(fresh);
+        index = next;
+        connect(false);
     }
 
     private void connect(boolean fresh) {
@@ -142,7 +131,7 @@ final class Exchange {
             address = services.address(url);
         } catch (IllegalArgumentException e) {
             lastError = e.getMessage();
-            pickAndConnect(false);
+            pickAndConnect();
             return;
         }
         backendStartNanos = System.nanoTime();
@@ -169,9 +158,8 @@ final class Exchange {
                 + " (" + rootMessage(cause) + ")";
         int code = timeout ? 504 : 502;
         markDead(() -> {
-            if (retriesLeft > 0 && tried.size() < route.backends().size()) {
-                retriesLeft--;
-                pickAndConnect(false);
+            if (choice.retry()) {
+                pickAndConnect();
             } else {
                 answer(code, lastError);
             }
@@ -315,27 +303,11 @@ final class Exchange {
         responseStarted = true;
         backendKeepAlive = HttpUtil.isKeepAlive(head);
         boolean switching = upgrade && head.status().code() == 101;
-        ForwardedHeaders.stripHopByHop(head.headers(), switching);
-        if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
-            head.setProtocolVersion(HttpVersion.HTTP_1_0);
-            head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-        } else if (!switching && !HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head)
-                && !bodyless(head)) {
-            HttpUtil.setTransferEncodingChunked(head, true); // a close-delimited body, re-framed for keep-alive
-        }
-        clientKept = switching || keepClient(head);
-        if (!clientKept) {
-            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (!switching && clientVersion.equals(HttpVersion.HTTP_1_0)) {
-            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+        clientKept = ResponseHeads.prepare(head, clientVersion, clientKeepAlive,
+                request.method().equals(HttpMethod.HEAD), switching);
         if (debug) {
-            head.headers().set("x-debug-backend-url", route.backends().get(index))
-                    .set("x-debug-backend-id", index)
-                    .set("x-debug-vhost", host)
-                    .set("x-debug-frontend-key", route.frontendKey())
-                    .set("x-debug-time-total", seconds(System.nanoTime() - startNanos))
-                    .set("x-debug-time-backend", seconds(backendHeadNanos - backendStartNanos));
+            ResponseHeads.debug(head, route, index, host, System.nanoTime() - startNanos,
+                    backendHeadNanos - backendStartNanos);
         }
         if (switching) {
             ctx.writeAndFlush(head);
@@ -344,16 +316,6 @@ final class Exchange {
         }
         ctx.write(head);
         backend.read();
-    }
-
-    private boolean bodyless(HttpResponse head) {
-        int code = head.status().code();
-        return code == 204 || code == 304 || code < 200 || request.method().name().equals("HEAD");
-    }
-
-    private boolean keepClient(HttpResponse head) {
-        return clientKeepAlive && (HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head)
-                || bodyless(head));
     }
 
     private void onResponseContent(HttpContent content) {
@@ -524,10 +486,6 @@ final class Exchange {
             services.accessLog.log(AccessLog.line(ctx.channel().remoteAddress(), request, clientVersion, status, bytesOut,
                     id, total, backendTime));
         }
-    }
-
-    private static String seconds(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e9);
     }
 
     static String rootMessage(Throwable error) {
