@@ -42,11 +42,7 @@ final class RedisLink implements AutoCloseable {
             uri.withPassword(url.password().toCharArray());
         }
         // Reconnect attempts at most 2 s apart: a restarted Redis is back in service within seconds.
-        // One I/O and one computation thread: a router talks to one Redis over one connection, and
-        // every extra thread competes with the event loops for the same cores.
         this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(1)
-                .computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, uri.build());
