@@ -292,6 +292,19 @@ class RoutingTest {
     }
 
     @Test
+    void aClientLeavingMidUploadDoesNotDisturbTheRouter() throws IOException {
+        String host = redis.host("leaver");
+        redis.frontend(host, "leaver", a.url());
+        for (int i = 0; i < 3; i++) {
+            try (RawHttp c = new RawHttp(router.http())) {
+                c.send("POST /up HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 1000000\r\n\r\n" + "x".repeat(1000));
+            }
+        }
+        assertThat(RawHttp.get(router.http(), host, "/").body()).isEqualTo("A GET 0");
+        assertThat(RawHttp.get(router.http(), "__ping__", "/").status()).isEqualTo(200);
+    }
+
+    @Test
     void aBackendClosingBeforeItsContentLengthClosesTheClient() throws IOException {
         try (RawBackend shortBody = new RawBackend(RawBackend.answer(
                 "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly-this", true))) {
