@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -140,7 +141,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closing = true;
             backlog.forEach(ReferenceCountUtil::release);
             backlog.clear();
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (ctx.channel() instanceof Http2StreamChannel) {
+                ctx.flush();
+                ctx.close(); // the stream's end was written; closing resets it only if it was not
+            } else {
+                // Closes once everything queued before is written (close() alone would drop it).
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         drain();
