@@ -44,6 +44,7 @@ final class Exchange {
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
     boolean requestComplete;
     private boolean bodyWritten;
+    private boolean replay;
     // routing
     private Route route = Route.NONE;
     private int index = -1;
@@ -199,6 +200,9 @@ final class Exchange {
         ForwardedHeaders.forwardRequest(head.headers(), clientIp, scheme, frontend.localPort(),
                 services.settings.trustForwardedFor(), upgrade, services.settings.httpKeepAlive());
         ChannelFuture last = ch.write(head);
+        if (replay) {
+            last = ch.write(LastHttpContent.EMPTY_LAST_CONTENT); // the first attempt's (empty) end was consumed
+        }
         HttpContent c;
         while ((c = pending.poll()) != null) {
             bodyWritten |= c.content().isReadable();
@@ -377,6 +381,7 @@ final class Exchange {
         }
         if (reused && !bodyWritten && requestComplete) {
             // A kept-alive connection the backend had closed meanwhile: the request is replayable.
+            replay = true;
             connect(true);
             return;
         }
@@ -472,6 +477,10 @@ final class Exchange {
             return;
         }
         done = true;
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
         log();
         frontend.exchangeDone(keepAlive);
     }

@@ -62,6 +62,32 @@ class ProxyOptionsTest {
     }
 
     @Test
+    void aRequestOnAPooledConnectionTheBackendDroppedIsReplayedOnANewOne() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        RawBackend.Script closesOnSecondRequest = s -> {
+            connections.incrementAndGet();
+            InputStream in = s.getInputStream();
+            RawBackend.readHead(in);
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            RawBackend.readHead(in); // the next request on this connection: dropped unanswered, as a keep-alive timeout race
+        };
+        try (RedisFixture redis = new RedisFixture(); RawBackend backend = new RawBackend(closesOnSecondRequest);
+             RouterFixture router = new RouterFixture("\"workers\": 1, \"httpKeepAlive\": true")) {
+            String host = redis.host("replay");
+            redis.frontend(host, "replay", backend.url());
+            try (RawHttp c = new RawHttp(router.http())) {
+                for (int i = 0; i < 3; i++) {
+                    RawHttp.Response r = c.request("GET", host, "/" + i, "");
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.body()).isEqualTo("ok");
+                }
+            }
+            assertThat(connections.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void maxSocketsBoundsBackendConnectionsAndKeepAliveReusesThem() throws Exception {
         AtomicInteger connections = new AtomicInteger();
         AtomicInteger requests = new AtomicInteger();
