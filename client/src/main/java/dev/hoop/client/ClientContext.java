@@ -34,8 +34,8 @@ public record ClientContext(Map<String, String> env, Path home, InputStream stdi
     /** One line of standard input without its line end, or null at end of input. */
     public String readStdinLine() {
         try {
-            // Not buffered across calls on purpose: one command reads at most one line.
-            BufferedReader reader = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8), 1);
+            // A command reads at most one line (a password), so a reader per call is fine.
+            BufferedReader reader = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
             return reader.readLine();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("reading standard input", e);

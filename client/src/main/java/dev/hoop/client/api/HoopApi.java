@@ -72,9 +72,12 @@ public final class HoopApi {
         return send("DELETE", path, null);
     }
 
-    /** A path segment with reserved characters percent-encoded ({@code a b} → {@code a%20b}). */
+    /**
+     * A path segment with reserved characters percent-encoded ({@code a b} → {@code a%20b}); {@code @}
+     * stays as is (allowed in a segment by RFC 3986), so {@code /api/users/bob@example.com} reads as typed.
+     */
     public static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@");
     }
 
     private JsonNode send(String method, String path, Object body) {

@@ -114,6 +114,10 @@ class AdminCommandTest {
                 ID    EMAIL            NAME  GROUPS     STATUS
                 id-1  bob@example.com  Bob   admin,dev  active
                 """);
+        assertThat(hoop("admin", "get", "user", "bob@example.com", "-o", "json").out()).contains("\"email\" : \"bob@example.com\"");
+        assertThat(hoop("admin", "delete", "user", "bob@example.com").out()).isEqualTo("user 'bob@example.com' deleted\n");
+        assertThat(gw.requests()).extracting(FakeGateway.Request::method, FakeGateway.Request::path)
+                .endsWith(org.assertj.core.groups.Tuple.tuple("DELETE", "/api/users/bob@example.com"));
     }
 
     @Test

@@ -81,7 +81,7 @@ class HoopApiTest {
 
     @Test
     void segmentsAreEncoded() {
-        assertThat(HoopApi.segment("a b/c@d")).isEqualTo("a%20b%2Fc%40d");
+        assertThat(HoopApi.segment("a b/c@d")).isEqualTo("a%20b%2Fc@d");
     }
 
     @Test
