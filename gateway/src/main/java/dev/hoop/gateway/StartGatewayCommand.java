@@ -45,11 +45,6 @@ public final class StartGatewayCommand implements Callable<Integer> {
             err.println("hoop start gateway: " + e.getMessage());
             return 2;
         }
-        if (cfg.authMethod().equals(GatewayConfig.AUTH_OIDC)) {
-            err.println("hoop start gateway: AUTH_METHOD: 'oidc' is not available in this build yet "
-                    + "(expected: local; unset IDP_ISSUER or set AUTH_METHOD=local)");
-            return 2;
-        }
         if (serve) {
             Logging.configure(cfg.logLevel(), cfg.logEncoding(), cfg.logGrpc());
             JulBridge.install(cfg.logLevel().equals("debug"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.config.Env;
 import dev.hoop.common.tls.TlsMaterial;
+import dev.hoop.gateway.auth.oidc.OidcSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param grpcUrl          null: derived from the bound gRPC port at start
  * @param jwtSecretKey     null: generated once and kept in {@code dataDir}
  * @param tls              null: plaintext on both ports
+ * @param oidc             the validated OpenID Connect settings when {@code AUTH_METHOD=oidc}, else null
  */
 public record GatewayConfig(
         PostgresUri postgres,
@@ -47,7 +49,8 @@ public record GatewayConfig(
         Path dataDir,
         String listenAddr,
         int apiPort,
-        int grpcPort) {
+        int grpcPort,
+        OidcSettings oidc) {
 
     public static final String AUTH_LOCAL = "local";
     public static final String AUTH_OIDC = "oidc";
@@ -84,6 +87,7 @@ public record GatewayConfig(
             env.required("IDP_CLIENT_ID", "the OAuth2 client id when AUTH_METHOD=oidc");
             env.required("IDP_CLIENT_SECRET", "the OAuth2 client secret when AUTH_METHOD=oidc");
         }
+        OidcSettings oidc = authMethod.equals(AUTH_OIDC) ? OidcSettings.fromEnv(env) : null;
 
         Path staticUi = env.path("STATIC_UI_PATH", Path.of("/app/ui/public"));
         Path audit = env.path("PLUGIN_AUDIT_PATH", Path.of("/opt/hoop/sessions"));
@@ -133,7 +137,7 @@ public record GatewayConfig(
             throw new ConfigException("HOOP_GRPC_PORT: '" + grpcPort + "' (expected: a port other than HOOP_API_PORT)");
         }
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, idp, staticUi, audit, index, ginDebug, logEncoding,
-                logLevel, logGrpc, tls, multiTenant, gcp, webhook, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort);
+                logLevel, logGrpc, tls, multiTenant, gcp, webhook, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc);
     }
 
     public boolean tlsEnabled() {
@@ -174,6 +178,6 @@ public record GatewayConfig(
                 + ", googleCredentialsJson=" + (googleCredentialsJson == null ? "none" : "****")
                 + ", webhookAppKey=" + (webhookAppKey == null ? "none" : "****") + ", adminGroup=" + adminGroup
                 + ", jwtSecretKey=" + (jwtSecretKey == null ? "generated" : "****") + ", dataDir=" + dataDir
-                + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + "]";
+                + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + "]";
     }
 }

@@ -124,8 +124,9 @@ class GatewayConfigTest {
     void plainPemIsAcceptedAndIdpIssuerSelectsOidc() {
         GatewayConfig c = parse(Map.of("TLS_KEY", new String(TLS.keyPem(), StandardCharsets.US_ASCII),
                 "TLS_CERT", new String(TLS.certPem(), StandardCharsets.US_ASCII),
-                "IDP_ISSUER", "https://idp.example.com", "IDP_CLIENT_ID", "c", "IDP_CLIENT_SECRET", "s"));
+                "IDP_ISSUER", "https://idp.example.com", "IDP_CLIENT_ID", "c", "IDP_CLIENT_SECRET", "s", "API_URL", "https://hoop.example.com"));
         assertThat(c.tlsEnabled()).isTrue();
+        assertThat(c.oidc().redirectUri().toString()).isEqualTo("https://hoop.example.com/api/callback");
         assertThat(c.authMethod()).isEqualTo("oidc");
     }
 
