@@ -27,6 +27,7 @@ import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
 import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Plugins;
+import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
@@ -126,11 +127,12 @@ public final class GatewayServer implements AutoCloseable {
             Agents agents = new Agents(db.dataSource());
             Connections connections = new Connections(db.dataSource());
             UUID org = orgs.ensure(Orgs.DEFAULT_ORG);
-            TokenService tokens = new TokenService(SecretKeyFile.resolve(cfg.jwtSecretKey(), cfg.dataDir()), Clock.systemUTC());
+            TokenService tokens = new TokenService(SecretKeyFile.resolve(cfg.jwtSecretKey(), cfg.dataDir()), Clock.systemUTC(), cfg.tokenTtl());
             OidcProvider oidc = cfg.oidc() == null ? null : discover(cfg);
             ApiKeys apiKeys = new ApiKeys(db.dataSource());
             Plugins plugins = new Plugins(db.dataSource());
             LoginStates loginStates = new LoginStates(db.dataSource());
+            RefreshTokens refreshTokens = new RefreshTokens(db.dataSource());
             Revocations revocations = new Revocations();
             AccessControl access = new AccessControl(plugins, cfg.adminGroup());
             Authenticator auth = new Authenticator(tokens, users, apiKeys, oidc == null ? null : oidc.accessTokenVerifier(), org,
@@ -157,7 +159,7 @@ public final class GatewayServer implements AutoCloseable {
 
             List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
                     tokens, directory, info, cfg.adminGroup(), sessions, new ApiExecution(broker), oidc, loginStates, org, apiKeys,
-                    plugins, access, revocations, cfg.orgMultiTenant(), new LoginLimiter(Clock.systemUTC())));
+                    plugins, access, revocations, cfg.orgMultiTenant(), new LoginLimiter(Clock.systemUTC()), refreshTokens));
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
             var builder = WebServer.builder()
@@ -186,9 +188,7 @@ public final class GatewayServer implements AutoCloseable {
 
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
-            if (oidc != null) {
-                loop.scheduleWithFixedDelay(() -> purgeLoginStates(loginStates), 1, 10, TimeUnit.MINUTES);
-            }
+            loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
             return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker);
         } catch (RuntimeException e) {
@@ -211,14 +211,15 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static void purgeLoginStates(LoginStates states) {
+    private static void purgeExpired(LoginStates states, RefreshTokens refreshTokens) {
         try {
             int n = states.purgeExpired(java.time.Instant.now());
-            if (n > 0) {
-                log.debug("login: forgot {} expired OIDC login(s)", n);
+            int r = refreshTokens.purgeExpired(java.time.Instant.now());
+            if (n + r > 0) {
+                log.debug("login: forgot {} expired OIDC login(s) and {} expired refresh token(s)", n, r);
             }
         } catch (RuntimeException e) {
-            log.warn("login: purging expired OIDC logins failed: {}", e.getMessage());
+            log.warn("login: purging expired logins and refresh tokens failed: {}", e.getMessage());
         }
     }
 

@@ -48,6 +48,7 @@ public final class StartGatewayCommand implements Callable<Integer> {
         if (serve) {
             Logging.configure(cfg.logLevel(), cfg.logEncoding(), cfg.logGrpc());
             JulBridge.install(cfg.logLevel().equals("debug"));
+            FrameLogRedaction.install();
             if (!cfg.logLevel().equals("debug")) {
                 // zonky logs every initdb/postgres output line at info; our store logs the one line that matters
                 ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.zonky")).setLevel(ch.qos.logback.classic.Level.WARN);

@@ -8,6 +8,7 @@ import dev.hoop.gateway.auth.oidc.OidcProvider;
 import dev.hoop.gateway.store.ApiKeys;
 import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Plugins;
+import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.auth.TokenService;
 import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ApiExecution;
@@ -33,16 +34,16 @@ public final class ApiRoutes {
                        TokenService tokens, AgentDirectory directory, ServerInfo info, String adminGroup,
                        Sessions sessions, ApiExecution execution, OidcProvider oidc, LoginStates loginStates, UUID defaultOrg,
                        ApiKeys apiKeys, Plugins plugins, AccessControl access, Revocations revocations, boolean multiTenant,
-                       LoginLimiter limiter) {}
+                       LoginLimiter limiter, RefreshTokens refreshTokens) {}
 
     public static List<Route> table(Deps d) {
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemApi(d.info(), d.orgs()).routes());
         if (d.oidc() == null) {
-            all.addAll(new LocalAuthApi(d.users(), d.orgs(), d.hasher(), d.tokens(), d.adminGroup(), d.multiTenant(), d.limiter()).routes());
+            all.addAll(new LocalAuthApi(d.users(), d.orgs(), d.hasher(), d.tokens(), d.adminGroup(), d.multiTenant(), d.limiter(), d.refreshTokens()).routes());
         } else {
             all.addAll(new OidcAuthApi(d.oidc(), d.loginStates(), d.users(), d.defaultOrg(), d.adminGroup()).routes());
-            all.add(new LocalAuthApi(d.users(), d.orgs(), d.hasher(), d.tokens(), d.adminGroup(), d.multiTenant(), d.limiter()).userinfoRoute());
+            all.add(new LocalAuthApi(d.users(), d.orgs(), d.hasher(), d.tokens(), d.adminGroup(), d.multiTenant(), d.limiter(), d.refreshTokens()).userinfoRoute());
         }
         all.addAll(new UsersApi(d.users(), d.hasher(), d.revocations()).routes());
         all.addAll(new AgentsApi(d.agents(), d.directory(), d.info()).routes());

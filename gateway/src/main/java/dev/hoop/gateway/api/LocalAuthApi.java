@@ -1,11 +1,13 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.gateway.auth.AgentKeys;
 import dev.hoop.gateway.auth.LoginLimiter;
 import dev.hoop.gateway.auth.PasswordHasher;
 import dev.hoop.gateway.auth.Principal;
 import dev.hoop.gateway.auth.TokenService;
 import dev.hoop.gateway.store.DuplicateException;
 import dev.hoop.gateway.store.Orgs;
+import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.Users;
 import dev.hoop.gateway.store.Users.User;
 import io.helidon.http.Method;
@@ -27,7 +29,7 @@ final class LocalAuthApi {
 
     record Register(String email, String password, String name, String org) {}
 
-    record Registered(UUID id, String email, String name, List<String> groups, String token) {
+    record Registered(UUID id, String email, String name, List<String> groups, String token, String refreshToken) {
         @Override
         public String toString() {
             return "Registered[id=" + id + ", email=" + email + ", token=****]";
@@ -36,12 +38,19 @@ final class LocalAuthApi {
 
     record Login(String email, String password, String org) {}
 
-    record LoggedIn(String token, Instant expiresAt) {
+    record LoggedIn(String token, Instant expiresAt, String refreshToken) {
         @Override
         public String toString() {
-            return "LoggedIn[token=****, expiresAt=" + expiresAt + "]";
+            return "LoggedIn[token=****, expiresAt=" + expiresAt + ", refreshToken=****]";
         }
     }
+
+    record Refresh(String refreshToken) {}
+
+    static final String INVALID_REFRESH = "invalid, used or expired refresh token (sign in again with 'hoop login')";
+    /** How long a refresh token works; each refresh hands out a new one. */
+    static final java.time.Duration REFRESH_LIFETIME = java.time.Duration.ofDays(30);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     record UserInfo(UUID id, String email, String name, List<String> groups, boolean isAdmin, UUID orgId, String orgName, String status) {}
 
@@ -52,11 +61,13 @@ final class LocalAuthApi {
     private final String adminGroup;
     private final boolean multiTenant;
     private final LoginLimiter limiter;
+    private final RefreshTokens refreshTokens;
     // Verifying against a real hash when the email is unknown keeps the timing of both failures alike.
     private final String decoyHash;
 
     LocalAuthApi(Users users, Orgs orgs, PasswordHasher hasher, TokenService tokens, String adminGroup, boolean multiTenant,
-                 LoginLimiter limiter) {
+                 LoginLimiter limiter, RefreshTokens refreshTokens) {
+        this.refreshTokens = refreshTokens;
         this.multiTenant = multiTenant;
         this.limiter = limiter;
         this.users = users;
@@ -71,6 +82,7 @@ final class LocalAuthApi {
         return List.of(
                 Route.of(Method.POST, "/api/localauth/register", Access.PUBLIC, this::register),
                 Route.of(Method.POST, "/api/localauth/login", Access.PUBLIC, this::login),
+                Route.of(Method.POST, "/api/localauth/refresh", Access.PUBLIC, this::refresh),
                 userinfoRoute());
     }
 
@@ -100,7 +112,8 @@ final class LocalAuthApi {
         } catch (DuplicateException e) {
             throw ApiException.conflict("a user with email '" + email + "' exists already (sign in with 'hoop login')");
         }
-        return Reply.created(new Registered(u.id(), u.email(), u.name(), u.groups(), tokens.issue(u.id(), org).token()));
+        return Reply.created(new Registered(u.id(), u.email(), u.name(), u.groups(), tokens.issue(u.id(), org).token(),
+                newRefreshToken(org, u.id())));
     }
 
     private Reply login(Call c) {
@@ -119,8 +132,33 @@ final class LocalAuthApi {
             throw new ApiException(401, INVALID_LOGIN);
         }
         limiter.succeeded(in.email());
-        TokenService.Issued t = tokens.issue(found.get().id(), found.get().orgId());
-        return Reply.ok(new LoggedIn(t.token(), t.expiresAt()));
+        return Reply.ok(session(found.get()));
+    }
+
+    /** A used refresh token for a new access token and a new refresh token; the user must still be active. */
+    private Reply refresh(Call c) {
+        Refresh in = c.body(Refresh.class, "{\"refresh_token\"}");
+        if (in.refreshToken() == null || in.refreshToken().isBlank()) {
+            throw ApiException.badRequest("missing field 'refresh_token' (expected: {\"refresh_token\": \"<the refresh_token of the login>\"})");
+        }
+        RefreshTokens.Owner owner = refreshTokens.take(AgentKeys.hash(in.refreshToken()), Instant.now())
+                .orElseThrow(() -> new ApiException(401, INVALID_REFRESH));
+        User u = users.byId(owner.orgId(), owner.userId()).filter(User::active)
+                .orElseThrow(() -> new ApiException(401, INVALID_REFRESH));
+        return Reply.ok(session(u));
+    }
+
+    private LoggedIn session(User u) {
+        TokenService.Issued t = tokens.issue(u.id(), u.orgId());
+        return new LoggedIn(t.token(), t.expiresAt(), newRefreshToken(u.orgId(), u.id()));
+    }
+
+    private String newRefreshToken(UUID orgId, UUID userId) {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        String token = "xref-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        refreshTokens.save(AgentKeys.hash(token), orgId, userId, Instant.now().plus(REFRESH_LIFETIME));
+        return token;
     }
 
     private Reply userinfo(Call c) {

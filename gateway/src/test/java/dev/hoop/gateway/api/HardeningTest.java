@@ -84,6 +84,29 @@ class HardeningTest {
         assertThat(login("boss@example.com", "boss-password-1").status()).isEqualTo(200);
     }
 
+    @Test
+    @Order(2)
+    void refreshTokensRenewTheAccessTokenOnceEachAndStopForDisabledUsers() {
+        gw.post("/api/users", admin, Map.of("email", "fresh@example.com", "password", "fresh-password"));
+        TestGateway.Answer login = login("fresh@example.com", "fresh-password");
+        assertThat(login.status()).isEqualTo(200);
+        String refresh = login.json().get("refresh_token").asText();
+        assertThat(refresh).startsWith("xref-");
+
+        TestGateway.Answer renewed = gw.post("/api/localauth/refresh", null, Map.of("refresh_token", refresh));
+        assertThat(renewed.status()).as(renewed.raw()).isEqualTo(200);
+        assertThat(gw.get("/api/userinfo", renewed.json().get("token").asText()).json().get("email").asText()).isEqualTo("fresh@example.com");
+        String next = renewed.json().get("refresh_token").asText();
+        assertThat(next).isNotEqualTo(refresh);
+
+        TestGateway.Answer reused = gw.post("/api/localauth/refresh", null, Map.of("refresh_token", refresh));
+        assertThat(reused.status()).isEqualTo(401);
+        assertThat(reused.message()).isEqualTo("invalid, used or expired refresh token (sign in again with 'hoop login')");
+
+        gw.call("PUT", "/api/users/fresh@example.com", admin, Map.of("status", "disabled"));
+        assertThat(gw.post("/api/localauth/refresh", null, Map.of("refresh_token", next)).status()).isEqualTo(401);
+    }
+
     /** Last: it uses up this address's attempts for the rest of the window. */
     @Test
     @Order(3)
