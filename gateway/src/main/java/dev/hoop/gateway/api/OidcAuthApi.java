@@ -6,6 +6,7 @@ import dev.hoop.gateway.auth.oidc.OidcIdentity;
 import dev.hoop.gateway.auth.oidc.OidcLoginException;
 import dev.hoop.gateway.auth.oidc.OidcProvider;
 import dev.hoop.gateway.auth.oidc.OidcUnavailableException;
+import dev.hoop.gateway.store.DuplicateException;
 import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Users;
 import io.helidon.http.Method;
@@ -72,8 +73,14 @@ final class OidcAuthApi {
         try {
             OidcIdentity who = provider.callback(c.query("code"), state, saved);
             UUID orgId = taken.get().orgId() != null ? taken.get().orgId() : org;
-            var user = users.upsertBySubject(orgId, who.subject(), who.email(), who.name(),
-                    who.groupsClaimPresent() ? who.groups() : null, adminGroup);
+            Users.User user;
+            try {
+                user = users.upsertBySubject(orgId, who.subject(), who.email(), who.name(),
+                        who.groupsClaimPresent() ? who.groups() : null, adminGroup);
+            } catch (DuplicateException e) {
+                return Reply.redirect(saved.redirectWithError("the email '" + who.email() + "' belongs to another user of this gateway "
+                        + "(signed in with another identity); ask an admin").toString());
+            }
             if (!user.active()) {
                 return Reply.redirect(saved.redirectWithError("your user is disabled; ask an admin to enable it").toString());
             }

@@ -76,7 +76,8 @@ public final class Users {
 
     /**
      * The user the identity provider knows as {@code subject}, created on first sight (the first
-     * user of the org joins the admin group) or updated: email and name follow the provider, and
+     * user of the org joins the admin group; a user created by an admin with the same email and no
+     * subject yet is claimed instead) or updated: email and name follow the provider, and
      * the groups are replaced when {@code groups} is not null (the claim was present).
      */
     public User upsertBySubject(UUID orgId, String subject, String email, String name, List<String> groups, String adminGroup) {
@@ -85,6 +86,14 @@ public final class Users {
             List<UUID> found = Jdbc.query(c, "SELECT id FROM users WHERE org_id = ? AND subject = ?",
                     rs -> rs.getObject(1, UUID.class), orgId, subject);
             String mail = email == null || email.isBlank() ? subject : email;
+            if (found.isEmpty()) {
+                // a user an admin created beforehand (to give it groups) is claimed by its first login with that email
+                found = Jdbc.query(c, "SELECT id FROM users WHERE org_id = ? AND lower(email) = lower(?) AND subject IS NULL",
+                        rs -> rs.getObject(1, UUID.class), orgId, mail);
+                for (UUID claimed : found) {
+                    Jdbc.update(c, "UPDATE users SET subject = ? WHERE id = ?", subject, claimed);
+                }
+            }
             UUID id;
             if (found.isEmpty()) {
                 boolean first = Jdbc.query(c, "SELECT count(*) FROM users WHERE org_id = ?", rs -> rs.getLong(1), orgId).getFirst() == 0;

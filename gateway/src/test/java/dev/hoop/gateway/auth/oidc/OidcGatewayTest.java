@@ -101,10 +101,10 @@ class OidcGatewayTest {
 
     @Test
     void codeFlowCreatesTheUserAndGroupSyncChangesAccessOnNextLogin() throws Exception {
-        String alice = login(gw, "alice-sub", Map.of("email", "alice@example.com", "name", "Alice", "groups", List.of("dba")));
+        // members of ADMIN_USERNAME's group are admins (the first user of an org is shown by userinfoModeAcceptsOpaqueTokens)
+        String alice = login(gw, "alice-sub", Map.of("email", "alice@example.com", "name", "Alice", "groups", List.of("dba", "admin")));
         JsonNode me = gw.get("/api/userinfo", alice).json();
         assertThat(me.get("email").asText()).isEqualTo("alice@example.com");
-        // the first user of the org is admin
         assertThat(me.get("is_admin").asBoolean()).isTrue();
         assertThat(me.get("groups").toString()).isEqualTo("[\"admin\",\"dba\"]");
 
@@ -153,6 +153,41 @@ class OidcGatewayTest {
         // local sign-in does not exist on an OIDC gateway
         assertThat(gw.post("/api/localauth/login", null, Map.of("email", "a@example.com", "password", "whatever1")).status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void aUserCreatedByAnAdminIsClaimedByItsFirstLoginAndGrpcAcceptsOidcTokens() throws Exception {
+        String boss = login(gw, "boss-sub", Map.of("email", "boss@example.com", "groups", List.of("admin")));
+        TestGateway.Answer pre = gw.post("/api/users", boss, Map.of("email", "erin@example.com", "name", "Erin", "groups", List.of("dba")));
+        assertThat(pre.status()).as(pre.raw()).isEqualTo(201);
+        String erin = login(gw, "erin-sub", Map.of("email", "Erin@example.com"));
+        JsonNode me = gw.get("/api/userinfo", erin).json();
+        assertThat(me.get("id").asText()).isEqualTo(pre.json().get("id").asText());
+        assertThat(me.get("groups").toString()).isEqualTo("[\"dba\"]");
+
+        var channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", gw.server.grpcPort()).usePlaintext().build();
+        try {
+            io.grpc.Status ok = dev.hoop.gateway.GrpcProbe.connect(channel, Map.of("origin", "client", "authorization", "Bearer " + erin,
+                    "connection-name", "nope", "verb", "exec")).awaitEnd();
+            assertThat(ok.getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+            io.grpc.Status expired = dev.hoop.gateway.GrpcProbe.connect(channel, Map.of("origin", "client", "authorization",
+                    "Bearer " + idp.token("erin-sub", TestIdp.CLIENT_ID, Map.of(), -300), "connection-name", "nope", "verb", "exec")).awaitEnd();
+            assertThat(expired.getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+            assertThat(expired.getDescription()).startsWith("the access token expired at ");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void anUnreachableProviderIs503NotAnAcceptance(@TempDir Path dataDir) {
+        TestIdp gone = new TestIdp();
+        try (TestPostgres db = TestPostgres.create();
+             TestGateway g = TestGateway.start(TestGateway.env(dataDir, oidcEnv(gone.issuer() + "?_userinfo=1", db.uri())))) {
+            gone.close();
+            TestGateway.Answer a = g.get("/api/userinfo", "opaque-token-while-down");
+            assertThat(a.status()).as(a.raw()).isEqualTo(503);
+        }
     }
 
     @Test
