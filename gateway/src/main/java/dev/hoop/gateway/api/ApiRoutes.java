@@ -45,7 +45,7 @@ public final class ApiRoutes {
             all.addAll(new OidcAuthApi(d.oidc(), d.loginStates(), d.users(), d.defaultOrg(), d.adminGroup()).routes());
             all.add(new LocalAuthApi(d.users(), d.orgs(), d.hasher(), d.tokens(), d.adminGroup(), d.multiTenant(), d.limiter(), d.refreshTokens()).userinfoRoute());
         }
-        all.addAll(new UsersApi(d.users(), d.hasher(), d.revocations()).routes());
+        all.addAll(new UsersApi(d.users(), d.hasher(), d.revocations(), d.refreshTokens()).routes());
         all.addAll(new AgentsApi(d.agents(), d.directory(), d.info()).routes());
         all.addAll(new ConnectionsApi(d.connections(), d.agents(), d.access()).routes());
         all.addAll(new PluginsApi(d.plugins(), d.connections()).routes());

@@ -3,6 +3,7 @@ package dev.hoop.gateway.api;
 import dev.hoop.gateway.auth.PasswordHasher;
 import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.gateway.store.DuplicateException;
+import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.Users;
 import dev.hoop.gateway.store.Users.User;
 import io.helidon.http.Method;
@@ -27,11 +28,13 @@ final class UsersApi {
     private final Users users;
     private final PasswordHasher hasher;
     private final Revocations revocations;
+    private final RefreshTokens refreshTokens;
 
-    UsersApi(Users users, PasswordHasher hasher, Revocations revocations) {
+    UsersApi(Users users, PasswordHasher hasher, Revocations revocations, RefreshTokens refreshTokens) {
         this.users = users;
         this.hasher = hasher;
         this.revocations = revocations;
+        this.refreshTokens = refreshTokens;
     }
 
     List<Route> routes() {
@@ -75,6 +78,10 @@ final class UsersApi {
         }
         User updated = users.update(c.orgId(), u.id(), ch)
                 .orElseThrow(() -> ApiException.notFound("user '" + c.param("id") + "' not found"));
+        if (hash != null || !updated.active()) {
+            // a new password or a disabled user: the sign-ins made before cannot be renewed
+            refreshTokens.revokeAll(updated.id());
+        }
         // Open gRPC streams check this set at their next packet; new requests re-read the status anyway.
         if (updated.active()) {
             revocations.reinstate(updated.id());

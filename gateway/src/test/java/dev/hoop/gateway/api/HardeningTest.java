@@ -103,8 +103,13 @@ class HardeningTest {
         assertThat(reused.status()).isEqualTo(401);
         assertThat(reused.message()).isEqualTo("invalid, used or expired refresh token (sign in again with 'hoop login')");
 
-        gw.call("PUT", "/api/users/fresh@example.com", admin, Map.of("status", "disabled"));
+        // a password change by an admin ends the sign-ins made before it
+        gw.call("PUT", "/api/users/fresh@example.com", admin, Map.of("password", "new-fresh-password"));
         assertThat(gw.post("/api/localauth/refresh", null, Map.of("refresh_token", next)).status()).isEqualTo(401);
+
+        String last = login("fresh@example.com", "new-fresh-password").json().get("refresh_token").asText();
+        gw.call("PUT", "/api/users/fresh@example.com", admin, Map.of("status", "disabled"));
+        assertThat(gw.post("/api/localauth/refresh", null, Map.of("refresh_token", last)).status()).isEqualTo(401);
     }
 
     /** Last: it uses up this address's attempts for the rest of the window. */
