@@ -74,6 +74,22 @@ class StartGatewayCommandTest {
     }
 
     @org.junit.jupiter.api.Test
+    void unreachableIdentityProviderFailsWithExitCode1AndTheDiscoveryUrl() {
+        TestPostgres pg = TestPostgres.create();
+        try {
+            Map<String, String> env = new java.util.HashMap<>(TestGateway.env(dataDir, Map.of("IDP_ISSUER", "http://127.0.0.1:1/realms/hoop",
+                    "IDP_CLIENT_ID", "c", "IDP_CLIENT_SECRET", "s", "API_URL", "http://127.0.0.1:8009")));
+            env.put("POSTGRES_DB_URI", pg.uri());
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(StartGatewayCommand.run(new Env(env), dataDir, new PrintStream(err, true, StandardCharsets.UTF_8), false)).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
+                    "hoop start gateway: IDP_ISSUER: discovery at http://127.0.0.1:1/realms/hoop/.well-known/openid-configuration failed: ");
+        } finally {
+            pg.close();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void unusableDataDirectoryFailsWithExitCode1AndTheFix() throws Exception {
         java.nio.file.Path file = java.nio.file.Files.writeString(dataDir.resolve("not-a-directory"), "x");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
