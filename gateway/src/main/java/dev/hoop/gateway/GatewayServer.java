@@ -7,7 +7,12 @@ import dev.hoop.gateway.api.InFlight;
 import dev.hoop.gateway.api.Route;
 import dev.hoop.gateway.api.ServerInfo;
 import dev.hoop.gateway.api.StaticFiles;
+import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.auth.Authenticator;
+import dev.hoop.gateway.auth.LoginLimiter;
+import dev.hoop.gateway.auth.Revocations;
+import dev.hoop.gateway.auth.oidc.OidcProvider;
+import dev.hoop.gateway.auth.oidc.OidcUnavailableException;
 import dev.hoop.gateway.auth.PasswordHasher;
 import dev.hoop.gateway.auth.SecretKeyFile;
 import dev.hoop.gateway.auth.TokenService;
@@ -19,6 +24,10 @@ import dev.hoop.gateway.broker.SessionBroker;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
 import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.gateway.store.Agents;
+import dev.hoop.gateway.store.ApiKeys;
+import dev.hoop.gateway.store.LoginStates;
+import dev.hoop.gateway.store.Plugins;
+import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
@@ -118,8 +127,16 @@ public final class GatewayServer implements AutoCloseable {
             Agents agents = new Agents(db.dataSource());
             Connections connections = new Connections(db.dataSource());
             UUID org = orgs.ensure(Orgs.DEFAULT_ORG);
-            TokenService tokens = new TokenService(SecretKeyFile.resolve(cfg.jwtSecretKey(), cfg.dataDir()), Clock.systemUTC());
-            Authenticator auth = new Authenticator(tokens, users, cfg.adminGroup());
+            TokenService tokens = new TokenService(SecretKeyFile.resolve(cfg.jwtSecretKey(), cfg.dataDir()), Clock.systemUTC(), cfg.tokenTtl());
+            OidcProvider oidc = cfg.oidc() == null ? null : discover(cfg);
+            ApiKeys apiKeys = new ApiKeys(db.dataSource());
+            Plugins plugins = new Plugins(db.dataSource());
+            LoginStates loginStates = new LoginStates(db.dataSource());
+            RefreshTokens refreshTokens = new RefreshTokens(db.dataSource());
+            Revocations revocations = new Revocations();
+            AccessControl access = new AccessControl(plugins, cfg.adminGroup());
+            Authenticator auth = new Authenticator(tokens, users, apiKeys, oidc == null ? null : oidc.accessTokenVerifier(), org,
+                    cfg.adminGroup(), revocations);
             Sessions sessions = new Sessions(db.dataSource());
             int orphans = sessions.closeOrphans();
             if (orphans > 0) {
@@ -128,7 +145,7 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections), sessions, audit);
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access), sessions, audit);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
             Info info = new Info(cfg.authMethod(), db);
@@ -141,7 +158,8 @@ public final class GatewayServer implements AutoCloseable {
                     : (tls == null ? "grpc" : "grpcs") + "://127.0.0.1:" + grpc.port();
 
             List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
-                    tokens, directory, info, cfg.adminGroup(), sessions, new ApiExecution(broker)));
+                    tokens, directory, info, cfg.adminGroup(), sessions, new ApiExecution(broker), oidc, loginStates, org, apiKeys,
+                    plugins, access, revocations, cfg.orgMultiTenant(), new LoginLimiter(Clock.systemUTC()), refreshTokens));
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
             var builder = WebServer.builder()
@@ -170,6 +188,7 @@ public final class GatewayServer implements AutoCloseable {
 
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
+            loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
             return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker);
         } catch (RuntimeException e) {
@@ -181,6 +200,26 @@ public final class GatewayServer implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    private static OidcProvider discover(GatewayConfig cfg) {
+        try {
+            return OidcProvider.discover(cfg.oidc());
+        } catch (OidcUnavailableException e) {
+            throw new IllegalStateException(e.reason(), e);
+        }
+    }
+
+    private static void purgeExpired(LoginStates states, RefreshTokens refreshTokens) {
+        try {
+            int n = states.purgeExpired(java.time.Instant.now());
+            int r = refreshTokens.purgeExpired(java.time.Instant.now());
+            if (n + r > 0) {
+                log.debug("login: forgot {} expired OIDC login(s) and {} expired refresh token(s)", n, r);
+            }
+        } catch (RuntimeException e) {
+            log.warn("login: purging expired logins and refresh tokens failed: {}", e.getMessage());
         }
     }
 

@@ -45,14 +45,8 @@ public final class StartGatewayCommand implements Callable<Integer> {
             err.println("hoop start gateway: " + e.getMessage());
             return 2;
         }
-        if (cfg.authMethod().equals(GatewayConfig.AUTH_OIDC)) {
-            err.println("hoop start gateway: AUTH_METHOD: 'oidc' is not available in this build yet "
-                    + "(expected: local; unset IDP_ISSUER or set AUTH_METHOD=local)");
-            return 2;
-        }
         if (serve) {
             Logging.configure(cfg.logLevel(), cfg.logEncoding(), cfg.logGrpc());
-            JulBridge.install(cfg.logLevel().equals("debug"));
             if (!cfg.logLevel().equals("debug")) {
                 // zonky logs every initdb/postgres output line at info; our store logs the one line that matters
                 ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.zonky")).setLevel(ch.qos.logback.classic.Level.WARN);

@@ -24,7 +24,10 @@ class StartGatewayCommandTest {
                 Arguments.of(Map.of("LOG_LEVEL", "loud"), 2,
                         "hoop start gateway: LOG_LEVEL: 'loud' (expected: one of debug, error, info, warn)"),
                 Arguments.of(Map.of("IDP_ISSUER", "https://idp.example.com", "IDP_CLIENT_ID", "c", "IDP_CLIENT_SECRET", "s"), 2,
-                        "hoop start gateway: AUTH_METHOD: 'oidc' is not available in this build yet (expected: local; unset IDP_ISSUER or set AUTH_METHOD=local)"),
+                        "hoop start gateway: API_URL: not set (expected: the public URL of the gateway, e.g. https://hoop.example.com)"),
+                Arguments.of(Map.of("IDP_ISSUER", "http://127.0.0.1:1/realms/hoop", "IDP_CLIENT_ID", "c", "IDP_CLIENT_SECRET", "s",
+                                "API_URL", "http://127.0.0.1:8009", "POSTGRES_DB_URI", "postgres://postgres@127.0.0.1:1/hoop"), 1,
+                        "hoop start gateway: opening PostgreSQL 127.0.0.1:1/hoop failed: "),
                 Arguments.of(Map.of("POSTGRES_DB_URI", "postgres://postgres@127.0.0.1:1/hoop"), 1,
                         "hoop start gateway: opening PostgreSQL 127.0.0.1:1/hoop failed: "));
     }
@@ -65,6 +68,22 @@ class StartGatewayCommandTest {
             assertThat(StartGatewayCommand.run(new Env(env), dataDir, new PrintStream(err, true, StandardCharsets.UTF_8), false)).isEqualTo(1);
             assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(message.replace("PORT", String.valueOf(taken.getLocalPort())))
                     .contains("set " + variable + " to a free port");
+        } finally {
+            pg.close();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void unreachableIdentityProviderFailsWithExitCode1AndTheDiscoveryUrl() {
+        TestPostgres pg = TestPostgres.create();
+        try {
+            Map<String, String> env = new java.util.HashMap<>(TestGateway.env(dataDir, Map.of("IDP_ISSUER", "http://127.0.0.1:1/realms/hoop",
+                    "IDP_CLIENT_ID", "c", "IDP_CLIENT_SECRET", "s", "API_URL", "http://127.0.0.1:8009")));
+            env.put("POSTGRES_DB_URI", pg.uri());
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(StartGatewayCommand.run(new Env(env), dataDir, new PrintStream(err, true, StandardCharsets.UTF_8), false)).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
+                    "hoop start gateway: IDP_ISSUER: discovery at http://127.0.0.1:1/realms/hoop/.well-known/openid-configuration failed: ");
         } finally {
             pg.close();
         }

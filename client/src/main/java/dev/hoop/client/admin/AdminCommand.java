@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code hoop admin create|get|delete agent|connection|user}: the gateway's admin API from the command line. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Administer the gateway: create, list and delete agents, connections and users (admins only).",
+        description = "Administer the gateway: create, list and delete agents, connections, users and API keys (admins only).",
         subcommands = {AdminCommand.Create.class, AdminCommand.Get.class, AdminCommand.Delete.class})
 public final class AdminCommand implements Runnable {
     private final ClientContext ctx;
@@ -47,7 +47,7 @@ public final class AdminCommand implements Runnable {
 
     /** {@code hoop admin create}. */
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent, a connection or a user.",
-            subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class})
+            subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class, CreateApiKey.class})
     static final class Create implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -59,8 +59,9 @@ public final class AdminCommand implements Runnable {
     }
 
     /** {@code hoop admin get}. */
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users or sessions, or show one.",
-            subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetSessions.class})
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users, API keys or sessions, or show one.",
+            subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetCommands.ApiKeys.class,
+                    GetSessions.class})
     static final class Get implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -73,7 +74,7 @@ public final class AdminCommand implements Runnable {
 
     /** {@code hoop admin delete}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an agent, a connection or a user.",
-            subcommands = {DeleteCommands.Agent.class, DeleteCommands.Connection.class, DeleteCommands.User.class})
+            subcommands = {DeleteCommands.Agent.class, DeleteCommands.Connection.class, DeleteCommands.User.class, DeleteCommands.ApiKey.class})
     static final class Delete implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;

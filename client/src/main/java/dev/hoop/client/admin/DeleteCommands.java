@@ -70,4 +70,18 @@ final class DeleteCommands {
             return "user";
         }
     }
+
+    @Command(name = "apikey", aliases = "apikeys", mixinStandardHelpOptions = true,
+            description = "Revoke an API key by name: it stops working at once, also on its open sessions.")
+    static final class ApiKey extends Deletion {
+        @Override
+        String path() {
+            return "/api/apikeys";
+        }
+
+        @Override
+        String kind() {
+            return "API key";
+        }
+    }
 }

@@ -19,6 +19,7 @@ final class GetCommands {
     static final Table CONNECTIONS = new Table(java.util.List.of(new Table.Column("NAME", "name"), new Table.Column("TYPE", "type"),
             new Table.Column("SUBTYPE", "subtype"), new Table.Column("AGENT", "agent_name"),
             new Table.Column("COMMAND", "command", " "), new Table.Column("SECRETS", "secret_keys")));
+    static final Table APIKEYS = Table.of("ID", "id", "NAME", "name", "GROUPS", "groups", "STATUS", "status", "CREATED", "created_at");
     static final Table USERS = Table.of("ID", "id", "EMAIL", "email", "NAME", "name", "GROUPS", "groups", "STATUS", "status");
 
     /** Lists {@code path}, or gets {@code path/NAME} when a name is given, and prints it. */
@@ -79,6 +80,19 @@ final class GetCommands {
         @Override
         Table table() {
             return USERS;
+        }
+    }
+
+    @Command(name = "apikeys", aliases = "apikey", mixinStandardHelpOptions = true, description = "List API keys (or show one); keys themselves are never shown.")
+    static final class ApiKeys extends Listing {
+        @Override
+        String path() {
+            return "/api/apikeys";
+        }
+
+        @Override
+        Table table() {
+            return APIKEYS;
         }
     }
 }

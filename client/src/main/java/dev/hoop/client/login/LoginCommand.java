@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code hoop login}: signs a local user in ({@code POST /api/localauth/login}) and saves the token
  * in {@code ~/.hoop/config.toml}. On a terminal it prompts for what is missing; otherwise it takes
- * {@code --email} and reads the password from the first line of standard input.
+ * {@code --email} and reads the password from the first line of standard input. When the gateway
+ * uses an identity provider, the sign-in happens in the browser ({@link BrowserLogin}).
  */
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Log in to the gateway and save the token in ~/.hoop/config.toml.",
@@ -37,6 +38,12 @@ public final class LoginCommand implements Runnable {
             description = "The gateway's REST URL; saved to the configuration (default: the configured one, else " + ClientConfig.DEFAULT_API_URL + ").")
     String apiUrl;
 
+    @Option(names = "--callback-port", hidden = true, defaultValue = "3587", description = "Port of the local sign-in callback (OIDC).")
+    int callbackPort;
+
+    @Option(names = "--timeout-seconds", hidden = true, defaultValue = "180", description = "How long to wait for the browser sign-in (OIDC).")
+    int timeoutSeconds;
+
     public LoginCommand() {
         this(ClientContext.system());
     }
@@ -54,9 +61,19 @@ public final class LoginCommand implements Runnable {
 
         JsonNode info = anonymous.get("/api/publicserverinfo");
         String method = info == null || !info.hasNonNull("auth_method") ? "local" : info.get("auth_method").asText();
+        if ("oidc".equals(method)) {
+            String token = BrowserLogin.run(anonymous, api, callbackPort, java.time.Duration.ofSeconds(timeoutSeconds),
+                    ctx.env().get("HOOP_BROWSER"), spec.commandLine().getErr());
+            save(store, api, info, token);
+            JsonNode me = new HoopApi(api, token, effective.tlsCa()).get("/api/userinfo");
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("logged in to %s as %s (token saved in %s)%n", api, me == null ? "?" : me.path("email").asText("?"), store.file());
+            out.flush();
+            return;
+        }
         if (!"local".equals(method)) {
-            throw new IllegalStateException("the gateway at " + api + " signs users in with an identity provider (auth_method="
-                    + method + "); 'hoop login' supports local users only so far: get a token from the web app and set HOOP_TOKEN");
+            throw new IllegalStateException("the gateway at " + api + " uses auth_method=" + method
+                    + ", which 'hoop login' does not know (expected: local or oidc)");
         }
         String user = email != null ? email.trim() : promptEmail();
         String password = readPassword();
@@ -69,10 +86,7 @@ public final class LoginCommand implements Runnable {
             throw new IllegalStateException("the gateway at " + api + " accepted the login but sent no token");
         }
 
-        ClientConfig saved = store.loadFile();
-        String grpc = info != null && info.hasNonNull("grpc_url") && !info.get("grpc_url").asText().isBlank()
-                ? info.get("grpc_url").asText() : saved.grpcUrl();
-        store.save(new ClientConfig(api, grpc, answer.get("token").asText(), saved.tlsCa()));
+        save(store, api, info, answer.get("token").asText());
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf("logged in to %s as %s (token saved in %s)%n", api, user, store.file());
@@ -80,6 +94,13 @@ public final class LoginCommand implements Runnable {
         if (ctx.env().get("HOOP_TOKEN") != null && !ctx.env().get("HOOP_TOKEN").isBlank()) {
             spec.commandLine().getErr().println("note: HOOP_TOKEN is set and overrides the saved token; unset it to use this login");
         }
+    }
+
+    private static void save(ConfigStore store, String api, JsonNode info, String token) {
+        ClientConfig saved = store.loadFile();
+        String grpc = info != null && info.hasNonNull("grpc_url") && !info.get("grpc_url").asText().isBlank()
+                ? info.get("grpc_url").asText() : saved.grpcUrl();
+        store.save(new ClientConfig(api, grpc, token, saved.tlsCa()));
     }
 
     private String promptEmail() {

@@ -75,12 +75,13 @@ class LoginCommandTest {
     }
 
     @Test
-    void anOidcGatewayIsExplained() throws Exception {
+    void anUnknownAuthMethodIsExplained() throws Exception {
         try (FakeGateway gw = new FakeGateway()) {
-            gw.authMethod("oidc");
+            gw.authMethod("ldap");
             Cli.Result r = Cli.runWithStdin(home, Map.of("HOOP_APIURL", gw.url()), "x\n", "login", "--email", "a@b.c");
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.err()).startsWith("error: the gateway at " + gw.url() + " signs users in with an identity provider (auth_method=oidc)");
+            assertThat(r.err()).isEqualTo("error: the gateway at " + gw.url() + " uses auth_method=ldap, which 'hoop login' does not know "
+                    + "(expected: local or oidc)\n");
         }
     }
 }

@@ -21,7 +21,7 @@ public final class Logging {
     /**
      * @param level    debug, info, warn or error
      * @param encoding json or console
-     * @param grpc     true logs gRPC frames (netty-shaded's frame logger at debug)
+     * @param grpc     true logs gRPC frames (netty-shaded's frame loggers at debug, authorization headers dropped)
      */
     public static void configure(String level, String encoding, boolean grpc) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -43,9 +43,10 @@ public final class Logging {
         ctx.getLogger("org.flywaydb").setLevel(Level.INFO);
         ctx.getLogger("io.helidon").setLevel(Level.INFO);
         ctx.getLogger("io.lettuce").setLevel(Level.INFO);
-        if (grpc) {
-            GrpcFrameLogging.enable();
-        }
+        // Helidon and parts of gRPC log through java.util.logging: one format for every line
+        JulBridge.install(level.equalsIgnoreCase("debug") || grpc);
+        // frame logs (LOG_GRPC) print HTTP/2 headers: never let an authorization header through
+        FrameLogRedaction.install();
     }
 
     private static Encoder<ILoggingEvent> encoder(LoggerContext ctx, String encoding) {

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.gateway.auth.AuthException;
 import dev.hoop.gateway.auth.Authenticator;
 import dev.hoop.gateway.auth.Principal;
 import dev.hoop.gateway.store.StoreException;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiRouting {
     private static final Logger log = LoggerFactory.getLogger(ApiRouting.class);
-    static final String UNAUTHORIZED = "missing or invalid token (expected: Authorization: Bearer <token>; sign in with 'hoop login')";
+    static final String UNAUTHORIZED = Authenticator.INVALID;
 
     private final List<Route> routes;
     private final Authenticator authenticator;
@@ -85,13 +86,22 @@ public final class ApiRouting {
         try {
             Principal principal = null;
             if (r.access() != Access.PUBLIC) {
-                principal = authenticator.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null))
-                        .orElseThrow(() -> new ApiException(401, UNAUTHORIZED));
+                try {
+                    principal = authenticator.require(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+                } catch (AuthException e) {
+                    throw new ApiException(e.status(), e.getMessage());
+                }
                 if (r.access() == Access.ADMIN && !principal.admin()) {
                     throw new ApiException(403, "admin only (your user is not in the '" + authenticator.adminGroup() + "' group)");
                 }
             }
             Reply reply = r.handler().handle(new Call(req, principal, defaultOrg));
+            if (reply.body() instanceof Reply.Redirect to) {
+                res.status(302);
+                res.header(HeaderNames.LOCATION, to.location());
+                res.send();
+                return;
+            }
             if (reply.body() instanceof Reply.Download d) {
                 res.status(reply.status());
                 res.header(HeaderNames.CONTENT_TYPE, d.contentType());

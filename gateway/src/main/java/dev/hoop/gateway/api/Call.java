@@ -34,6 +34,11 @@ public final class Call {
         return request.query().first(name).filter(v -> !v.isBlank()).orElse(null);
     }
 
+    /** The client's IP address (for the login rate limit). */
+    String remoteAddress() {
+        return request.remotePeer().host();
+    }
+
     String param(String name) {
         return request.path().pathParameters().get(name);
     }

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Connections.Conn;
@@ -14,8 +15,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Connections ({@code /api/connections[/{name}]}): listing for every signed-in user (issue 4 adds
- * access control), changes for admins (PUT changes only the fields it carries). Secret values are
+ * Connections ({@code /api/connections[/{name}]}): listing for every signed-in user, limited to the
+ * connections they may use ({@link AccessControl}; others are 404 as if absent), changes for admins (PUT changes only the fields it carries). Secret values are
  * write-only: answers carry the keys only.
  */
 final class ConnectionsApi {
@@ -43,18 +44,28 @@ final class ConnectionsApi {
 
     private final Connections connections;
     private final Agents agents;
+    private final AccessControl access;
 
-    ConnectionsApi(Connections connections, Agents agents) {
+    ConnectionsApi(Connections connections, Agents agents, AccessControl access) {
         this.connections = connections;
         this.agents = agents;
+        this.access = access;
     }
 
     List<Route> routes() {
         return List.of(
                 Route.of(Method.GET, "/api/connections", Access.USER,
-                        c -> Reply.ok(connections.list(c.orgId()).stream().map(ConnView::of).toList())),
+                        c -> {
+                            var usable = access.usable(c.orgId(), c.principal().user().groups());
+                            return Reply.ok(connections.list(c.orgId()).stream().filter(x -> usable.test(x.name())).map(ConnView::of).toList());
+                        }),
                 Route.of(Method.POST, "/api/connections", Access.ADMIN, this::create),
-                Route.of(Method.GET, "/api/connections/{name}", Access.USER, c -> Reply.ok(ConnView.of(find(c)))),
+                Route.of(Method.GET, "/api/connections/{name}", Access.USER, c -> {
+                    if (!access.allowed(c.orgId(), c.principal().user().groups(), c.param("name"))) {
+                        throw ApiException.notFound("connection '" + c.param("name") + "' not found");
+                    }
+                    return Reply.ok(ConnView.of(find(c)));
+                }),
                 Route.of(Method.PUT, "/api/connections/{name}", Access.ADMIN, this::update),
                 Route.of(Method.DELETE, "/api/connections/{name}", Access.ADMIN, c -> {
                     if (!connections.delete(c.orgId(), c.param("name"))) {

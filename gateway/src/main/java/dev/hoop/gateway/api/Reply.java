@@ -17,6 +17,18 @@ public record Reply(int status, Object body) {
         return new Reply(200, new Download(contentType, filename, bytes));
     }
 
+    /** A {@code 302} to {@code location} (the OIDC callback's answer); the URL may carry a token, so it is never logged. */
+    record Redirect(String location) {
+        @Override
+        public String toString() {
+            return "Redirect[****]";
+        }
+    }
+
+    static Reply redirect(String location) {
+        return new Reply(302, new Redirect(location));
+    }
+
     static Reply noContent() {
         return new Reply(204, null);
     }

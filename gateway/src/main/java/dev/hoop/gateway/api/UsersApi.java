@@ -1,7 +1,9 @@
 package dev.hoop.gateway.api;
 
 import dev.hoop.gateway.auth.PasswordHasher;
+import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.gateway.store.DuplicateException;
+import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.Users;
 import dev.hoop.gateway.store.Users.User;
 import io.helidon.http.Method;
@@ -25,10 +27,14 @@ final class UsersApi {
     private static final Set<String> STATUSES = Set.of("active", "disabled");
     private final Users users;
     private final PasswordHasher hasher;
+    private final Revocations revocations;
+    private final RefreshTokens refreshTokens;
 
-    UsersApi(Users users, PasswordHasher hasher) {
+    UsersApi(Users users, PasswordHasher hasher, Revocations revocations, RefreshTokens refreshTokens) {
         this.users = users;
         this.hasher = hasher;
+        this.revocations = revocations;
+        this.refreshTokens = refreshTokens;
     }
 
     List<Route> routes() {
@@ -67,8 +73,22 @@ final class UsersApi {
         }
         String hash = in.password() == null ? null : hasher.hash(Validate.password(in.password()));
         Users.Changes ch = new Users.Changes(in.name(), Validate.groups(in.groups()), in.status(), hash);
-        return Reply.ok(UserView.of(users.update(c.orgId(), u.id(), ch)
-                .orElseThrow(() -> ApiException.notFound("user '" + c.param("id") + "' not found"))));
+        if ("disabled".equals(in.status()) && u.id().equals(c.principal().user().id())) {
+            throw ApiException.badRequest("you cannot disable your own user (ask another admin)");
+        }
+        User updated = users.update(c.orgId(), u.id(), ch)
+                .orElseThrow(() -> ApiException.notFound("user '" + c.param("id") + "' not found"));
+        if (hash != null || !updated.active()) {
+            // a new password or a disabled user: the sign-ins made before cannot be renewed
+            refreshTokens.revokeAll(updated.id());
+        }
+        // Open gRPC streams check this set at their next packet; new requests re-read the status anyway.
+        if (updated.active()) {
+            revocations.reinstate(updated.id());
+        } else {
+            revocations.revoke(updated.id());
+        }
+        return Reply.ok(UserView.of(updated));
     }
 
     private Reply delete(Call c) {
@@ -77,6 +97,7 @@ final class UsersApi {
             throw ApiException.badRequest("you cannot delete your own user (ask another admin)");
         }
         users.delete(c.orgId(), u.id());
+        revocations.revoke(u.id());
         return Reply.noContent();
     }
 }

@@ -16,11 +16,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * HS256 tokens of local users: subject = user id, claim {@code org} = org id, 24 h lifetime.
- * The key is {@code JWT_SECRET_KEY} or the one generated into the data directory ({@link SecretKeyFile}).
+ * HS256 tokens of local users: subject = user id, claim {@code org} = org id, valid
+ * {@code HOOP_TOKEN_TTL} (default 24 h; the refresh token of the login renews them). The key is
+ * {@code JWT_SECRET_KEY} or the one generated into the data directory ({@link SecretKeyFile}).
  */
 public final class TokenService {
-    public static final Duration LIFETIME = Duration.ofHours(24);
+    public static final Duration DEFAULT_LIFETIME = Duration.ofHours(24);
     private static final String ISSUER = "hoop-gateway";
 
     /** A token and its expiry. */
@@ -37,8 +38,14 @@ public final class TokenService {
     private final MACSigner signer;
     private final MACVerifier verifier;
     private final Clock clock;
+    private final Duration lifetime;
 
     public TokenService(byte[] key, Clock clock) {
+        this(key, clock, DEFAULT_LIFETIME);
+    }
+
+    public TokenService(byte[] key, Clock clock, Duration lifetime) {
+        this.lifetime = lifetime;
         try {
             this.signer = new MACSigner(key);
             this.verifier = new MACVerifier(key);
@@ -50,7 +57,7 @@ public final class TokenService {
 
     public Issued issue(UUID userId, UUID orgId) {
         Instant now = clock.instant();
-        Instant exp = now.plus(LIFETIME);
+        Instant exp = now.plus(lifetime);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(userId.toString())

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.config.Env;
 import dev.hoop.common.tls.TlsMaterial;
+import dev.hoop.gateway.auth.oidc.OidcSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,6 +25,8 @@ import java.util.Set;
  * @param grpcUrl          null: derived from the bound gRPC port at start
  * @param jwtSecretKey     null: generated once and kept in {@code dataDir}
  * @param tls              null: plaintext on both ports
+ * @param oidc             the validated OpenID Connect settings when {@code AUTH_METHOD=oidc}, else null
+ * @param tokenTtl         lifetime of local users' access tokens ({@code HOOP_TOKEN_TTL})
  */
 public record GatewayConfig(
         PostgresUri postgres,
@@ -47,7 +50,9 @@ public record GatewayConfig(
         Path dataDir,
         String listenAddr,
         int apiPort,
-        int grpcPort) {
+        int grpcPort,
+        OidcSettings oidc,
+        java.time.Duration tokenTtl) {
 
     public static final String AUTH_LOCAL = "local";
     public static final String AUTH_OIDC = "oidc";
@@ -84,6 +89,8 @@ public record GatewayConfig(
             env.required("IDP_CLIENT_ID", "the OAuth2 client id when AUTH_METHOD=oidc");
             env.required("IDP_CLIENT_SECRET", "the OAuth2 client secret when AUTH_METHOD=oidc");
         }
+        OidcSettings oidc = authMethod.equals(AUTH_OIDC) ? OidcSettings.fromEnv(env) : null;
+        java.time.Duration tokenTtl = env.parsed("HOOP_TOKEN_TTL", java.time.Duration.ofHours(24), GatewayConfig::ttl);
 
         Path staticUi = env.path("STATIC_UI_PATH", Path.of("/app/ui/public"));
         Path audit = env.path("PLUGIN_AUDIT_PATH", Path.of("/opt/hoop/sessions"));
@@ -133,7 +140,7 @@ public record GatewayConfig(
             throw new ConfigException("HOOP_GRPC_PORT: '" + grpcPort + "' (expected: a port other than HOOP_API_PORT)");
         }
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, idp, staticUi, audit, index, ginDebug, logEncoding,
-                logLevel, logGrpc, tls, multiTenant, gcp, webhook, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort);
+                logLevel, logGrpc, tls, multiTenant, gcp, webhook, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl);
     }
 
     public boolean tlsEnabled() {
@@ -151,6 +158,24 @@ public record GatewayConfig(
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("'" + v + "' (expected: " + expected + ")");
         }
+    }
+
+    /** {@code 90s}, {@code 15m} or {@code 24h}: from 1 minute to 7 days. */
+    private static java.time.Duration ttl(String v) {
+        String expected = "'" + v + "' (expected: a duration such as 15m, 1h or 24h, from 1m to 168h)";
+        if (!v.matches("[0-9]{1,6}[smh]")) {
+            throw new IllegalArgumentException(expected);
+        }
+        long n = Long.parseLong(v.substring(0, v.length() - 1));
+        java.time.Duration d = switch (v.charAt(v.length() - 1)) {
+            case 's' -> java.time.Duration.ofSeconds(n);
+            case 'm' -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofHours(n);
+        };
+        if (d.compareTo(java.time.Duration.ofMinutes(1)) < 0 || d.compareTo(java.time.Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException(expected);
+        }
+        return d;
     }
 
     private static String jsonObject(String v) {
@@ -174,6 +199,6 @@ public record GatewayConfig(
                 + ", googleCredentialsJson=" + (googleCredentialsJson == null ? "none" : "****")
                 + ", webhookAppKey=" + (webhookAppKey == null ? "none" : "****") + ", adminGroup=" + adminGroup
                 + ", jwtSecretKey=" + (jwtSecretKey == null ? "generated" : "****") + ", dataDir=" + dataDir
-                + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + "]";
+                + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + ", tokenTtl=" + tokenTtl + "]";
     }
 }

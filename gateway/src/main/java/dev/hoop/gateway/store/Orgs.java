@@ -25,6 +25,16 @@ public final class Orgs {
         });
     }
 
+    /** The id of the org named {@code name}, if it exists. */
+    public java.util.Optional<UUID> byName(String name) {
+        return jdbc.one("SELECT id FROM orgs WHERE name = ?", rs -> rs.getObject(1, UUID.class), name);
+    }
+
+    /** The org's name (null when it does not exist). */
+    public String name(UUID id) {
+        return jdbc.one("SELECT name FROM orgs WHERE id = ?", rs -> rs.getString(1), id).orElse(null);
+    }
+
     public boolean signupEnabled(UUID orgId) {
         return jdbc.one("SELECT signup_enabled FROM server_config WHERE org_id = ?", rs -> rs.getBoolean(1), orgId).orElse(false);
     }

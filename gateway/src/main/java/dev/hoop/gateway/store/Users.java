@@ -74,6 +74,56 @@ public final class Users {
         }
     }
 
+    /**
+     * The user the identity provider knows as {@code subject}, created on first sight (the first
+     * user of the org joins the admin group; a user created by an admin with the same email and no
+     * subject yet is claimed instead) or updated: email and name follow the provider, and
+     * the groups are replaced when {@code groups} is not null (the claim was present).
+     */
+    public User upsertBySubject(UUID orgId, String subject, String email, String name, List<String> groups, String adminGroup) {
+        return jdbc.transaction(c -> {
+            Jdbc.query(c, "SELECT id FROM orgs WHERE id = ? FOR UPDATE", rs -> rs.getObject(1), orgId);
+            List<UUID> found = Jdbc.query(c, "SELECT id FROM users WHERE org_id = ? AND subject = ?",
+                    rs -> rs.getObject(1, UUID.class), orgId, subject);
+            String mail = email == null || email.isBlank() ? subject : email;
+            if (found.isEmpty()) {
+                // a user an admin created beforehand (to give it groups) is claimed by its first login with that email
+                found = Jdbc.query(c, "SELECT id FROM users WHERE org_id = ? AND lower(email) = lower(?) AND subject IS NULL",
+                        rs -> rs.getObject(1, UUID.class), orgId, mail);
+                for (UUID claimed : found) {
+                    Jdbc.update(c, "UPDATE users SET subject = ? WHERE id = ?", subject, claimed);
+                }
+            }
+            UUID id;
+            if (found.isEmpty()) {
+                boolean first = Jdbc.query(c, "SELECT count(*) FROM users WHERE org_id = ?", rs -> rs.getLong(1), orgId).getFirst() == 0;
+                id = Jdbc.query(c, "INSERT INTO users (org_id, email, name, subject) VALUES (?, ?, ?, ?) RETURNING id",
+                        rs -> rs.getObject(1, UUID.class), orgId, mail, name == null ? "" : name, subject).getFirst();
+                List<String> initial = new java.util.ArrayList<>(groups == null ? List.of() : groups);
+                if (first && !initial.contains(adminGroup)) {
+                    initial.add(adminGroup);
+                }
+                setGroups(c, orgId, id, initial);
+            } else {
+                id = found.getFirst();
+                Jdbc.update(c, "UPDATE users SET email = ?, name = COALESCE(?, name), updated_at = now() WHERE id = ?", mail, name, id);
+                if (groups != null) {
+                    setGroups(c, orgId, id, groups);
+                }
+            }
+            return Jdbc.query(c, SELECT + "WHERE u.id = ?", Users::map, id).getFirst();
+        });
+    }
+
+    public Optional<User> bySubject(UUID orgId, String subject) {
+        return jdbc.one(SELECT + "WHERE u.org_id = ? AND u.subject = ?", Users::map, orgId, subject);
+    }
+
+    /** Users with this email in any org (multi-tenant login names no org). */
+    public List<User> byEmailAnyOrg(String email) {
+        return jdbc.query(SELECT + "WHERE lower(u.email) = lower(?) ORDER BY u.created_at", Users::map, email);
+    }
+
     public List<User> list(UUID orgId) {
         return jdbc.query(SELECT + "WHERE u.org_id = ? ORDER BY u.created_at, u.email", Users::map, orgId);
     }

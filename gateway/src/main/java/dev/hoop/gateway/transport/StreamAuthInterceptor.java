@@ -3,6 +3,7 @@ package dev.hoop.gateway.transport;
 import dev.hoop.common.dsn.AgentDsn;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.auth.AgentKeys;
+import dev.hoop.gateway.auth.AuthException;
 import dev.hoop.gateway.auth.Authenticator;
 import dev.hoop.gateway.broker.StreamPeer;
 import dev.hoop.gateway.store.Agents;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class StreamAuthInterceptor implements ServerInterceptor {
     static final Context.Key<StreamPeer> PEER = Context.key("hoop-stream-peer");
     static final String MISSING_ORIGIN = "missing origin";
+    static final String INVALID_TOKEN = "missing or invalid token (expected: authorization: Bearer <token>; sign in with 'hoop login')";
     private static final Logger log = LoggerFactory.getLogger(StreamAuthInterceptor.class);
     private static final Set<String> ORIGINS = Set.of(Wire.ORIGIN_AGENT, Wire.ORIGIN_CLIENT, Wire.ORIGIN_CLIENT_API);
     private static final String CONNECT = TransportGrpc.getConnectMethod().getFullMethodName();
@@ -57,12 +59,21 @@ final class StreamAuthInterceptor implements ServerInterceptor {
         } catch (StoreException e) {
             log.error("grpc {}: authentication failed on storage: {}", method, e.getMessage());
             return refuse(call, Status.UNAVAILABLE.withDescription("gateway storage unavailable, retry later"));
+        } catch (AuthException e) {
+            if (e.unavailable()) {
+                log.warn("grpc {}: the identity provider could not check a token: {}", method, e.getMessage());
+                return refuse(call, Status.UNAVAILABLE.withDescription(e.getMessage()));
+            }
+            return refuse(call, Status.UNAUTHENTICATED.withDescription(e.getMessage().equals(Authenticator.INVALID) ? INVALID_TOKEN : e.getMessage()));
         }
         if (peer == null) {
-            String what = origin.equals(Wire.ORIGIN_AGENT)
-                    ? "invalid agent key (expected: authorization: Bearer xagt-..., the secret of the DSN printed by 'hoop admin create agent')"
-                    : "missing or invalid token (expected: authorization: Bearer <token>; sign in with 'hoop login')";
-            return refuse(call, Status.UNAUTHENTICATED.withDescription(what));
+            return refuse(call, Status.UNAUTHENTICATED.withDescription(
+                    "invalid agent key (expected: authorization: Bearer xagt-..., the secret of the DSN printed by 'hoop admin create agent')"));
+        }
+        if (peer instanceof StreamPeer.ClientPeer client) {
+            RevocableCall.Guarded<Q, R> guarded = RevocableCall.guard(call);
+            ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(PEER, peer), guarded, headers, next);
+            return RevocableCall.listener(listener, guarded, users, client.principal());
         }
         return Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
     }
@@ -88,10 +99,10 @@ final class StreamAuthInterceptor implements ServerInterceptor {
                 .orElse(null);
     }
 
+    /** @throws AuthException when the credential is refused (401) or cannot be checked (503) */
     private StreamPeer client(String origin, Metadata headers) {
-        return users.authenticate(headers.get(Wire.AUTHORIZATION))
-                .map(p -> new StreamPeer.ClientPeer(p, origin, headers.get(Wire.VERB), headers.get(Wire.CONNECTION_NAME)))
-                .orElse(null);
+        return new StreamPeer.ClientPeer(users.require(headers.get(Wire.AUTHORIZATION)), origin, headers.get(Wire.VERB),
+                headers.get(Wire.CONNECTION_NAME));
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

@@ -124,8 +124,9 @@ class GatewayConfigTest {
     void plainPemIsAcceptedAndIdpIssuerSelectsOidc() {
         GatewayConfig c = parse(Map.of("TLS_KEY", new String(TLS.keyPem(), StandardCharsets.US_ASCII),
                 "TLS_CERT", new String(TLS.certPem(), StandardCharsets.US_ASCII),
-                "IDP_ISSUER", "https://idp.example.com", "IDP_CLIENT_ID", "c", "IDP_CLIENT_SECRET", "s"));
+                "IDP_ISSUER", "https://idp.example.com", "IDP_CLIENT_ID", "c", "IDP_CLIENT_SECRET", "s", "API_URL", "https://hoop.example.com"));
         assertThat(c.tlsEnabled()).isTrue();
+        assertThat(c.oidc().redirectUri().toString()).isEqualTo("https://hoop.example.com/api/callback");
         assertThat(c.authMethod()).isEqualTo("oidc");
     }
 
@@ -136,6 +137,8 @@ class GatewayConfigTest {
                 Arguments.of(Map.of("GRPC_URL", "tcp://h:8010"), "GRPC_URL: 'tcp://h:8010' (expected: a URL with scheme grpc or grpcs or http or https and a host)"),
                 Arguments.of(Map.of("IDP_ISSUER", "not a url"), "IDP_ISSUER: 'not a url' (expected: a URL with scheme http or https and a host)"),
                 Arguments.of(Map.of("AUTH_METHOD", "ldap"), "AUTH_METHOD: 'ldap' (expected: one of local, oidc)"),
+                Arguments.of(Map.of("HOOP_TOKEN_TTL", "10"), "HOOP_TOKEN_TTL: '10' (expected: a duration such as 15m, 1h or 24h, from 1m to 168h)"),
+                Arguments.of(Map.of("HOOP_TOKEN_TTL", "30s"), "HOOP_TOKEN_TTL: '30s' (expected: a duration such as 15m, 1h or 24h, from 1m to 168h)"),
                 Arguments.of(Map.of("AUTH_METHOD", "oidc"), "IDP_ISSUER: not set (expected: the OIDC issuer URL when AUTH_METHOD=oidc)"),
                 Arguments.of(Map.of("IDP_ISSUER", "https://idp.example.com"), "IDP_CLIENT_ID: not set (expected: the OAuth2 client id when AUTH_METHOD=oidc)"),
                 Arguments.of(Map.of("IDP_ISSUER", "https://idp.example.com", "IDP_CLIENT_ID", "c"), "IDP_CLIENT_SECRET: not set (expected: the OAuth2 client secret when AUTH_METHOD=oidc)"),

@@ -1,4 +1,4 @@
-package dev.hoop.gateway;
+package dev.hoop.common.log;
 
 import java.util.logging.Handler;
 import java.util.logging.Level;
