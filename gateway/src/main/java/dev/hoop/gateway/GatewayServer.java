@@ -1,0 +1,234 @@
+package dev.hoop.gateway;
+
+import dev.hoop.common.wire.Wire;
+import dev.hoop.gateway.api.ApiRouting;
+import dev.hoop.gateway.api.ApiRoutes;
+import dev.hoop.gateway.api.InFlight;
+import dev.hoop.gateway.api.Route;
+import dev.hoop.gateway.api.ServerInfo;
+import dev.hoop.gateway.api.StaticFiles;
+import dev.hoop.gateway.auth.Authenticator;
+import dev.hoop.gateway.auth.PasswordHasher;
+import dev.hoop.gateway.auth.SecretKeyFile;
+import dev.hoop.gateway.auth.TokenService;
+import dev.hoop.gateway.broker.AgentRegistry;
+import dev.hoop.gateway.broker.BasicStreamRouter;
+import dev.hoop.gateway.config.GatewayConfig;
+import dev.hoop.gateway.store.Agents;
+import dev.hoop.gateway.store.Connections;
+import dev.hoop.gateway.store.Database;
+import dev.hoop.gateway.store.Orgs;
+import dev.hoop.gateway.store.Users;
+import dev.hoop.gateway.transport.GrpcServer;
+import io.helidon.webserver.WebServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway, wired from a {@link GatewayConfig}: storage (migrated), auth, the gRPC
+ * server and the HTTP server. {@link #start} is what {@code hoop start gateway} and the tests
+ * use; {@link #close} shuts down gracefully (stop accepting, finish in-flight calls, close storage).
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    static final long MAX_API_BODY_BYTES = 1024 * 1024;
+
+    private final Database db;
+    private final GrpcServer grpc;
+    private final WebServer web;
+    private final ScheduledExecutorService healthLoop;
+    private final Info info;
+    private final List<Route> routes;
+    private final InFlight inFlight;
+    private final BasicStreamRouter router;
+
+    private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
+                          InFlight inFlight, BasicStreamRouter router) {
+        this.inFlight = inFlight;
+        this.router = router;
+        this.db = db;
+        this.grpc = grpc;
+        this.web = web;
+        this.healthLoop = healthLoop;
+        this.info = info;
+        this.routes = routes;
+    }
+
+    /** Mutable only during start: the URLs are known once the ports are bound. */
+    private static final class Info implements ServerInfo {
+        private final String authMethod;
+        private final Database db;
+        private volatile String apiUrl;
+        private volatile String grpcUrl;
+        private volatile GrpcServer grpc;
+
+        Info(String authMethod, Database db) {
+            this.authMethod = authMethod;
+            this.db = db;
+        }
+
+        @Override
+        public String apiUrl() {
+            return apiUrl;
+        }
+
+        @Override
+        public String grpcUrl() {
+            return grpcUrl;
+        }
+
+        @Override
+        public String authMethod() {
+            return authMethod;
+        }
+
+        @Override
+        public Optional<String> unhealthyReason() {
+            GrpcServer g = grpc;
+            if (g == null || !g.listening()) {
+                return Optional.of("gRPC server is not listening");
+            }
+            return db.check(HEALTH_TIMEOUT);
+        }
+    }
+
+    public static GatewayServer start(GatewayConfig cfg) {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Database db = cfg.postgres() == null ? Database.embedded(cfg.dataDir()) : Database.external(cfg.postgres());
+            opened.add(db);
+            Orgs orgs = new Orgs(db.dataSource());
+            Users users = new Users(db.dataSource());
+            Agents agents = new Agents(db.dataSource());
+            Connections connections = new Connections(db.dataSource());
+            UUID org = orgs.ensure(Orgs.DEFAULT_ORG);
+            TokenService tokens = new TokenService(SecretKeyFile.resolve(cfg.jwtSecretKey(), cfg.dataDir()), Clock.systemUTC());
+            Authenticator auth = new Authenticator(tokens, users, cfg.adminGroup());
+            AgentRegistry registry = new AgentRegistry();
+            ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
+            Info info = new Info(cfg.authMethod(), db);
+
+            BasicStreamRouter router = new BasicStreamRouter(registry, agents, Wire.KEEP_ALIVE_INTERVAL);
+            opened.add(router);
+            GrpcServer grpc = GrpcServer.start(cfg.listenAddr(), cfg.grpcPort(), tls == null ? null : tls.keyManagers(),
+                    router, registry, agents, auth, () -> db.check(HEALTH_TIMEOUT).isEmpty());
+            opened.add(grpc);
+            info.grpc = grpc;
+            info.grpcUrl = cfg.grpcUrl() != null ? cfg.grpcUrl().toString()
+                    : (tls == null ? "grpc" : "grpcs") + "://127.0.0.1:" + grpc.port();
+
+            List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
+                    tokens, registry, info, cfg.adminGroup()));
+            InFlight inFlight = new InFlight();
+            ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
+            var builder = WebServer.builder()
+                    .host(cfg.listenAddr())
+                    .port(cfg.apiPort())
+                    .shutdownHook(false)
+                    // API bodies are small JSON documents; refuse big ones before reading them into memory
+                    .maxPayloadSize(MAX_API_BODY_BYTES)
+                    // in-flight requests are drained by InFlight first; this only bounds closing idle keep-alive connections
+                    .shutdownGracePeriod(Duration.ofSeconds(1))
+                    .routing(routing::configure);
+            if (tls != null) {
+                builder.tls(tls.helidon());
+            }
+            WebServer web = builder.build().start();
+            opened.add(web::stop);
+            if (!web.isRunning() || web.port() < 0) {
+                // Helidon logs the bind failure and answers a stopped server instead of throwing
+                throw new java.io.UncheckedIOException("HTTP: cannot listen on " + cfg.listenAddr() + ":" + cfg.apiPort()
+                        + " (address in use or not available; set HOOP_API_PORT to a free port)", new java.io.IOException("bind failed"));
+            }
+            info.apiUrl = cfg.apiUrl() != null ? cfg.apiUrl().toString()
+                    : (tls == null ? "http" : "https") + "://127.0.0.1:" + web.port();
+            log.info("http: listening on {}:{} ({}), web app from {}", cfg.listenAddr(), web.port(), tls == null ? "plaintext" : "TLS",
+                    cfg.staticUiPath());
+
+            ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
+            loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
+            log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
+            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, router);
+        } catch (RuntimeException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    // A background loop never dies silently: log with context and carry on.
+    private static void updateHealth(Database db, GrpcServer grpc) {
+        try {
+            Optional<String> reason = db.check(HEALTH_TIMEOUT);
+            grpc.setServing(reason.isEmpty());
+            reason.ifPresent(r -> log.warn("health: {}", r));
+        } catch (RuntimeException e) {
+            log.error("health: checking the database failed", e);
+        }
+    }
+
+    public int apiPort() {
+        return web.port();
+    }
+
+    public int grpcPort() {
+        return grpc.port();
+    }
+
+    public String apiUrl() {
+        return info.apiUrl();
+    }
+
+    public String grpcUrl() {
+        return info.grpcUrl();
+    }
+
+    /** The REST route table, for tests that iterate it. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** HTTP requests being handled right now. */
+    public int requestsInFlight() {
+        return inFlight.count();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    @Override
+    public void close() {
+        log.info("gateway: shutting down (in-flight requests get up to {} s)", SHUTDOWN_GRACE.toSeconds());
+        healthLoop.shutdownNow();
+        try {
+            int left = inFlight.drain(SHUTDOWN_GRACE);
+            if (left > 0) {
+                log.warn("gateway: {} HTTP request(s) still running after {} s; closing them", left, SHUTDOWN_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        web.stop();
+        grpc.shutdown(2000);
+        router.close();
+        db.close();
+        log.info("gateway: stopped");
+    }
+}

@@ -1,0 +1,89 @@
+package dev.hoop.gateway.api;
+
+import dev.hoop.common.dsn.AgentDsn;
+import dev.hoop.gateway.auth.AgentKeys;
+import dev.hoop.gateway.broker.AgentRegistry;
+import dev.hoop.gateway.store.Agents;
+import dev.hoop.gateway.store.Agents.Agent;
+import dev.hoop.gateway.store.DuplicateException;
+import io.helidon.http.Method;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Admin CRUD of agents. Creating one answers its DSN once
+ * ({@code grpc[s]://NAME:xagt-<secret>@<GRPC_URL host>:<port>?mode=standard}); only the secret's
+ * SHA-256 is stored, so the DSN cannot be shown again.
+ */
+final class AgentsApi {
+    record AgentView(UUID id, String name, String mode, String status, String hostname, String version, OffsetDateTime createdAt) {}
+
+    record Create(String name, String mode) {}
+
+    record Created(UUID id, String name, String mode, String token) {
+        @Override
+        public String toString() {
+            return "Created[id=" + id + ", name=" + name + ", token=****]";
+        }
+    }
+
+    private final Agents agents;
+    private final AgentRegistry registry;
+    private final ServerInfo info;
+
+    AgentsApi(Agents agents, AgentRegistry registry, ServerInfo info) {
+        this.agents = agents;
+        this.registry = registry;
+        this.info = info;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.of(Method.GET, "/api/agents", Access.ADMIN, c -> Reply.ok(agents.list(c.orgId()).stream().map(this::view).toList())),
+                Route.of(Method.POST, "/api/agents", Access.ADMIN, this::create),
+                Route.of(Method.GET, "/api/agents/{name}", Access.ADMIN, c -> Reply.ok(view(find(c)))),
+                Route.of(Method.DELETE, "/api/agents/{name}", Access.ADMIN, c -> {
+                    agents.delete(c.orgId(), find(c).id());
+                    return Reply.noContent();
+                }));
+    }
+
+    private Agent find(Call c) {
+        String key = c.param("name");
+        return agents.find(c.orgId(), key).orElseThrow(() -> ApiException.notFound("agent '" + key + "' not found"));
+    }
+
+    private AgentView view(Agent a) {
+        var presence = registry.presence(a.id());
+        return new AgentView(a.id(), a.name(), a.mode(), presence.isPresent() ? "CONNECTED" : "DISCONNECTED",
+                presence.map(AgentRegistry.Presence::hostname).orElse(a.hostname()),
+                presence.map(AgentRegistry.Presence::version).orElse(a.version()), a.createdAt());
+    }
+
+    private Reply create(Call c) {
+        Create in = c.body(Create.class, "{\"name\", \"mode\": \"standard\"}");
+        String name = Validate.name("name", in.name());
+        String mode = in.mode() == null ? "standard" : in.mode();
+        if (!mode.equals("standard")) {
+            throw ApiException.badRequest("mode '" + mode + "' is not valid (expected: standard)");
+        }
+        String secret = AgentKeys.newSecret();
+        Agent a;
+        try {
+            a = agents.create(c.orgId(), name, mode, AgentKeys.hash(secret));
+        } catch (DuplicateException e) {
+            throw ApiException.conflict("agent '" + name + "' exists already (delete it first to issue a new key)");
+        }
+        return Reply.created(new Created(a.id(), a.name(), a.mode(), dsn(name, secret, mode)));
+    }
+
+    private String dsn(String name, String secret, String mode) {
+        URI grpc = URI.create(info.grpcUrl());
+        String scheme = grpc.getScheme().equals("grpcs") || grpc.getScheme().equals("https") ? "grpcs" : "grpc";
+        int port = grpc.getPort() != -1 ? grpc.getPort()
+                : scheme.equals("grpcs") ? AgentDsn.DEFAULT_TLS_PORT : AgentDsn.DEFAULT_PLAINTEXT_PORT;
+        return new AgentDsn(scheme, name, secret, grpc.getHost().replaceAll("^\\[|]$", ""), port, mode).format();
+    }
+}

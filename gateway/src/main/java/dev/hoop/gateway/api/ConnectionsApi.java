@@ -1,0 +1,133 @@
+package dev.hoop.gateway.api;
+
+import dev.hoop.gateway.store.Agents;
+import dev.hoop.gateway.store.Connections;
+import dev.hoop.gateway.store.Connections.Conn;
+import dev.hoop.gateway.store.Connections.Definition;
+import dev.hoop.gateway.store.DuplicateException;
+import io.helidon.http.Method;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Connections ({@code /api/connections[/{name}]}): listing for every signed-in user (issue 4 adds
+ * access control), changes for admins (PUT changes only the fields it carries). Secret values are
+ * write-only: answers carry the keys only.
+ */
+final class ConnectionsApi {
+    record ConnView(UUID id, String name, String type, String subtype, List<String> command, List<String> secretKeys,
+                    UUID agentId, String agentName, OffsetDateTime createdAt) {
+        static ConnView of(Conn c) {
+            return new ConnView(c.id(), c.name(), c.type(), c.subtype(), c.command(), c.secretKeys(), c.agentId(),
+                    c.agentName(), c.createdAt());
+        }
+    }
+
+    /** The request; {@link #toString()} never shows secret values (they must not reach a log). */
+    record Request(String name, String type, String subtype, List<String> command, Map<String, String> secret,
+                   String agentId, String agentName) {
+        @Override
+        public String toString() {
+            return "Request[name=" + name + ", type=" + type + ", secretKeys=" + (secret == null ? "none" : secret.keySet()) + "]";
+        }
+    }
+
+    private static final Set<String> TYPES = Set.of("postgres", "tcp", "command-line", "http");
+    private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final String EXPECTED = "{\"name\", \"type\": \"postgres|tcp|command-line|http\", \"subtype\"?, \"command\": [...]?, "
+            + "\"secret\": {\"KEY\": \"value\"}, \"agent_id\" or \"agent_name\"}";
+
+    private final Connections connections;
+    private final Agents agents;
+
+    ConnectionsApi(Connections connections, Agents agents) {
+        this.connections = connections;
+        this.agents = agents;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.of(Method.GET, "/api/connections", Access.USER,
+                        c -> Reply.ok(connections.list(c.orgId()).stream().map(ConnView::of).toList())),
+                Route.of(Method.POST, "/api/connections", Access.ADMIN, this::create),
+                Route.of(Method.GET, "/api/connections/{name}", Access.USER, c -> Reply.ok(ConnView.of(find(c)))),
+                Route.of(Method.PUT, "/api/connections/{name}", Access.ADMIN, this::update),
+                Route.of(Method.DELETE, "/api/connections/{name}", Access.ADMIN, c -> {
+                    if (!connections.delete(c.orgId(), c.param("name"))) {
+                        throw ApiException.notFound("connection '" + c.param("name") + "' not found");
+                    }
+                    return Reply.noContent();
+                }));
+    }
+
+    private Conn find(Call c) {
+        String name = c.param("name");
+        return connections.find(c.orgId(), name).orElseThrow(() -> ApiException.notFound("connection '" + name + "' not found"));
+    }
+
+    private Reply create(Call c) {
+        Request in = c.body(Request.class, EXPECTED);
+        Definition d = definition(c, in, Validate.name("name", in.name()), true);
+        try {
+            return Reply.created(ConnView.of(connections.create(c.orgId(), d)));
+        } catch (DuplicateException e) {
+            throw ApiException.conflict("connection '" + d.name() + "' exists already (PUT /api/connections/" + d.name() + " to change it)");
+        }
+    }
+
+    /** Changes the fields present in the body; absent ones (and absent {@code secret}) keep their stored values. */
+    private Reply update(Call c) {
+        Conn current = find(c);
+        Request in = c.body(Request.class, EXPECTED);
+        Request merged = new Request(current.name(), in.type() != null ? in.type() : current.type(),
+                in.subtype() != null ? in.subtype() : current.subtype(), in.command() != null ? in.command() : current.command(),
+                in.secret(), in.agentId() != null || in.agentName() != null ? in.agentId() : stringOrNull(current.agentId()),
+                in.agentName());
+        Definition d = definition(c, merged, current.name(), false);
+        return Reply.ok(ConnView.of(connections.update(c.orgId(), current.name(), d)
+                .orElseThrow(() -> ApiException.notFound("connection '" + current.name() + "' not found"))));
+    }
+
+    private static String stringOrNull(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private Definition definition(Call c, Request in, String name, boolean creating) {
+        if (in.type() == null || !TYPES.contains(in.type())) {
+            throw ApiException.badRequest((in.type() == null ? "missing field 'type'" : "type '" + in.type() + "' is not valid")
+                    + " (expected: postgres, tcp, command-line or http)");
+        }
+        if (in.command() != null && in.command().stream().anyMatch(s -> s == null)) {
+            throw ApiException.badRequest("command has a null element (expected: a list of strings)");
+        }
+        if (in.secret() != null) {
+            for (Map.Entry<String, String> e : in.secret().entrySet()) {
+                if (!ENV_KEY.matcher(e.getKey()).matches()) {
+                    throw ApiException.badRequest("secret key '" + e.getKey() + "' is not valid (expected: an environment variable name such as HOST)");
+                }
+                if (e.getValue() == null) {
+                    throw ApiException.badRequest("secret '" + e.getKey() + "' has no value (expected: a string)");
+                }
+            }
+        }
+        UUID agentId = agent(c, in);
+        if (agentId == null) {
+            throw ApiException.badRequest("missing field 'agent_id' or 'agent_name' (expected: the agent that reaches this resource)");
+        }
+        Map<String, String> secret = in.secret() == null && creating ? Map.of() : in.secret();
+        return new Definition(name, in.type(), in.subtype(), in.command() == null ? List.of() : in.command(), secret, agentId);
+    }
+
+    private UUID agent(Call c, Request in) {
+        String key = in.agentId() != null ? in.agentId() : in.agentName();
+        if (key == null) {
+            return null;
+        }
+        return agents.find(c.orgId(), key).map(Agents.Agent::id)
+                .orElseThrow(() -> ApiException.badRequest("agent '" + key + "' not found (expected: an existing agent, see GET /api/agents)"));
+    }
+}

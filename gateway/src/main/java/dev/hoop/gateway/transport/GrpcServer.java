@@ -1,0 +1,107 @@
+package dev.hoop.gateway.transport;
+
+import dev.hoop.common.wire.Wire;
+import dev.hoop.gateway.auth.Authenticator;
+import dev.hoop.gateway.broker.AgentRegistry;
+import dev.hoop.gateway.broker.StreamRouter;
+import dev.hoop.gateway.store.Agents;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.KeyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC server (8010): {@code Transport} behind {@link StreamAuthInterceptor}, and the standard
+ * {@code grpc.health.v1} service whose status follows the database ({@link #setServing}). Calls run
+ * on virtual threads; event loops only move bytes. 16 MiB messages; keep-alive pings allowed every 10 s.
+ */
+public final class GrpcServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
+    private final Server server;
+    private final HealthStatusManager health;
+    private final ExecutorService executor;
+
+    private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor) {
+        this.server = server;
+        this.health = health;
+        this.executor = executor;
+    }
+
+    /**
+     * @param keyManagers null for plaintext
+     */
+    public static GrpcServer start(String host, int port, KeyManager[] keyManagers, StreamRouter router, AgentRegistry registry,
+                                   Agents agents, Authenticator users, BooleanSupplier healthy) {
+        ServerCredentials creds = keyManagers == null ? InsecureServerCredentials.create()
+                : TlsServerCredentials.newBuilder().keyManager(keyManagers).build();
+        HealthStatusManager health = new HealthStatusManager();
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-call-", 0).factory());
+        TransportService transport = new TransportService(router, registry, healthy);
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), creds)
+                .executor(executor)
+                .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
+                .permitKeepAliveTime(Wire.KEEP_ALIVE_INTERVAL.toSeconds(), TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .addService(ServerInterceptors.intercept(transport, new StreamAuthInterceptor(agents, users)))
+                .addService(health.getHealthService())
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new UncheckedIOException("gRPC: cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "; set HOOP_GRPC_PORT to a free port)", e);
+        }
+        log.info("grpc: listening on {}:{} ({})", host, server.getPort(), keyManagers == null ? "plaintext" : "TLS");
+        return new GrpcServer(server, health, executor);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public boolean listening() {
+        return !server.isShutdown();
+    }
+
+    public void setServing(boolean serving) {
+        ServingStatus s = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, s);
+        health.setStatus("pb.Transport", s);
+    }
+
+    /** Stops accepting, lets calls finish for up to {@code graceMillis}, then cancels the rest (agent streams live forever). */
+    public void shutdown(long graceMillis) {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        executor.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        shutdown(2000);
+    }
+}

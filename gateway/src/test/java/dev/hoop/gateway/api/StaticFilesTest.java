@@ -1,0 +1,87 @@
+package dev.hoop.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hoop.gateway.TestGateway;
+import dev.hoop.gateway.TestPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The web app from STATIC_UI_PATH: files, index.html fallback, no escape from the folder. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StaticFilesTest {
+    TestPostgres pg;
+    TestGateway gw;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws IOException {
+        Path ui = Files.createDirectories(tmp.resolve("ui"));
+        Files.writeString(ui.resolve("index.html"), "<html>app</html>");
+        Files.createDirectories(ui.resolve("assets"));
+        Files.writeString(ui.resolve("assets").resolve("app.js"), "console.log(1)");
+        Files.writeString(tmp.resolve("secret.txt"), "outside the web app");
+        pg = TestPostgres.create();
+        Map<String, String> env = new java.util.HashMap<>(TestGateway.env(tmp.resolve("data"), Map.of("POSTGRES_DB_URI", pg.uri())));
+        env.put("STATIC_UI_PATH", ui.toString());
+        gw = TestGateway.start(env);
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (gw != null) {
+                gw.close();
+            }
+        } finally {
+            if (pg != null) {
+                pg.close(); // drop the test database even when start failed
+            }
+        }
+    }
+
+    @Test
+    void servesFilesAndFallsBackToIndex() {
+        TestGateway.Answer js = gw.get("/assets/app.js", null);
+        assertThat(js.status()).isEqualTo(200);
+        assertThat(js.raw()).isEqualTo("console.log(1)");
+        assertThat(gw.get("/", null).raw()).isEqualTo("<html>app</html>");
+        assertThat(gw.get("/sessions/42/replay", null).raw()).isEqualTo("<html>app</html>");
+    }
+
+    @Test
+    void pathsEscapingTheFolderNeverServeOutsideFiles() throws IOException {
+        for (String path : new String[] {"/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt", "/..%2fsecret.txt"}) {
+            String response = raw("GET " + path + " HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n");
+            assertThat(response).as(path).startsWith("HTTP/1.1 ").doesNotContain("outside the web app");
+        }
+    }
+
+    private String raw(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", gw.server.apiPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int c;
+            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
+                head.append((char) c);
+            }
+            var m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
+            return head + new String(body, StandardCharsets.UTF_8);
+        }
+    }
+}
