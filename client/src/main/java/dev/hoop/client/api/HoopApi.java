@@ -122,7 +122,7 @@ public final class HoopApi {
         if (message == null || message.isBlank()) {
             message = method + " " + path + " failed with HTTP " + status + (text.isBlank() ? "" : ": " + abbreviate(text));
         }
-        if (status == 401) {
+        if (status == 401 && !message.contains("hoop login")) {
             message += " (HTTP 401; log in with 'hoop login')";
         }
         throw new ApiException(status, message);

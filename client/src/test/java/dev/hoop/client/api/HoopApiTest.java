@@ -57,6 +57,25 @@ class HoopApiTest {
     }
 
     @Test
+    void theLoginHintIsNotRepeatedWhenTheServerAlreadyGivesIt() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            byte[] body = "{\"message\":\"invalid token; sign in with 'hoop login'\"}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(401, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            HoopApi api = new HoopApi("http://127.0.0.1:" + server.getAddress().getPort(), "t", null);
+            assertThatThrownBy(() -> api.get("/api/agents")).hasMessage("invalid token; sign in with 'hoop login'");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void aRefusedConnectionNamesTheUrlAndTheFix() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
