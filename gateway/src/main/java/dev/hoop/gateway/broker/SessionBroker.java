@@ -6,6 +6,7 @@ import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditLog;
+import dev.hoop.gateway.audit.SessionRecording;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -207,8 +208,23 @@ public final class SessionBroker implements AutoCloseable {
             return null;
         }
         UUID id = UUID.randomUUID();
-        ledger.opened(new SessionLedger.Opened(id, user, connection, verb, Instant.now()));
-        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, audit.start(id), ledger, auditors.apply(connection, verb));
+        SessionRecording recording;
+        try {
+            ledger.opened(new SessionLedger.Opened(id, user, connection, verb, Instant.now()));
+        } catch (RuntimeException e) {
+            log.error("session for {} on '{}' refused: it could not be recorded", user.email(), connection.name(), e);
+            toClient.fail(Status.UNAVAILABLE.withDescription("the gateway cannot record sessions right now (storage unavailable); try again shortly"));
+            return null;
+        }
+        try {
+            recording = audit.start(id);
+        } catch (RuntimeException e) {
+            log.error("session {} refused: its audit file could not be created", id, e);
+            ledger.closed(id, null, "the audit log could not be written", Instant.now());
+            toClient.fail(Status.UNAVAILABLE.withDescription("the gateway cannot record sessions right now (audit log unavailable); try again shortly"));
+            return null;
+        }
+        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, recording, ledger, auditors.apply(connection, verb));
         agent.get().attach(session);
         log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb, connection.name(), connection.type(), connection.agentName());
         session.open(openPacket);

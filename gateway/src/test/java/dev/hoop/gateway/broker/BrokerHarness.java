@@ -46,6 +46,8 @@ final class BrokerHarness implements AutoCloseable {
     final Map<UUID, Object[]> closed = new ConcurrentHashMap<>();
     final Map<UUID, List<AuditEvent>> audited = new ConcurrentHashMap<>();
     final SessionBroker broker;
+    /** Makes the ledger fail as a database that went away does. */
+    volatile boolean storageDown;
     final Server server;
     final ManagedChannel channel;
 
@@ -56,6 +58,9 @@ final class BrokerHarness implements AutoCloseable {
         SessionLedger ledger = new SessionLedger() {
             @Override
             public void opened(Opened session) {
+                if (storageDown) {
+                    throw new IllegalStateException("database down");
+                }
                 opened.put(session.id(), session);
             }
 

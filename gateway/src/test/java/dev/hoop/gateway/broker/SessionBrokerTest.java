@@ -118,6 +118,20 @@ class SessionBrokerTest {
     }
 
     @Test
+    void aSessionThatCannotBeRecordedIsRefusedWithAReason() throws Exception {
+        PacketProbe agentIn = new PacketProbe();
+        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        h.storageDown = true;
+        PacketProbe clientIn = new PacketProbe();
+        h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
+        Status refused = clientIn.ended();
+        assertThat(refused.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(refused.getDescription()).isEqualTo("the gateway cannot record sessions right now (storage unavailable); try again shortly");
+        assertThat(h.opened).isEmpty();
+        agentOut.onCompleted();
+    }
+
+    @Test
     void anUnknownConnectionIsNotFound() throws Exception {
         PacketProbe clientIn = new PacketProbe();
         h.stub(Wire.ORIGIN_CLIENT, "nope").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
