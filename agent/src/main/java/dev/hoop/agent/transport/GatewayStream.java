@@ -2,6 +2,7 @@ package dev.hoop.agent.transport;
 
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.GatewayPacket;
+import dev.hoop.common.wire.InboundCredit;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -39,6 +40,7 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
     private final CompletableFuture<Status> ended = new CompletableFuture<>();
     private Function<Packet, CompletionStage<Void>> dispatcher = p -> CompletableFuture.completedFuture(null);
     private ClientCallStreamObserver<Packet> out;
+    private InboundCredit credit;
     private boolean closed;
 
     /** Where packets from the gateway go; set before the call starts. */
@@ -62,6 +64,7 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
             this.out = requestStream;
         }
         requestStream.disableAutoRequestWithInitial(1);
+        credit = new InboundCredit(WINDOW, this::request);
         requestStream.setOnReadyHandler(this::onReady);
     }
 
@@ -70,7 +73,7 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
         String type = packet.getType();
         if (type.equals(AgentPacket.GATEWAY_CONNECT_OK)) {
             connected.complete(null);
-            out.request(WINDOW);
+            credit.start();
             return;
         }
         if (type.equals(GatewayPacket.KEEP_ALIVE)) {
@@ -84,13 +87,13 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
             log.error("dispatching {} failed; continuing with the next packet", type, e);
             handled = CompletableFuture.completedFuture(null);
         }
-        handled.whenComplete((ok, error) -> requestNext());
+        handled.whenComplete((ok, error) -> credit.handled());
     }
 
-    private void requestNext() {
+    private void request(int count) {
         synchronized (lock) {
             if (!closed) {
-                out.request(1);
+                out.request(count);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.hoop.client.session;
 
 import dev.hoop.common.Version;
+import dev.hoop.common.wire.InboundCredit;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import dev.hoop.proto.TransportGrpc;
@@ -60,6 +61,7 @@ public final class SessionStream {
     private final Condition ready = lock.newCondition();
     private final CompletableFuture<Status> ended = new CompletableFuture<>();
     private volatile ClientCallStreamObserver<Packet> call;
+    private volatile InboundCredit credit;
     /** Callbacks of {@link #sendOrWait} calls that found the stream full; at most one per socket. */
     private final java.util.ArrayList<Runnable> roomWaiters = new java.util.ArrayList<>();
 
@@ -108,13 +110,15 @@ public final class SessionStream {
             @Override
             public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
                 call = requestStream;
+                // the window is requested as the call starts (request() is not allowed before)
                 requestStream.disableAutoRequestWithInitial(WINDOW);
+                credit = new InboundCredit(WINDOW, requestStream::request);
                 requestStream.setOnReadyHandler(SessionStream.this::signalReady);
             }
 
             @Override
             public void onNext(Packet packet) {
-                handler.onPacket(packet, () -> call.request(1));
+                handler.onPacket(packet, credit::handled);
             }
 
             @Override
