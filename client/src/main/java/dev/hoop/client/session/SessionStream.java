@@ -46,6 +46,8 @@ public final class SessionStream {
      * socket write (an event-loop round trip) before the gateway could deliver its own.
      */
     static final int WINDOW = 16;
+    /** Bytes gRPC may buffer towards the gateway before {@code isReady()} turns false (the default 32 KiB is under one 64 KiB read). */
+    static final int ON_READY_THRESHOLD_BYTES = 256 * 1024;
 
     /** What {@link #sendOrWait} did. */
     public enum Offer {
@@ -97,7 +99,8 @@ public final class SessionStream {
         md.put(Wire.PLATFORM, System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"));
         SessionStream stream = new SessionStream();
         TransportGrpc.TransportStub stub = TransportGrpc.newStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                .withOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
         if (callbacks != null) {
             stub = stub.withExecutor(callbacks);
         }
