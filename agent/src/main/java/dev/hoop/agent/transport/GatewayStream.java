@@ -2,6 +2,7 @@ package dev.hoop.agent.transport;
 
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.GatewayPacket;
+import dev.hoop.common.wire.InboundCredit;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -16,12 +17,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One agent {@code Connect} stream, with flow control both ways: the next packet is requested
- * from the gateway only when the previous one was handled (its dispatch stage completed), and a
- * send completes only when gRPC reports the stream ready, so neither side buffers without bound.
+ * One agent {@code Connect} stream, with flow control both ways: at most {@link #WINDOW} packets
+ * from the gateway are being handled at any time (one more is requested each time a dispatch
+ * stage completes), and a send completes only when gRPC reports the stream ready, so neither side
+ * buffers without bound.
+ *
+ * <p>Why a window and not one packet at a time: the stream carries every session of the agent,
+ * and waiting for each socket write to complete before asking for the next packet made all
+ * sessions queue behind each other (one event-loop round trip per packet). Packets are still
+ * dispatched one at a time, in arrival order, so the writes of one client connection reach its
+ * socket in order (each handler queues them on its own event loop).
  */
 final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Outbound {
     private static final Logger log = LoggerFactory.getLogger(GatewayStream.class);
+    /** Packets from the gateway that may be in dispatch at once (bounds the agent's buffering). */
+    static final int WINDOW = 16;
 
     private final Object lock = new Object();
     // Sends waiting for onReady; at most one per producer, since each awaits its stage before the next send.
@@ -30,6 +40,7 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
     private final CompletableFuture<Status> ended = new CompletableFuture<>();
     private Function<Packet, CompletionStage<Void>> dispatcher = p -> CompletableFuture.completedFuture(null);
     private ClientCallStreamObserver<Packet> out;
+    private InboundCredit credit;
     private boolean closed;
 
     /** Where packets from the gateway go; set before the call starts. */
@@ -53,6 +64,7 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
             this.out = requestStream;
         }
         requestStream.disableAutoRequestWithInitial(1);
+        credit = new InboundCredit(WINDOW, this::request);
         requestStream.setOnReadyHandler(this::onReady);
     }
 
@@ -61,7 +73,7 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
         String type = packet.getType();
         if (type.equals(AgentPacket.GATEWAY_CONNECT_OK)) {
             connected.complete(null);
-            out.request(1);
+            credit.start();
             return;
         }
         if (type.equals(GatewayPacket.KEEP_ALIVE)) {
@@ -75,13 +87,13 @@ final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Out
             log.error("dispatching {} failed; continuing with the next packet", type, e);
             handled = CompletableFuture.completedFuture(null);
         }
-        handled.whenComplete((ok, error) -> requestNext());
+        handled.whenComplete((ok, error) -> credit.handled());
     }
 
-    private void requestNext() {
+    private void request(int count) {
         synchronized (lock) {
             if (!closed) {
-                out.request(1);
+                out.request(count);
             }
         }
     }

@@ -203,12 +203,14 @@ class AgentStreamTest {
     }
 
     @Test
-    void theNextPacketIsReadOnlyWhenThePreviousWasHandled() throws Exception {
-        // A handler that holds every write until the test completes it.
+    void atMostAWindowOfPacketsIsInDispatchAndTheyArriveInOrder() throws Exception {
+        // A handler that holds every write until the test completes it, and records what it got.
         BlockingQueue<CompletableFuture<Void>> writes = new LinkedBlockingQueue<>();
+        List<String> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         ConnectionHandlerFactory holding = (params, sink) -> new ConnectionHandler() {
             @Override
             public CompletionStage<Void> write(byte[] fromClient) {
+                received.add(new String(fromClient, java.nio.charset.StandardCharsets.UTF_8));
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 writes.add(done);
                 return done;
@@ -220,17 +222,27 @@ class AgentStreamTest {
         agent(SECRET, new HandlerRegistry().register(new ConnectionKind("hold", AgentPacket.HTTP_PROXY_CONNECTION_WRITE,
                 ClientPacket.HTTP_PROXY_CONNECTION_WRITE, holding)));
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        int window = GatewayStream.WINDOW;
         try (TestServers.Echo target = new TestServers.Echo("")) {
             link.send(open("h1", new ConnectionParams("held", "hold", List.of(), Map.of("HOST", "127.0.0.1", "PORT", "" + target.port())), ""));
             assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
-            link.send(Packets.connection(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, "h1", "1", bytes("first")));
-            link.send(Packets.connection(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, "h1", "1", bytes("second")));
-            CompletableFuture<Void> first = writes.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(first).isNotNull();
-            // The second packet stays in gRPC's window until the first write completes.
-            assertThat(writes.poll(500, TimeUnit.MILLISECONDS)).isNull();
-            first.complete(null);
-            assertThat(writes.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+            List<String> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < window + 1; i++) {
+                sent.add("chunk-" + i);
+                link.send(Packets.connection(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, "h1", "1", bytes("chunk-" + i)));
+            }
+            // Packets are dispatched up to the window (less the credit of handled packets not yet
+            // returned, which goes back in batches); the rest stays in gRPC's buffers.
+            List<CompletableFuture<Void>> held = new java.util.ArrayList<>();
+            for (CompletableFuture<Void> w; (w = writes.poll(held.isEmpty() ? WAIT.toSeconds() * 1000 : 500, TimeUnit.MILLISECONDS)) != null; ) {
+                held.add(w);
+            }
+            assertThat(held.size()).isBetween(window / 2 + 1, window);
+            held.forEach(w -> w.complete(null));
+            for (int i = held.size(); i < sent.size(); i++) {
+                assertThat(writes.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("write %d, after the window was handled", i).isNotNull();
+            }
+            assertThat(received).containsExactlyElementsOf(sent);
         }
     }
 

@@ -58,6 +58,19 @@ public final class ConnectSession {
     public int run(String connectionName, String bindHost, int port, CompletableFuture<InetSocketAddress> bound) throws InterruptedException {
         CompletableFuture<Packet> opened = new CompletableFuture<>();
         CompletableFuture<Close> ended = new CompletableFuture<>();
+        // One event loop serves the local sockets and the stream's callbacks: a packet from the
+        // gateway is written to its socket without a thread hop, and a socket's send needs none either.
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            return run(connectionName, bindHost, port, bound, group, opened, ended);
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            terminalOutput.shutdown();
+        }
+    }
+
+    private int run(String connectionName, String bindHost, int port, CompletableFuture<InetSocketAddress> bound, EventLoopGroup group,
+                    CompletableFuture<Packet> opened, CompletableFuture<Close> ended) throws InterruptedException {
         SessionStream stream = SessionStream.open(grpc, Wire.VERB_CONNECT, connectionName, token, new SessionStream.PacketHandler() {
             @Override
             public void onPacket(Packet packet, Runnable done) {
@@ -71,13 +84,15 @@ public final class ConnectSession {
                         ended.complete(Close.of(packet));
                         done.run();
                     }
-                    case ClientPacket.WRITE_STDOUT, ClientPacket.WRITE_STDERR -> {
-                        TerminalSession t = terminal;
-                        if (t != null) {
-                            t.output(packet.getPayload().toByteArray());
-                        }
-                        done.run();
-                    }
+                    case ClientPacket.WRITE_STDOUT, ClientPacket.WRITE_STDERR ->
+                        // a terminal write may block: not on the event loop (one thread keeps the order)
+                        terminalOutput.execute(() -> {
+                            TerminalSession t = terminal;
+                            if (t != null) {
+                                t.output(packet.getPayload().toByteArray());
+                            }
+                            done.run();
+                        });
                     case ClientPacket.PG_CONNECTION_WRITE, ClientPacket.TCP_CONNECTION_WRITE, ClientPacket.HTTP_PROXY_CONNECTION_WRITE ->
                             toSocket(packet, done);
                     case ClientPacket.TCP_CONNECTION_CLOSE -> {
@@ -96,7 +111,7 @@ public final class ConnectSession {
                 opened.complete(null);
                 ended.complete(new Close(null, status.isOk() ? null : GatewayErrors.describe(status, connectionName)));
             }
-        });
+        }, group.next());
         stream.send(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
         Packet first = opened.join();
         if (first == null || !first.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
@@ -116,7 +131,6 @@ public final class ConnectSession {
             default -> AgentPacket.TCP_CONNECTION_WRITE;
         };
         boolean serverConnect = type.equals("tcp");
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.AUTO_READ, false)
@@ -155,7 +169,6 @@ public final class ConnectSession {
             return 0;
         } finally {
             stream.close();
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
@@ -173,6 +186,8 @@ public final class ConnectSession {
     }
 
     private volatile TerminalSession terminal;
+    private final java.util.concurrent.ExecutorService terminalOutput =
+            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("terminal-output").factory());
 
     /** An interactive command-line connection: the local terminal becomes the remote one. */
     private int runTerminal(SessionStream stream, CompletableFuture<Close> ended) {

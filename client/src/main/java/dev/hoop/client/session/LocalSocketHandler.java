@@ -3,20 +3,24 @@ package dev.hoop.client.session;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
+import dev.hoop.proto.Packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * One local socket of a {@code hoop connect} session (a psql, a TCP client). Auto-read is off:
  * each chunk read is sent to the gateway tagged with this socket's {@code client.connection_id},
  * and the next read happens only once the send went through, so a slow gateway slows the local
- * client instead of filling memory. Sends run on one virtual thread per socket, in order, off the
- * event loop (a send may wait for room on the gRPC stream).
+ * client instead of filling memory.
+ *
+ * <p>Sends happen on the socket's event loop and never wait: when the gRPC stream is full the
+ * packet stays in this socket's outbox (at most a chunk and the close, since reading stops) and
+ * goes out when the stream calls back with room. This used to be one virtual thread per socket
+ * doing blocking sends; the hop to that thread and back cost more than the send itself.
  */
 final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
     private final SessionStream stream;
@@ -24,7 +28,12 @@ final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
     private final String writeType;
     private final boolean serverConnect;
     private final Map<String, io.netty.channel.Channel> sockets;
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("hoop-socket-", 0).factory());
+    /** Packets not yet taken by the stream, in order; touched on the event loop only. */
+    private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
+    private boolean waitingForRoom;
+
+    /** A packet to send, and whether the socket reads again once it went out. */
+    private record Outgoing(Packet packet, boolean readAfter) {}
 
     /**
      * @param serverConnect true for TCP: tell the agent to connect at once, so a server that speaks
@@ -43,9 +52,10 @@ final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         sockets.put(connectionId, ctx.channel());
         if (serverConnect) {
-            sender.execute(() -> stream.send(Wire.packet(writeType,
-                    Map.of(SpecKey.CLIENT_CONNECTION_ID, connectionId, SpecKey.TCP_SERVER_CONNECT, "true"), null)));
+            outbox.add(new Outgoing(Wire.packet(writeType,
+                    Map.of(SpecKey.CLIENT_CONNECTION_ID, connectionId, SpecKey.TCP_SERVER_CONNECT, "true"), null), false));
         }
+        flush(ctx);
         ctx.read();
     }
 
@@ -58,21 +68,40 @@ final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
         } finally {
             buf.release();
         }
-        sender.execute(() -> {
-            if (stream.send(Wire.packet(writeType, Map.of(SpecKey.CLIENT_CONNECTION_ID, connectionId), bytes))) {
-                ctx.channel().eventLoop().execute(ctx::read);
-            } else {
-                ctx.close();
-            }
-        });
+        outbox.add(new Outgoing(Wire.packet(writeType, Map.of(SpecKey.CLIENT_CONNECTION_ID, connectionId), bytes), true));
+        flush(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         sockets.remove(connectionId, ctx.channel());
-        sender.execute(() -> stream.send(Wire.packet(AgentPacket.CLOSE_TCP_CONNECTION,
-                Map.of(SpecKey.CLIENT_CONNECTION_ID, connectionId), null)));
-        sender.shutdown();
+        outbox.add(new Outgoing(Wire.packet(AgentPacket.CLOSE_TCP_CONNECTION,
+                Map.of(SpecKey.CLIENT_CONNECTION_ID, connectionId), null), false));
+        flush(ctx);
+    }
+
+    /** Sends what the stream takes now; the rest waits for the stream's room callback. */
+    private void flush(ChannelHandlerContext ctx) {
+        while (!waitingForRoom && !outbox.isEmpty()) {
+            Outgoing next = outbox.peek();
+            SessionStream.Offer offer = stream.sendOrWait(next.packet(), () -> ctx.channel().eventLoop().execute(() -> {
+                waitingForRoom = false;
+                flush(ctx);
+            }));
+            switch (offer) {
+                case SENT -> {
+                    outbox.poll();
+                    if (next.readAfter() && ctx.channel().isActive()) {
+                        ctx.read();
+                    }
+                }
+                case WAITING -> waitingForRoom = true;
+                case ENDED -> {
+                    outbox.clear();
+                    ctx.close();
+                }
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.hoop.client.session;
 
 import dev.hoop.common.Version;
+import dev.hoop.common.wire.InboundCredit;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import dev.hoop.proto.TransportGrpc;
@@ -12,6 +13,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -19,9 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A client's {@code Connect} stream to the gateway for one session. Inbound packets are handed
- * to a {@link PacketHandler} one at a time and the next one is requested only when the handler
- * says it is done with it (backpressure towards the gateway); {@link #send} waits while the
- * gRPC buffer is full (backpressure from the gateway).
+ * to a {@link PacketHandler} one at a time, in order; at most {@link #WINDOW} of them may be
+ * unfinished (the handler's {@code done} not yet called), so a slow local socket slows the
+ * gateway instead of filling memory. {@link #send} waits while the gRPC buffer is full
+ * (backpressure from the gateway); {@link #sendOrWait} is its non-blocking form for event loops.
  */
 public final class SessionStream {
     /** Receives the gateway's packets. */
@@ -37,11 +40,32 @@ public final class SessionStream {
     }
 
     private static final long RECHECK_MILLIS = 5;
+    /**
+     * Inbound packets that may be in the handler's hands at once. More than one, since a connect
+     * session multiplexes many sockets: with one, every socket waited for the previous packet's
+     * socket write (an event-loop round trip) before the gateway could deliver its own.
+     */
+    static final int WINDOW = 16;
+    /** Bytes gRPC may buffer towards the gateway before {@code isReady()} turns false (the default 32 KiB is under one 64 KiB read). */
+    static final int ON_READY_THRESHOLD_BYTES = 256 * 1024;
+
+    /** What {@link #sendOrWait} did. */
+    public enum Offer {
+        /** The packet went out. */
+        SENT,
+        /** The stream is full: the packet was not sent, and the callback runs once there is room. */
+        WAITING,
+        /** The stream has ended: the packet was not sent. */
+        ENDED
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final CompletableFuture<Status> ended = new CompletableFuture<>();
     private volatile ClientCallStreamObserver<Packet> call;
+    private volatile InboundCredit credit;
+    /** Callbacks of {@link #sendOrWait} calls that found the stream full; at most one per socket. */
+    private final java.util.ArrayList<Runnable> roomWaiters = new java.util.ArrayList<>();
 
     private SessionStream() {}
 
@@ -53,6 +77,16 @@ public final class SessionStream {
      * @param token          the user's bearer token
      */
     public static SessionStream open(Channel channel, String verb, String connectionName, String token, PacketHandler handler) {
+        return open(channel, verb, connectionName, token, handler, null);
+    }
+
+    /**
+     * Opens the stream with the handler (and the ready callbacks) run on {@code callbacks}, e.g. the
+     * event loop of the local sockets, so that relaying a packet to a socket needs no thread hop.
+     * The handler must then never block; null means gRPC's default executor.
+     */
+    public static SessionStream open(Channel channel, String verb, String connectionName, String token, PacketHandler handler,
+                                     java.util.concurrent.Executor callbacks) {
         Metadata md = new Metadata();
         md.put(Wire.ORIGIN, Wire.ORIGIN_CLIENT);
         md.put(Wire.VERB, verb);
@@ -64,9 +98,13 @@ public final class SessionStream {
         md.put(Wire.HOSTNAME, hostname());
         md.put(Wire.PLATFORM, System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"));
         SessionStream stream = new SessionStream();
-        TransportGrpc.newStub(channel)
+        TransportGrpc.TransportStub stub = TransportGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-                .connect(stream.observer(handler));
+                .withOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
+        if (callbacks != null) {
+            stub = stub.withExecutor(callbacks);
+        }
+        stub.connect(stream.observer(handler));
         return stream;
     }
 
@@ -75,13 +113,15 @@ public final class SessionStream {
             @Override
             public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
                 call = requestStream;
-                requestStream.disableAutoRequestWithInitial(1);
+                // the window is requested as the call starts (request() is not allowed before)
+                requestStream.disableAutoRequestWithInitial(WINDOW);
+                credit = new InboundCredit(WINDOW, requestStream::request);
                 requestStream.setOnReadyHandler(SessionStream.this::signalReady);
             }
 
             @Override
             public void onNext(Packet packet) {
-                handler.onPacket(packet, () -> call.request(1));
+                handler.onPacket(packet, credit::handled);
             }
 
             @Override
@@ -104,9 +144,38 @@ public final class SessionStream {
     }
 
     private void signalReady() {
+        List<Runnable> wake;
         lock.lock();
         try {
             ready.signalAll();
+            wake = List.copyOf(roomWaiters);
+            roomWaiters.clear();
+        } finally {
+            lock.unlock();
+        }
+        // outside the lock: a callback sends again (and may register again if the room is gone)
+        wake.forEach(Runnable::run);
+    }
+
+    /**
+     * Sends a packet if the stream has room now; otherwise registers {@code onRoom} to run once it
+     * has (on the ready callback's thread, or when the stream ends) and sends nothing. Never waits,
+     * so it is safe on an event loop.
+     */
+    public Offer sendOrWait(Packet packet, Runnable onRoom) {
+        lock.lock();
+        try {
+            if (ended.isDone()) {
+                return Offer.ENDED;
+            }
+            if (!call.isReady()) {
+                roomWaiters.add(onRoom);
+                return Offer.WAITING;
+            }
+            call.onNext(packet);
+            return Offer.SENT;
+        } catch (RuntimeException e) {
+            return Offer.ENDED;
         } finally {
             lock.unlock();
         }

@@ -133,6 +133,12 @@ public final class ApiExecution {
         public void disableAutoInboundFlowControl() {}
 
         @Override
+        public void disableAutoRequest() {}
+
+        @Override
+        public void setOnReadyThreshold(int numBytes) {}
+
+        @Override
         public void request(int count) {}
 
         @Override

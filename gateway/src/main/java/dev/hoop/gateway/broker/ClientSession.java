@@ -44,6 +44,8 @@ final class ClientSession {
     private final SessionLedger ledger;
     private final InputAuditor inputAuditor;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The id as stamped on every forwarded packet, encoded once. */
+    private final ByteString idBytes;
 
     ClientSession(UUID id, ResolvedConnection connection, AgentLink agent, OutboundStream toClient,
                   SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor) {
@@ -54,6 +56,7 @@ final class ClientSession {
         this.recording = recording;
         this.ledger = ledger;
         this.inputAuditor = inputAuditor;
+        this.idBytes = ByteString.copyFromUtf8(id.toString());
     }
 
     UUID id() {
@@ -89,7 +92,7 @@ final class ClientSession {
         if (!record(() -> inputAuditor.fromClient(recording, packet))) {
             return;
         }
-        Packet stamped = packet.toBuilder().putSpec(GATEWAY_SESSION_ID, ByteString.copyFromUtf8(id.toString())).build();
+        Packet stamped = packet.toBuilder().putSpec(GATEWAY_SESSION_ID, idBytes).build();
         if (!agent.send(stamped)) {
             agentGone("agent '" + agent.identity().name() + "' disconnected");
             return;

@@ -19,6 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class OutboundStream {
     private static final long RECHECK_MILLIS = 5;
+    /**
+     * Bytes gRPC may hold for the peer before {@code isReady()} turns false. The default (32 KiB)
+     * is less than one 64 KiB data packet, so every bulk packet (a COPY, a large result) waited for
+     * an onReady round trip; a few packets' worth keeps the socket busy and still bounds memory.
+     */
+    static final int ON_READY_THRESHOLD_BYTES = 256 * 1024;
 
     private final ServerCallStreamObserver<Packet> observer;
     private final ReentrantLock lock = new ReentrantLock();
@@ -27,6 +33,7 @@ final class OutboundStream {
 
     OutboundStream(ServerCallStreamObserver<Packet> observer) {
         this.observer = observer;
+        observer.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
         observer.setOnReadyHandler(this::signalReady);
     }
 

@@ -105,6 +105,32 @@ class SessionBrokerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30) // without its fix the in-process stream failed and the agent saw nothing
+    void anApiExecutionRunsThroughTheBrokersFlowControl() throws Exception {
+        PacketProbe agentIn = new PacketProbe();
+        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        awaitOnline();
+        java.util.concurrent.CompletableFuture<ApiExecution.Result> result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new ApiExecution(h.broker).run(BrokerHarness.USER, "pg", "select 2;", Duration.ofSeconds(10));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Packet open = agentIn.next();
+        assertThat(open.getType()).isEqualTo(AgentPacket.SESSION_OPEN);
+        assertThat(open.getPayload().toStringUtf8()).isEqualTo("select 2;");
+        String sid = Wire.spec(open, SpecKey.GATEWAY_SESSION_ID);
+        agentOut.onNext(Wire.packet(ClientPacket.SESSION_OPEN_OK, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), null));
+        agentOut.onNext(Wire.packet(ClientPacket.WRITE_STDOUT, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), utf8("2\n")));
+        agentOut.onNext(Wire.packet(ClientPacket.SESSION_CLOSE, Map.of(SpecKey.GATEWAY_SESSION_ID, sid, SpecKey.CLIENT_EXIT_CODE, "0"), null));
+        ApiExecution.Result r = result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.output()).isEqualTo("2\n");
+        assertThat(r.exitCode()).isEqualTo(0);
+        agentOut.onCompleted();
+    }
+
+    @Test
     void idleAgentAndClientStreamsGetKeepAlives() throws Exception {
         PacketProbe agentIn = new PacketProbe();
         StreamObserver<Packet> agentOut = connectAgent(agentIn);
