@@ -1,5 +1,6 @@
 package dev.hoop.client.session;
 
+import dev.hoop.common.grpc.ReadySender;
 import dev.hoop.common.Version;
 import dev.hoop.common.wire.InboundCredit;
 import dev.hoop.common.wire.Wire;
@@ -15,9 +16,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A client's {@code Connect} stream to the gateway for one session. Inbound packets are handed
@@ -39,7 +37,6 @@ public final class SessionStream {
         void onEnd(Status status);
     }
 
-    private static final long RECHECK_MILLIS = 5;
     /**
      * Inbound packets that may be in the handler's hands at once. More than one, since a connect
      * session multiplexes many sockets: with one, every socket waited for the previous packet's
@@ -59,10 +56,10 @@ public final class SessionStream {
         ENDED
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
     private final CompletableFuture<Status> ended = new CompletableFuture<>();
     private volatile ClientCallStreamObserver<Packet> call;
+    /** Set as the call starts: sends wait for room (see ReadySender), share its lock. */
+    private volatile ReadySender<Packet> sender;
     private volatile InboundCredit credit;
     /** Callbacks of {@link #sendOrWait} calls that found the stream full; at most one per socket. */
     private final java.util.ArrayList<Runnable> roomWaiters = new java.util.ArrayList<>();
@@ -113,6 +110,7 @@ public final class SessionStream {
             @Override
             public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
                 call = requestStream;
+                sender = new ReadySender<>(requestStream, ended::isDone, () -> { });
                 // the window is requested as the call starts (request() is not allowed before)
                 requestStream.disableAutoRequestWithInitial(WINDOW);
                 credit = new InboundCredit(WINDOW, requestStream::request);
@@ -144,15 +142,12 @@ public final class SessionStream {
     }
 
     private void signalReady() {
-        List<Runnable> wake;
-        lock.lock();
-        try {
-            ready.signalAll();
-            wake = List.copyOf(roomWaiters);
+        sender.signalReady();
+        List<Runnable> wake = sender.locked(() -> {
+            List<Runnable> w = List.copyOf(roomWaiters);
             roomWaiters.clear();
-        } finally {
-            lock.unlock();
-        }
+            return w;
+        });
         // outside the lock: a callback sends again (and may register again if the room is gone)
         wake.forEach(Runnable::run);
     }
@@ -163,8 +158,7 @@ public final class SessionStream {
      * so it is safe on an event loop.
      */
     public Offer sendOrWait(Packet packet, Runnable onRoom) {
-        lock.lock();
-        try {
+        return sender.locked(() -> {
             if (ended.isDone()) {
                 return Offer.ENDED;
             }
@@ -172,35 +166,13 @@ public final class SessionStream {
                 roomWaiters.add(onRoom);
                 return Offer.WAITING;
             }
-            call.onNext(packet);
-            return Offer.SENT;
-        } catch (RuntimeException e) {
-            return Offer.ENDED;
-        } finally {
-            lock.unlock();
-        }
+            return sender.next(packet) ? Offer.SENT : Offer.ENDED;
+        });
     }
 
     /** Sends a packet, waiting for room; false when the stream has ended. */
     public boolean send(Packet packet) {
-        lock.lock();
-        try {
-            while (!ended.isDone() && !call.isReady()) {
-                ready.await(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-            }
-            if (ended.isDone()) {
-                return false;
-            }
-            call.onNext(packet);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (RuntimeException e) {
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return sender.send(packet);
     }
 
     /** True when a send would not wait. */
@@ -218,16 +190,16 @@ public final class SessionStream {
 
     /** Ends our half of the stream (the gateway then ends the session). */
     public void close() {
-        lock.lock();
-        try {
-            if (!ended.isDone()) {
-                call.onCompleted();
+        sender.locked(() -> {
+            try {
+                if (!ended.isDone()) {
+                    call.onCompleted();
+                }
+            } catch (RuntimeException alreadyClosed) {
+                // the stream ended under us; nothing to close
             }
-        } catch (RuntimeException alreadyClosed) {
-            // the stream ended under us; nothing to close
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** Completes with the stream's final status. */
