@@ -8,6 +8,7 @@ import dev.hoop.agent.transport.HandlerRegistry;
 import dev.hoop.common.dsn.AgentDsn;
 import dev.hoop.common.grpc.ChannelSettings;
 import dev.hoop.common.grpc.GatewayTarget;
+import dev.hoop.common.netty.EventLoops;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,12 @@ import java.util.concurrent.TimeUnit;
  * {@code hoop start} (all-in-one) runs one beside the gateway in the same process.
  */
 public final class AgentRuntime implements AutoCloseable {
-    private static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * One event loop for the gateway stream and every socket it relays: all of the agent's traffic
+     * crosses that one HTTP/2 connection, which Netty serves on one thread anyway, and sockets on the
+     * same thread take and give packets without a hand-off.
+     */
+    private static final int IO_THREADS = 1;
 
     private final EventLoopGroup io;
     private final AgentController controller;
@@ -37,10 +43,10 @@ public final class AgentRuntime implements AutoCloseable {
      */
     public static AgentRuntime start(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, List<String> connectionItems,
                                      Map<String, String> commandEnv) {
-        EventLoopGroup io = AgentEventLoops.newGroup(IO_THREADS);
+        EventLoopGroup io = EventLoops.newGroup(IO_THREADS, "agent-io");
         HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io));
         AgentIdentity identity = AgentIdentity.of(dsn).publishing(connectionItems);
-        AgentController controller = new AgentController(identity, target, channel, registry, commandEnv);
+        AgentController controller = new AgentController(identity, target, channel, registry, commandEnv, io);
         controller.start();
         return new AgentRuntime(io, controller);
     }

@@ -46,7 +46,7 @@ final class ServerTls {
         return new ServerTls(privateKey(m.keyPem()), List.copyOf(chain));
     }
 
-    /** For gRPC (netty-shaded). */
+    /** For gRPC (grpc-netty). */
     KeyManager[] keyManagers() {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");

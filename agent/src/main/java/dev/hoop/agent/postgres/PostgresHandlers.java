@@ -3,23 +3,20 @@ package dev.hoop.agent.postgres;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.session.ConnectionHandlerFactory;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.wire.ConnectionParams;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.IoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.Objects;
 
 /**
  * The agent's handler factory for postgres connections: each client connection (a psql socket on
  * the user's machine) gets its own {@link PostgresSession} with its own connection to the real
  * server, authenticated with the credentials stored in the connection, which never reach the
- * client. Uses the native epoll transport when the agent's event loop group is epoll-based.
+ * client. {@code group} comes from {@link EventLoops#newGroup}.
  */
 public final class PostgresHandlers implements ConnectionHandlerFactory {
     /** A connect attempt to the database server gives up after this long. */
@@ -31,7 +28,7 @@ public final class PostgresHandlers implements ConnectionHandlerFactory {
     public PostgresHandlers(EventLoopGroup group) {
         this.group = Objects.requireNonNull(group, "group");
         this.template = new Bootstrap()
-                .channel(socketChannelFor(group))
+                .channel(EventLoops.socketChannel())
                 // Backpressure: the server channel reads only when the client took the previous chunk,
                 // and each read() delivers at most one buffer.
                 .option(ChannelOption.AUTO_READ, false)
@@ -39,23 +36,6 @@ public final class PostgresHandlers implements ConnectionHandlerFactory {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
-    }
-
-    /**
-     * The socket channel type matching the group's transport. The epoll classes are a runtime
-     * dependency of the agent (native, Linux only), so they are looked up by name.
-     */
-    @SuppressWarnings("unchecked")
-    static Class<? extends SocketChannel> socketChannelFor(EventLoopGroup group) {
-        try {
-            Class<? extends IoHandler> epoll = (Class<? extends IoHandler>) Class.forName("io.netty.channel.epoll.EpollIoHandler");
-            if (group instanceof IoEventLoopGroup io && io.isIoType(epoll)) {
-                return (Class<? extends SocketChannel>) Class.forName("io.netty.channel.epoll.EpollSocketChannel");
-            }
-        } catch (ClassNotFoundException | LinkageError e) {
-            // No epoll on this platform: the group is NIO then.
-        }
-        return NioSocketChannel.class;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.hoop.agent.tcp;
 
-import dev.hoop.agent.AgentEventLoops;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.session.ConnectionHandlerFactory;
@@ -21,12 +21,12 @@ public final class TcpHandlers implements ConnectionHandlerFactory {
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private final Bootstrap bootstrap;
 
-    /** @param group an event loop group from {@link AgentEventLoops#newGroup(int)} */
+    /** @param group an event loop group from {@link EventLoops#newGroup} */
     public TcpHandlers(EventLoopGroup group) {
         Objects.requireNonNull(group, "group");
         this.bootstrap = new Bootstrap()
                 .group(group)
-                .channel(AgentEventLoops.socketChannel())
+                .channel(EventLoops.socketChannel())
                 // Read only when the client took the previous chunk (read-after-write).
                 .option(ChannelOption.AUTO_READ, false)
                 // One buffer per read(): a read may otherwise deliver up to 16 before the client took the first.

@@ -1,5 +1,6 @@
 package dev.hoop.agent.transport;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.hoop.common.grpc.ChannelSettings;
 import dev.hoop.common.grpc.GatewayChannels;
 import dev.hoop.common.grpc.GatewayTarget;
@@ -12,6 +13,7 @@ import dev.hoop.proto.TransportGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +51,7 @@ public final class AgentController implements AutoCloseable {
     private final ChannelSettings settings;
     private final HandlerRegistry registry;
     private final Map<String, String> agentEnv;
+    private final EventLoopGroup loops;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("agent-keepalive").daemon(true).factory());
@@ -63,14 +66,16 @@ public final class AgentController implements AutoCloseable {
 
     /**
      * @param agentEnv the environment the agent's commands start from (its own secrets are removed)
+     * @param loops    the event loops of the gateway stream, shared with the handlers' sockets
      */
     public AgentController(AgentIdentity identity, GatewayTarget target, ChannelSettings settings,
-                           HandlerRegistry registry, Map<String, String> agentEnv) {
+                           HandlerRegistry registry, Map<String, String> agentEnv, EventLoopGroup loops) {
         this.identity = identity;
         this.target = target;
         this.settings = settings;
         this.registry = registry;
         this.agentEnv = Map.copyOf(agentEnv);
+        this.loops = loops;
     }
 
     /** Starts the reconnect loop on its own thread. */
@@ -130,14 +135,17 @@ public final class AgentController implements AutoCloseable {
     /** Opens one stream and serves it until it ends. */
     private Outcome serveOnce() {
         log.debug("opening the gateway stream to {} (attempt {}, {})", target, attempts.get(), settings);
-        ManagedChannel channel = GatewayChannels.open(target, settings);
+        ManagedChannel channel = GatewayChannels.open(target, settings, loops);
         GatewayStream stream = new GatewayStream();
         Dispatcher dispatcher = new Dispatcher(registry, stream, agentEnv);
         stream.dispatchTo(dispatcher::dispatch);
         ScheduledFuture<?> keepAlive = null;
         try {
             current.set(stream);
+            // Callbacks run on the stream's event loop: dispatching a packet is a write queued on
+            // its socket (same loops), never a blocking step, so no thread hand-off is needed.
             TransportGrpc.newStub(channel)
+                    .withExecutor(MoreExecutors.directExecutor())
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(identity.metadata()))
                     .withOnReadyThreshold(ON_READY_THRESHOLD_BYTES)
                     .connect(stream);

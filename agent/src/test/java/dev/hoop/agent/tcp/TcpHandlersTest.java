@@ -3,7 +3,7 @@ package dev.hoop.agent.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hoop.agent.AgentEventLoops;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.common.wire.ConnectionParams;
@@ -38,7 +38,7 @@ class TcpHandlersTest {
 
     @BeforeAll
     static void start() {
-        io = AgentEventLoops.newGroup(1);
+        io = EventLoops.newGroup(1, "agent-io");
         tcp = new TcpHandlers(io);
     }
 

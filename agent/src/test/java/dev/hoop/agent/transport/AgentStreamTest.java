@@ -8,7 +8,7 @@ import static dev.hoop.agent.transport.Packets.text;
 import static dev.hoop.agent.transport.Packets.untilClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hoop.agent.AgentEventLoops;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.session.ConnectionHandlerFactory;
 import dev.hoop.agent.tcp.TcpHandlers;
@@ -50,7 +50,7 @@ class AgentStreamTest {
     @BeforeEach
     void start() throws IOException {
         gateway = new TestGateway(SECRET);
-        io = AgentEventLoops.newGroup(2);
+        io = EventLoops.newGroup(1, "agent-io");
     }
 
     @AfterEach
@@ -69,7 +69,7 @@ class AgentStreamTest {
     private AgentController agent(String secret, HandlerRegistry registry) {
         AgentDsn dsn = AgentDsn.parse("grpc://test-agent:" + secret + "@127.0.0.1:" + gateway.port());
         AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
-                registry, Map.of("PATH", System.getenv("PATH"), "HOOP_KEY", dsn.format()));
+                registry, Map.of("PATH", System.getenv("PATH"), "HOOP_KEY", dsn.format()), io);
         cleanup.add(c);
         return c.start();
     }
@@ -91,7 +91,7 @@ class AgentStreamTest {
     void sendsKeepAlives() throws Exception {
         AgentDsn dsn = AgentDsn.parse("grpc://ka:" + SECRET + "@127.0.0.1:" + gateway.port());
         AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
-                new HandlerRegistry(), Map.of()).keepAliveEvery(Duration.ofMillis(100));
+                new HandlerRegistry(), Map.of(), io).keepAliveEvery(Duration.ofMillis(100));
         cleanup.add(c);
         c.start();
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
@@ -107,7 +107,7 @@ class AgentStreamTest {
     void aPublishingAgentSendsItsConnectionItems() throws Exception {
         AgentDsn dsn = AgentDsn.parse("grpc://dev:" + SECRET + "@127.0.0.1:" + gateway.port());
         AgentController c = new AgentController(AgentIdentity.of(dsn).publishing(List.of("myapp", "myapp-review")),
-                GatewayTarget.of(dsn), ChannelSettings.defaults(), new HandlerRegistry(), Map.of());
+                GatewayTarget.of(dsn), ChannelSettings.defaults(), new HandlerRegistry(), Map.of(), io);
         cleanup.add(c);
         c.start();
         assertThat(gateway.nextLink(WAIT).header(Wire.CONNECTION_ITEMS)).isEqualTo("myapp,myapp-review");

@@ -11,22 +11,32 @@ import dev.hoop.common.config.Env;
 import dev.hoop.common.dsn.AgentDsn;
 import dev.hoop.common.grpc.ChannelSettings;
 import dev.hoop.common.grpc.GatewayTarget;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.tls.SelfSignedCertificate;
 import dev.hoop.common.tls.TlsMaterial;
 import dev.hoop.common.wire.ClientPacket;
+import io.netty.channel.EventLoopGroup;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The agent over TLS: verified against HOOP_TLSCA, and a clear reason when it cannot verify. */
 class AgentTlsTest {
     private static final TlsMaterial CERT = SelfSignedCertificate.generate("gateway.test");
+    private static final EventLoopGroup LOOPS = EventLoops.newGroup(1, "agent-io");
+
+    @AfterAll
+    static void stopLoops() {
+        LOOPS.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
 
     private static AgentController agent(int port, ChannelSettings settings) {
         AgentDsn dsn = AgentDsn.parse("grpcs://tls-agent:" + AgentStreamTest.SECRET + "@127.0.0.1:" + port);
         return new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), settings, new HandlerRegistry(),
-                Map.of("PATH", System.getenv("PATH"))).start();
+                Map.of("PATH", System.getenv("PATH")), LOOPS).start();
     }
 
     @Test

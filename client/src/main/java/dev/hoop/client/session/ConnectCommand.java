@@ -44,7 +44,7 @@ public final class ConnectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + " (expected: 0 to 65535)");
         }
         try (GatewayLink link = GatewayLink.open(ctx)) {
-            return new ConnectSession(link.channel, link.token, System.err).run(connection, listenAddress, port == null ? -1 : port, null);
+            return new ConnectSession(link.channel, link.loops, link.token, System.err).run(connection, listenAddress, port == null ? -1 : port, null);
         }
     }
 }

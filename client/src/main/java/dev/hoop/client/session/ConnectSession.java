@@ -1,5 +1,7 @@
 package dev.hoop.client.session;
 
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.SpecKey;
@@ -13,10 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -40,13 +39,20 @@ public final class ConnectSession {
     }
 
     private final Channel grpc;
+    private final EventLoopGroup loops;
     private final String token;
     private final PrintStream messages;
     private final Map<String, io.netty.channel.Channel> sockets = new ConcurrentHashMap<>();
     private final AtomicInteger nextConnectionId = new AtomicInteger();
 
-    public ConnectSession(Channel grpc, String token, PrintStream messages) {
+    /**
+     * @param loops the event loops the local sockets and the stream's callbacks run on: best the
+     *              loops {@code grpc}'s connection runs on (see {@link GatewayLink}), so that a packet
+     *              goes from the stream to its socket, and back, on one thread
+     */
+    public ConnectSession(Channel grpc, EventLoopGroup loops, String token, PrintStream messages) {
         this.grpc = grpc;
+        this.loops = loops;
         this.token = token;
         this.messages = messages;
     }
@@ -58,13 +64,9 @@ public final class ConnectSession {
     public int run(String connectionName, String bindHost, int port, CompletableFuture<InetSocketAddress> bound) throws InterruptedException {
         CompletableFuture<Packet> opened = new CompletableFuture<>();
         CompletableFuture<Close> ended = new CompletableFuture<>();
-        // One event loop serves the local sockets and the stream's callbacks: a packet from the
-        // gateway is written to its socket without a thread hop, and a socket's send needs none either.
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            return run(connectionName, bindHost, port, bound, group, opened, ended);
+            return run(connectionName, bindHost, port, bound, loops, opened, ended);
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             terminalOutput.shutdown();
         }
     }
@@ -111,7 +113,9 @@ public final class ConnectSession {
                 opened.complete(null);
                 ended.complete(new Close(null, status.isOk() ? null : GatewayErrors.describe(status, connectionName)));
             }
-        }, group.next());
+            // The stream's callbacks run on its connection's event loop, which (with the loops of
+            // GatewayLink) is also the sockets' loop: nothing in them blocks.
+        }, MoreExecutors.directExecutor());
         stream.send(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
         Packet first = opened.join();
         if (first == null || !first.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
@@ -132,7 +136,7 @@ public final class ConnectSession {
         };
         boolean serverConnect = type.equals("tcp");
         try {
-            ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(EventLoops.serverSocketChannel())
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // one chunk per read() keeps read-after-send strict

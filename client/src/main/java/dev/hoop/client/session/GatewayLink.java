@@ -8,7 +8,9 @@ import dev.hoop.common.config.Env;
 import dev.hoop.common.grpc.ChannelSettings;
 import dev.hoop.common.grpc.GatewayChannels;
 import dev.hoop.common.grpc.GatewayTarget;
+import dev.hoop.common.netty.EventLoops;
 import io.grpc.ManagedChannel;
+import io.netty.channel.EventLoopGroup;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -19,11 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatewayLink implements AutoCloseable {
     final ManagedChannel channel;
+    /** The one event loop the channel's connection runs on; {@code hoop connect} puts its local sockets on it too. */
+    final EventLoopGroup loops;
     final String token;
     final GatewayTarget target;
 
-    private GatewayLink(ManagedChannel channel, String token, GatewayTarget target) {
+    private GatewayLink(ManagedChannel channel, EventLoopGroup loops, String token, GatewayTarget target) {
         this.channel = channel;
+        this.loops = loops;
         this.token = token;
         this.target = target;
     }
@@ -41,7 +46,13 @@ final class GatewayLink implements AutoCloseable {
             byte[] ca = TlsCa.pemFromValue("tls_ca", config.tlsCa()).getBytes(StandardCharsets.US_ASCII);
             settings = new ChannelSettings(ca, settings.serverName(), settings.allowPlaintext());
         }
-        return new GatewayLink(GatewayChannels.open(target, settings), config.token(), target);
+        EventLoopGroup loops = EventLoops.newGroup(1, "hoop-io");
+        try {
+            return new GatewayLink(GatewayChannels.open(target, settings, loops), loops, config.token(), target);
+        } catch (RuntimeException e) {
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     @Override
@@ -52,5 +63,6 @@ final class GatewayLink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

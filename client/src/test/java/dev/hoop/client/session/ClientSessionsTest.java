@@ -40,7 +40,7 @@ class ClientSessionsTest {
     void connectRelaysEachLocalSocketUnderItsOwnConnectionId() throws Exception {
         try (PeerGateway peer = new PeerGateway("postgres", 0)) {
             ByteArrayOutputStream messages = new ByteArrayOutputStream();
-            ConnectSession session = new ConnectSession(peer.channel, "tok", new PrintStream(messages, true));
+            ConnectSession session = new ConnectSession(peer.channel, peer.loops, "tok", new PrintStream(messages, true));
             CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
             Thread runner = Thread.ofVirtual().start(() -> {
                 try {

@@ -1,5 +1,9 @@
 package dev.hoop.client.session;
 
+import dev.hoop.common.grpc.ChannelSettings;
+import dev.hoop.common.grpc.GatewayChannels;
+import dev.hoop.common.grpc.GatewayTarget;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.SpecKey;
@@ -7,11 +11,11 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import dev.hoop.proto.TransportGrpc;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +32,8 @@ final class PeerGateway implements AutoCloseable {
     final List<Packet> received = new CopyOnWriteArrayList<>();
     final Server server;
     final ManagedChannel channel;
+    /** The loop the channel runs on, as {@link GatewayLink} sets it up. */
+    final EventLoopGroup loops = EventLoops.newGroup(1, "peer-io");
 
     PeerGateway(String type, int exitCode) throws Exception {
         TransportGrpc.TransportImplBase service = new TransportGrpc.TransportImplBase() {
@@ -72,12 +78,13 @@ final class PeerGateway implements AutoCloseable {
         };
         server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).addService(service).build().start();
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build();
+        channel = GatewayChannels.open(GatewayTarget.parse("grpc://127.0.0.1:" + server.getPort()), ChannelSettings.defaults(), loops);
     }
 
     @Override
     public void close() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hoop.common.grpc;
 
 import dev.hoop.common.config.ConfigException;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.wire.Wire;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -8,6 +9,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +30,23 @@ public final class GatewayChannels {
      *                         the CA is not usable
      */
     public static ManagedChannel open(GatewayTarget target, ChannelSettings settings) {
-        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials(target, settings));
+        return configure(Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials(target, settings)), target, settings);
+    }
+
+    /**
+     * A channel whose connection runs on {@code loops} (from {@link EventLoops#newGroup}): the agent and
+     * {@code hoop connect} put the sockets they relay on the same loops, so a packet crosses from the
+     * stream to its socket, and back, on one thread.
+     *
+     * @throws ConfigException as {@link #open(GatewayTarget, ChannelSettings)}
+     */
+    public static ManagedChannel open(GatewayTarget target, ChannelSettings settings, EventLoopGroup loops) {
+        return configure(NettyChannelBuilder.forAddress(target.host(), target.port(), credentials(target, settings))
+                .eventLoopGroup(loops)
+                .channelType(EventLoops.socketChannel()), target, settings);
+    }
+
+    private static ManagedChannel configure(ManagedChannelBuilder<?> builder, GatewayTarget target, ChannelSettings settings) {
         if (target.tls() && settings.serverName() != null) {
             builder.overrideAuthority(settings.serverName());
         }

@@ -21,7 +21,7 @@ public final class Logging {
     /**
      * @param level    debug, info, warn or error
      * @param encoding json or console
-     * @param grpc     true logs gRPC frames (netty-shaded's frame loggers at debug, authorization headers dropped)
+     * @param grpc     true logs gRPC frames (grpc-netty's frame loggers at debug, authorization headers dropped)
      */
     public static void configure(String level, String encoding, boolean grpc) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();

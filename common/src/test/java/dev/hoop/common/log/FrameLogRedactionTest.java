@@ -19,7 +19,7 @@ class FrameLogRedactionTest {
         FrameLogRedaction filter = new FrameLogRedaction();
         filter.start();
         ctx.addTurboFilter(filter);
-        Logger frames = (Logger) LoggerFactory.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+        Logger frames = (Logger) LoggerFactory.getLogger("io.grpc.netty.NettyServerHandler");
         ListAppender<ILoggingEvent> seen = new ListAppender<>();
         seen.start();
         Level previous = frames.getLevel();

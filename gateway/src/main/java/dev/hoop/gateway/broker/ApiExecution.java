@@ -43,7 +43,7 @@ public final class ApiExecution {
      */
     public Result run(SessionUser user, String connectionName, String script, Duration wait) throws StatusException, InterruptedException {
         Collector collector = new Collector();
-        StreamObserver<Packet> toBroker = broker.clientStream(user, Wire.VERB_EXEC, connectionName, collector);
+        StreamObserver<Packet> toBroker = broker.clientStream(user, Wire.VERB_EXEC, connectionName, collector, () -> { });
         toBroker.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), script.getBytes(StandardCharsets.UTF_8)));
         try {
             return collector.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);

@@ -27,7 +27,7 @@ public final class BrokerStreamRouter implements StreamRouter {
     }
 
     @Override
-    public StreamObserver<Packet> agentStream(StreamPeer.AgentPeer peer, ServerCallStreamObserver<Packet> toAgent) {
+    public StreamObserver<Packet> agentStream(StreamPeer.AgentPeer peer, ServerCallStreamObserver<Packet> toAgent, Runnable setUp) {
         Agents.Agent a = peer.agent();
         try {
             StreamObserver<Packet> in = broker.agentStream(
@@ -37,6 +37,7 @@ public final class BrokerStreamRouter implements StreamRouter {
             } catch (RuntimeException e) {
                 log.warn("agent '{}': recording its hostname/version failed: {}", a.name(), e.getMessage());
             }
+            setUp.run();
             return in;
         } catch (StatusException refused) {
             log.warn("agent '{}' ({}) refused: {}", a.name(), peer.hostname(), refused.getStatus().getDescription());
@@ -46,11 +47,11 @@ public final class BrokerStreamRouter implements StreamRouter {
     }
 
     @Override
-    public StreamObserver<Packet> clientStream(StreamPeer.ClientPeer client, ServerCallStreamObserver<Packet> toClient) {
+    public StreamObserver<Packet> clientStream(StreamPeer.ClientPeer client, ServerCallStreamObserver<Packet> toClient, Runnable setUp) {
         Principal p = client.principal();
         SessionUser user = new SessionUser(p.user().id(), p.user().orgId(), p.user().email(), new HashSet<>(p.user().groups()));
         try {
-            return broker.clientStream(user, client.verb(), client.connectionName(), toClient);
+            return broker.clientStream(user, client.verb(), client.connectionName(), toClient, setUp);
         } catch (StatusException refused) {
             toClient.onError(refused);
             return IGNORE;

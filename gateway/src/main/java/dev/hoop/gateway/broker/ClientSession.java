@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +44,13 @@ final class ClientSession {
     private final SessionRecording recording;
     private final SessionLedger ledger;
     private final InputAuditor inputAuditor;
+    private final Executor endings;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The id as stamped on every forwarded packet, encoded once. */
     private final ByteString idBytes;
 
     ClientSession(UUID id, ResolvedConnection connection, AgentLink agent, OutboundStream toClient,
-                  SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor) {
+                  SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor, Executor endings) {
         this.id = id;
         this.connection = connection;
         this.agent = agent;
@@ -56,11 +58,22 @@ final class ClientSession {
         this.recording = recording;
         this.ledger = ledger;
         this.inputAuditor = inputAuditor;
+        this.endings = endings;
         this.idBytes = ByteString.copyFromUtf8(id.toString());
     }
 
     UUID id() {
         return id;
+    }
+
+    /** Where the agent's packets for this session go. */
+    OutboundStream clientStream() {
+        return toClient;
+    }
+
+    /** Where the client's packets go. */
+    OutboundStream agentStream() {
+        return agent.outbound();
     }
 
     /** Forwards the client's AgentSessionOpen with the gateway's spec and the connection's params. */
@@ -173,19 +186,28 @@ final class ClientSession {
         }
     }
 
+    /**
+     * Ends the session once. Recording the end blocks (the audit flush, the session's row), so it
+     * runs off the event loop; the client's stream completes after it, so that a client that saw
+     * its session end finds it recorded.
+     */
     private void end(Integer exitCode, String error) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
         agent.detach(id);
-        inputAuditor.closed(recording);
-        recording.finish();
-        try {
-            ledger.closed(id, exitCode, error, Instant.now());
-        } catch (RuntimeException e) {
-            log.error("session {}: could not record its end (exit code {}, error {})", id, exitCode, error, e);
-        }
-        toClient.complete();
+        Instant endedAt = Instant.now();
+        endings.execute(() -> {
+            try {
+                inputAuditor.closed(recording);
+                recording.finish();
+                ledger.closed(id, exitCode, error, endedAt);
+            } catch (RuntimeException e) {
+                log.error("session {}: could not record its end (exit code {}, error {})", id, exitCode, error, e);
+            } finally {
+                toClient.complete();
+            }
+        });
     }
 
     private static Integer parseExitCode(String value) {

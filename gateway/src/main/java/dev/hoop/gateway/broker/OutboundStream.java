@@ -1,13 +1,19 @@
 package dev.hoop.gateway.broker;
 
-import dev.hoop.common.grpc.ReadySender;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The sending half of one stream the gateway serves (to an agent or to a client): a
- * {@link ReadySender} (sends wait for room, see there why) plus the ways a server call ends.
+ * The sending half of one stream the gateway serves (to an agent or to a client). Sends never
+ * wait: they run on event loops. Backpressure works on the producer's credit instead: whoever
+ * forwarded a packet here gives its inbound credit back through {@link #whenReady}, which holds it
+ * while this stream's buffer is over {@link #ON_READY_THRESHOLD_BYTES}. The producer's stream then
+ * stops reading once its window is used up, so a slow consumer slows its producer, and what waits
+ * here is bounded by the producers' windows.
  */
 final class OutboundStream {
     /**
@@ -18,27 +24,90 @@ final class OutboundStream {
     static final int ON_READY_THRESHOLD_BYTES = 256 * 1024;
 
     private final ServerCallStreamObserver<Packet> observer;
-    private final ReadySender<Packet> sender;
+    /** Guards the call (not thread-safe) and the waiters; never held while a waiter runs. */
+    private final Object lock = new Object();
+    private final ArrayDeque<Runnable> waitingForRoom = new ArrayDeque<>();
     private volatile boolean closed;
 
     OutboundStream(ServerCallStreamObserver<Packet> observer) {
         this.observer = observer;
-        this.sender = new ReadySender<>(observer, this::isClosed, () -> closed = true);
         observer.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
-        observer.setOnReadyHandler(sender::signalReady);
+        observer.setOnReadyHandler(this::onReady);
+        observer.setOnCancelHandler(this::onCancel);
     }
 
     /**
-     * Sends one packet, waiting for room. Returns false when the stream is closed or cancelled
-     * (the packet was not sent).
+     * Sends one packet now, whatever the buffer holds (see the class comment for what bounds it).
+     * Returns false when the stream is closed or cancelled (the packet was not sent).
      */
     boolean send(Packet packet) {
-        return sender.send(packet);
+        synchronized (lock) {
+            if (isClosed()) {
+                return false;
+            }
+            try {
+                observer.onNext(packet);
+                return true;
+            } catch (RuntimeException callClosedUnderUs) {
+                closed = true;
+            }
+        }
+        releaseWaiters();
+        return false;
     }
 
-    /** Sends only if there is room now, never waiting (keep-alives: a full stream is not idle). */
+    /** Sends only if there is room now (keep-alives: a full stream is not idle). */
     boolean offer(Packet packet) {
-        return sender.offer(packet);
+        synchronized (lock) {
+            if (!observer.isReady()) {
+                return false;
+            }
+        }
+        return send(packet);
+    }
+
+    /**
+     * Runs {@code task} once the stream has room: now if it has, or is closed (nothing will wait
+     * for it any more); else from the stream's ready callback.
+     */
+    void whenReady(Runnable task) {
+        synchronized (lock) {
+            if (!isClosed() && !observer.isReady()) {
+                waitingForRoom.add(task);
+                return;
+            }
+        }
+        task.run();
+    }
+
+    private void onReady() {
+        List<Runnable> ready;
+        synchronized (lock) {
+            if (!isClosed() && !observer.isReady()) {
+                return;
+            }
+            ready = drainWaiters();
+        }
+        ready.forEach(Runnable::run);
+    }
+
+    private void onCancel() {
+        closed = true;
+        releaseWaiters();
+    }
+
+    private void releaseWaiters() {
+        List<Runnable> released;
+        synchronized (lock) {
+            released = drainWaiters();
+        }
+        released.forEach(Runnable::run);
+    }
+
+    private List<Runnable> drainWaiters() {
+        List<Runnable> drained = new ArrayList<>(waitingForRoom);
+        waitingForRoom.clear();
+        return drained;
     }
 
     /** Completes the stream normally. Idempotent. */
@@ -52,12 +121,11 @@ final class OutboundStream {
     }
 
     private void finish(Status status) {
-        sender.locked(() -> {
+        synchronized (lock) {
             if (closed) {
-                return null;
+                return;
             }
             closed = true;
-            sender.signalReady();
             try {
                 if (!observer.isCancelled()) {
                     if (status == null) {
@@ -69,8 +137,8 @@ final class OutboundStream {
             } catch (RuntimeException alreadyClosed) {
                 // the peer went away first; nothing left to tell it
             }
-            return null;
-        });
+        }
+        releaseWaiters();
     }
 
     boolean isClosed() {

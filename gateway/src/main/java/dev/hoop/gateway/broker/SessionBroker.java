@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +31,12 @@ import org.slf4j.LoggerFactory;
  * resolved to a connection the user may use, given an id, recorded, and routed to the
  * connection's agent; agent packets come back by {@code gateway.session_id}.
  *
- * <p>Threading: gRPC delivers each stream's packets one at a time; forwarding a packet waits for
- * room on the other stream ({@link OutboundStream}), which holds back the next request on this
- * one. So a slow consumer slows its producer and nothing queues without bound.
+ * <p>Threading: a stream is set up on a virtual thread (the database work of authorizing and
+ * recording), then its packets arrive one at a time on the transport's event loop, where nothing
+ * blocks: forwarding is a send on the other stream, and the packet's inbound credit goes back only
+ * once that stream has room ({@link OutboundStream#whenReady}). So a slow consumer slows its
+ * producer and nothing queues without bound. What blocks at a session's end (flushing its audit,
+ * its row) runs on a virtual thread of its own.
  */
 public final class SessionBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionBroker.class);
@@ -44,6 +48,8 @@ public final class SessionBroker implements AutoCloseable {
     private final SessionLedger ledger;
     private final AuditLog audit;
     private final BiFunction<ResolvedConnection, String, InputAuditor> auditors;
+    /** Where a session's end is recorded (database and audit flush), off the event loops. */
+    private final Executor endings = task -> Thread.ofVirtual().name("session-end").start(task);
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
 
@@ -110,10 +116,11 @@ public final class SessionBroker implements AutoCloseable {
         return new StreamObserver<>() {
             @Override
             public void onNext(Packet packet) {
+                OutboundStream forwardedTo = null;
                 try {
-                    fromAgent(link, packet);
+                    forwardedTo = fromAgent(link, packet);
                 } finally {
-                    credit.handled();
+                    giveBack(credit, forwardedTo);
                 }
             }
 
@@ -142,9 +149,19 @@ public final class SessionBroker implements AutoCloseable {
         return credit;
     }
 
-    private void fromAgent(AgentLink link, Packet packet) {
+    /** A handled packet's credit goes back once the stream it was forwarded to has room. */
+    private static void giveBack(InboundCredit credit, OutboundStream forwardedTo) {
+        if (forwardedTo == null) {
+            credit.handled();
+        } else {
+            forwardedTo.whenReady(credit::handled);
+        }
+    }
+
+    /** @return the stream the packet went to, if any */
+    private OutboundStream fromAgent(AgentLink link, Packet packet) {
         if (packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
-            return;
+            return null;
         }
         String sid = Wire.spec(packet, SpecKey.GATEWAY_SESSION_ID);
         UUID id;
@@ -152,7 +169,7 @@ public final class SessionBroker implements AutoCloseable {
             id = UUID.fromString(sid == null ? "" : sid);
         } catch (IllegalArgumentException e) {
             log.warn("agent '{}': dropped a {} packet without a valid {} ('{}')", link.identity().name(), packet.getType(), SpecKey.GATEWAY_SESSION_ID, sid);
-            return;
+            return null;
         }
         ClientSession session = link.session(id);
         if (session == null) {
@@ -160,9 +177,10 @@ public final class SessionBroker implements AutoCloseable {
             if (!packet.getType().equals(ClientPacket.SESSION_CLOSE)) {
                 link.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), null));
             }
-            return;
+            return null;
         }
         session.fromAgent(packet);
+        return session.clientStream();
     }
 
     private void agentGone(AgentLink link, String why) {
@@ -178,10 +196,11 @@ public final class SessionBroker implements AutoCloseable {
     /**
      * An authenticated client opened a session stream for {@code connectionName}.
      *
+     * @param setUp run once the session is open (see {@link StreamRouter})
      * @throws StatusException NOT_FOUND when the user has no such connection
      */
     public StreamObserver<Packet> clientStream(SessionUser user, String verb, String connectionName,
-                                               ServerCallStreamObserver<Packet> toClient) throws StatusException {
+                                               ServerCallStreamObserver<Packet> toClient, Runnable setUp) throws StatusException {
         if (connectionName == null || connectionName.isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("missing connection-name").asException();
         }
@@ -197,7 +216,7 @@ public final class SessionBroker implements AutoCloseable {
                 try {
                     handle(packet);
                 } finally {
-                    credit.handled();
+                    giveBack(credit, session == null ? null : session.agentStream());
                 }
             }
 
@@ -206,6 +225,9 @@ public final class SessionBroker implements AutoCloseable {
                     session.fromClient(packet);
                 } else if (packet.getType().equals(AgentPacket.SESSION_OPEN)) {
                     session = open(user, verb, connection, out, packet);
+                    if (session != null) {
+                        setUp.run();
+                    }
                 } else if (!packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
                     out.fail(Status.FAILED_PRECONDITION.withDescription("expected " + AgentPacket.SESSION_OPEN + " first, got " + packet.getType()));
                 }
@@ -254,7 +276,7 @@ public final class SessionBroker implements AutoCloseable {
             toClient.fail(Status.UNAVAILABLE.withDescription("the gateway cannot record sessions right now (audit log unavailable); try again shortly"));
             return null;
         }
-        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, recording, ledger, auditors.apply(connection, verb));
+        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, recording, ledger, auditors.apply(connection, verb), endings);
         agent.get().attach(session);
         log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb, connection.name(), connection.type(), connection.agentName());
         session.open(openPacket);

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.transport;
 
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.auth.Authenticator;
 import dev.hoop.gateway.broker.AgentDirectory;
@@ -11,8 +12,9 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -26,19 +28,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server (8010): {@code Transport} behind {@link StreamAuthInterceptor}, and the standard
- * {@code grpc.health.v1} service whose status follows the database ({@link #setServing}). Calls run
- * on virtual threads; event loops only move bytes. 16 MiB messages; keep-alive pings allowed every 10 s.
+ * {@code grpc.health.v1} service whose status follows the database ({@link #setServing}). Each call
+ * runs on a {@link CallExecutor}: virtual threads while it is set up, then its event loop. 16 MiB
+ * messages; keep-alive pings allowed every 10 s.
  */
 public final class GrpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
     private final Server server;
     private final HealthStatusManager health;
     private final ExecutorService executor;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
 
-    private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor) {
+    /**
+     * Event loops for the streams. Few, because a session's packets cross from its client's
+     * connection to its agent's: on one loop that is a plain method call, across two loops a
+     * hand-off. Half the cores leaves the others to the agent, clients and database beside it.
+     */
+    static final int WORKER_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
+    private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor, EventLoopGroup boss, EventLoopGroup workers) {
         this.server = server;
         this.health = health;
         this.executor = executor;
+        this.boss = boss;
+        this.workers = workers;
     }
 
     /**
@@ -51,8 +65,14 @@ public final class GrpcServer implements AutoCloseable {
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-call-", 0).factory());
         TransportService transport = new TransportService(router, directory, healthy);
+        EventLoopGroup boss = EventLoops.newGroup(1, "grpc-accept");
+        EventLoopGroup workers = EventLoops.newGroup(WORKER_THREADS, "grpc-io");
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), creds)
+                .bossEventLoopGroup(boss)
+                .workerEventLoopGroup(workers)
+                .channelType(EventLoops.serverSocketChannel())
                 .executor(executor)
+                .callExecutor(CallExecutor.perCall(executor))
                 .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(Wire.KEEP_ALIVE_INTERVAL.toSeconds(), TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
@@ -63,11 +83,13 @@ public final class GrpcServer implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             executor.shutdownNow();
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new UncheckedIOException("gRPC: cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "; set HOOP_GRPC_PORT to a free port)", e);
         }
         log.info("grpc: listening on {}:{} ({})", host, server.getPort(), keyManagers == null ? "plaintext" : "TLS");
-        return new GrpcServer(server, health, executor);
+        return new GrpcServer(server, health, executor, boss, workers);
     }
 
     public int port() {
@@ -98,6 +120,8 @@ public final class GrpcServer implements AutoCloseable {
             server.shutdownNow();
         }
         executor.shutdownNow();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     @Override

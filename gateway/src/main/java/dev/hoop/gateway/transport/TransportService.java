@@ -33,9 +33,10 @@ final class TransportService extends TransportGrpc.TransportImplBase {
     public StreamObserver<Packet> connect(StreamObserver<Packet> responseObserver) {
         ServerCallStreamObserver<Packet> out = (ServerCallStreamObserver<Packet>) responseObserver;
         StreamPeer peer = StreamAuthInterceptor.PEER.get();
+        Runnable setUp = CallExecutor.switchOfCurrentCall();
         return switch (peer) {
-            case StreamPeer.AgentPeer a -> router.agentStream(a, out);
-            case StreamPeer.ClientPeer c -> router.clientStream(c, out);
+            case StreamPeer.AgentPeer a -> router.agentStream(a, out, setUp);
+            case StreamPeer.ClientPeer c -> router.clientStream(c, out, setUp);
         };
     }
 

@@ -12,7 +12,7 @@ import dev.hoop.gateway.TestGateway;
 import dev.hoop.gateway.TestPostgres;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

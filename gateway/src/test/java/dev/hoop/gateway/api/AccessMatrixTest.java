@@ -12,7 +12,7 @@ import dev.hoop.gateway.TestPostgres;
 import dev.hoop.gateway.auth.Authenticator;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditEvent;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.audit.AuditStore;
+import dev.hoop.gateway.transport.CallExecutor;
 import dev.hoop.proto.Packet;
 import dev.hoop.proto.TransportGrpc;
 import io.grpc.Grpc;
@@ -78,10 +79,13 @@ final class BrokerHarness implements AutoCloseable {
                 Metadata md = CapturedMetadata.CURRENT.get();
                 ServerCallStreamObserver<Packet> out = (ServerCallStreamObserver<Packet>) responses;
                 try {
+                    Runnable setUp = CallExecutor.switchOfCurrentCall();
                     if (Wire.ORIGIN_AGENT.equals(md.get(Wire.ORIGIN))) {
-                        return broker.agentStream(AGENT, out);
+                        StreamObserver<Packet> in = broker.agentStream(AGENT, out);
+                        setUp.run();
+                        return in;
                     }
-                    return broker.clientStream(USER, md.get(Wire.VERB), md.get(Wire.CONNECTION_NAME), out);
+                    return broker.clientStream(USER, md.get(Wire.VERB), md.get(Wire.CONNECTION_NAME), out, setUp);
                 } catch (StatusException e) {
                     out.onError(e);
                     return new StreamObserver<>() {
@@ -92,8 +96,11 @@ final class BrokerHarness implements AutoCloseable {
                 }
             }
         };
+        // as the gateway runs calls: set up on virtual threads, then inline on the event loop
+        java.util.concurrent.ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(threads)
+                .callExecutor(CallExecutor.perCall(threads))
                 .addService(ServerInterceptors.intercept(transport, new CapturedMetadata()))
                 .build().start();
         channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build();

@@ -165,7 +165,7 @@ class OidcGatewayTest {
         assertThat(me.get("id").asText()).isEqualTo(pre.json().get("id").asText());
         assertThat(me.get("groups").toString()).isEqualTo("[\"dba\"]");
 
-        var channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", gw.server.grpcPort()).usePlaintext().build();
+        var channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", gw.server.grpcPort()).usePlaintext().build();
         try {
             io.grpc.Status ok = dev.hoop.gateway.GrpcProbe.connect(channel, Map.of("origin", "client", "authorization", "Bearer " + erin,
                     "connection-name", "nope", "verb", "exec")).awaitEnd();
