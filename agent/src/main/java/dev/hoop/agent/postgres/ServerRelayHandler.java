@@ -44,13 +44,23 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
             ctx.read();
             return;
         }
-        client.send(out).whenComplete((ok, error) -> ctx.executor().execute(() -> {
-            if (error != null) {
-                client.serverFailed(error);
+        client.send(out).whenComplete((ok, error) -> {
+            // Usually the stream has room and this runs at once, on this loop: reading again from
+            // inside channelRead keeps the socket's read interest on (no epoll_ctl off and on again).
+            if (ctx.executor().inEventLoop()) {
+                afterSend(ctx, error);
             } else {
-                ctx.read();
+                ctx.executor().execute(() -> afterSend(ctx, error));
             }
-        }));
+        });
+    }
+
+    private void afterSend(ChannelHandlerContext ctx, Throwable error) {
+        if (error != null) {
+            client.serverFailed(error);
+        } else {
+            ctx.read();
+        }
     }
 
     @Override

@@ -83,15 +83,25 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
         // asked for only when every chunk read so far was taken.
         undelivered++;
         delivered = delivered.thenCompose(v -> toClient.write(chunk));
-        delivered.whenComplete((ok, error) -> ctx.executor().execute(() -> {
-            undelivered--;
-            if (error != null) {
-                log.debug("tcp {}: client gone ({}); closing", address, error.getMessage());
-                ctx.close();
-            } else if (undelivered == 0) {
-                ctx.read();
+        delivered.whenComplete((ok, error) -> {
+            // At once on this loop when the stream has room: reading again from inside channelRead
+            // keeps the socket's read interest on (no epoll_ctl off and on again).
+            if (ctx.executor().inEventLoop()) {
+                afterDelivery(ctx, error);
+            } else {
+                ctx.executor().execute(() -> afterDelivery(ctx, error));
             }
-        }));
+        });
+    }
+
+    private void afterDelivery(ChannelHandlerContext ctx, Throwable error) {
+        undelivered--;
+        if (error != null) {
+            log.debug("tcp {}: client gone ({}); closing", address, error.getMessage());
+            ctx.close();
+        } else if (undelivered == 0) {
+            ctx.read();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.hoop.agent.transport;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.proto.Packet;
@@ -14,9 +15,10 @@ final class Replies {
         return Packet.newBuilder().setType(type).putSpec(SpecKey.GATEWAY_SESSION_ID, utf8(sessionId));
     }
 
+    /** @param payload owned by the packet from now on ({@link dev.hoop.agent.session.ClientSink#write}): wrapped, not copied */
     static Packet connectionData(String type, String sessionId, String connectionId, byte[] payload) {
         return to(type, sessionId).putSpec(SpecKey.CLIENT_CONNECTION_ID, utf8(connectionId))
-                .setPayload(ByteString.copyFrom(payload)).build();
+                .setPayload(UnsafeByteOperations.unsafeWrap(payload)).build();
     }
 
     static Packet connectionClose(String sessionId, String connectionId, String reason) {

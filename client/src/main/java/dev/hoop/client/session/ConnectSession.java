@@ -219,7 +219,8 @@ public final class ConnectSession {
             done.run();
             return;
         }
-        socket.writeAndFlush(Unpooled.wrappedBuffer(packet.getPayload().toByteArray()))
+        // wrapped, not copied: the packet is not used after this
+        socket.writeAndFlush(Unpooled.wrappedBuffer(packet.getPayload().asReadOnlyByteBuffer()))
                 .addListener(f -> done.run());
     }
 

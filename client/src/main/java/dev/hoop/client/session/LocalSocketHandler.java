@@ -1,5 +1,7 @@
 package dev.hoop.client.session;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
@@ -25,6 +27,7 @@ import java.util.Map;
 final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
     private final SessionStream stream;
     private final String connectionId;
+    private final ByteString connectionIdBytes;
     private final String writeType;
     private final boolean serverConnect;
     private final Map<String, io.netty.channel.Channel> sockets;
@@ -43,6 +46,7 @@ final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
                        Map<String, io.netty.channel.Channel> sockets) {
         this.stream = stream;
         this.connectionId = connectionId;
+        this.connectionIdBytes = ByteString.copyFromUtf8(connectionId);
         this.writeType = writeType;
         this.serverConnect = serverConnect;
         this.sockets = sockets;
@@ -68,7 +72,10 @@ final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
         } finally {
             buf.release();
         }
-        outbox.add(new Outgoing(Wire.packet(writeType, Map.of(SpecKey.CLIENT_CONNECTION_ID, connectionId), bytes), true));
+        Packet data = Packet.newBuilder().setType(writeType).putSpec(SpecKey.CLIENT_CONNECTION_ID, connectionIdBytes)
+                .setPayload(UnsafeByteOperations.unsafeWrap(bytes)) // a fresh array: wrapped, not copied
+                .build();
+        outbox.add(new Outgoing(data, true));
         flush(ctx);
     }
 
