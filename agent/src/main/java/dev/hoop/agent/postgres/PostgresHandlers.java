@@ -30,9 +30,10 @@ public final class PostgresHandlers implements ConnectionHandlerFactory {
         this.template = new Bootstrap()
                 .channel(EventLoops.socketChannel())
                 // Backpressure: the server channel reads only when the client took the previous chunk,
-                // and each read() delivers at most one buffer.
+                // and each read() delivers at most one buffer. Up to 256 KiB per read: a large result
+                // or a COPY then travels in fewer, larger packets (the per-packet cost is most of it).
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, 256 * 1024).maxMessagesPerRead(1))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
