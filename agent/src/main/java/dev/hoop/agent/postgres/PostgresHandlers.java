@@ -21,6 +21,8 @@ import java.util.Objects;
 public final class PostgresHandlers implements ConnectionHandlerFactory {
     /** A connect attempt to the database server gives up after this long. */
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** The most one read from the server takes (and so the largest data packet towards the client). */
+    static final int MAX_READ_BYTES = 256 * 1024;
 
     private final EventLoopGroup group;
     private final Bootstrap template;
@@ -33,7 +35,7 @@ public final class PostgresHandlers implements ConnectionHandlerFactory {
                 // and each read() delivers at most one buffer. Up to 256 KiB per read: a large result
                 // or a COPY then travels in fewer, larger packets (the per-packet cost is most of it).
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, 256 * 1024).maxMessagesPerRead(1))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES).maxMessagesPerRead(1))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
