@@ -30,8 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayStream implements ClientResponseObserver<Packet, Packet>, Outbound {
     private static final Logger log = LoggerFactory.getLogger(GatewayStream.class);
-    /** Packets from the gateway that may be in dispatch at once (bounds the agent's buffering). */
-    static final int WINDOW = 16;
+    /**
+     * Packets from the gateway that may be in dispatch at once (bounds the agent's buffering). At
+     * least the number of connections that may each have a message in flight: 16 held back a
+     * session with 32 busy pgbench connections.
+     */
+    static final int WINDOW = 64;
 
     private final Object lock = new Object();
     // Sends waiting for onReady; at most one per producer, since each awaits its stage before the next send.

@@ -40,8 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionBroker.class);
-    /** Packets per stream that gRPC may have read ahead of the one being forwarded. */
-    static final int INBOUND_WINDOW = 8;
+    /**
+     * Packets per stream that gRPC may have read ahead of the one being forwarded; also how many may
+     * wait above the threshold of the stream they were forwarded to. 32: with 32 busy pgbench
+     * connections on one session, 16 gave 11-21 % less throughput (the credit goes back in batches
+     * of half the window); the bound is 32 packets per producing stream.
+     */
+    static final int INBOUND_WINDOW = 32;
 
     private final AgentDirectory agents;
     private final ConnectionCatalog catalog;
