@@ -78,10 +78,13 @@ public final class RedisRouteStore implements RouteStore {
         this.prefix = first.prefix();
         this.where = first.toString();
         List<EventLoop> pinned = new ArrayList<>();
-        if (loops != null && sameTransport(loops)) {
+        if (loops != null && sameTransport()) {
             for (EventExecutor e : loops) {
                 pinned.add((EventLoop) e);
             }
+        } else if (loops != null) {
+            LOG.info("route store: Redis client transport {} differs from the router's; Redis runs on its own threads",
+                    Transports.socketChannelClass().getSimpleName());
         }
         if (pinned.isEmpty()) {
             this.shared = null;
@@ -106,7 +109,7 @@ public final class RedisRouteStore implements RouteStore {
     }
 
     /** Lettuce must pick the transport the router's loops run (epoll or NIO), or its channels cannot join them. */
-    private static boolean sameTransport(EventLoopGroup loops) {
+    private static boolean sameTransport() {
         Class<?> lettuce = Transports.socketChannelClass();
         return Epoll.isAvailable() ? lettuce == EpollSocketChannel.class : lettuce == NioSocketChannel.class;
     }
