@@ -12,13 +12,16 @@ import dev.hoop.router.proxy.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import io.netty.channel.EventLoopGroup;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running router assembled from a validated config: route store, lookup, access log, the
  * listeners, and the metrics admin listener. {@link #close()} stops all of it.
  */
 public final class Router implements AutoCloseable {
+    private final EventLoopGroup workers;
     private final RouteStore store;
     private final AccessLog accessLog;
     private final RouterMetrics metrics = new RouterMetrics();
@@ -26,15 +29,30 @@ public final class Router implements AutoCloseable {
     private final MetricsServer metricsServer;
 
     private Router(RouterConfig config) throws InterruptedException {
-        this.store = RouteStores.open(config.driver());
+        // The event loops exist first: the Redis connections run on them (see RedisRouteStore).
+        this.workers = Transport.group(config.server().workers(), "router-worker");
+        try {
+            this.store = RouteStores.open(config.driver(), workers);
+        } catch (RuntimeException e) {
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
         try {
             this.accessLog = AccessLog.open(config.server().accessLog());
         } catch (IOException e) {
             store.close();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new UncheckedIOException("server.accessLog: cannot write '" + config.server().accessLog() + "'", e);
         }
         RouteLookup lookup = new RouteLookup(store, config.server().lruCache());
-        this.server = new RouterServer(config, lookup, accessLog, metrics);
+        try {
+            this.server = new RouterServer(config, workers, lookup, accessLog, metrics);
+        } catch (RuntimeException | InterruptedException e) {
+            accessLog.close();
+            store.close();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
         RouterConfig.Listener admin = config.server().metrics();
         this.metricsServer = admin == null ? null
                 : new MetricsServer(metrics, admin.address(), admin.port(), server.workers(), Transport.serverChannel());
@@ -74,8 +92,9 @@ public final class Router implements AutoCloseable {
         if (metricsServer != null) {
             metricsServer.close();
         }
-        server.close();
+        server.close(); // listeners and connections; the loops keep running for the store's connections
         accessLog.close();
         store.close();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -12,6 +12,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.channel.EventLoop;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,22 +30,40 @@ final class RedisLink implements AutoCloseable {
 
     private final DriverUrl url;
     private final ClientResources resources;
+    private final boolean ownsResources;
+    private final EventLoop loop;
     private final RedisClient client;
     private final AtomicReference<StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
     private final Thread connector;
     private volatile boolean closed;
 
+    /** A link on Lettuce's own I/O threads, connected (or given up on for now) before it returns. */
     RedisLink(DriverUrl url) {
+        this(url, defaultResources(), true, null);
+        awaitFirstConnection(System.nanoTime() + COMMAND_TIMEOUT.toNanos());
+    }
+
+    /**
+     * A link whose connection runs on {@code loop} when given (Lettuce's own threads otherwise); the first
+     * connection is being made in the background when this returns, see {@link #awaitFirstConnection}.
+     *
+     * @param shared resources whose timer and computation threads this link shares; they stay open when it closes
+     */
+    RedisLink(DriverUrl url, ClientResources shared, EventLoop loop) {
+        this(url, loop == null ? shared : shared.mutate().eventLoopGroupProvider(new PinnedEventLoop(loop)).build(),
+                loop != null, loop);
+    }
+
+    private RedisLink(DriverUrl url, ClientResources resources, boolean ownsResources, EventLoop loop) {
         this.url = url;
+        this.loop = loop;
         RedisURI.Builder uri = RedisURI.builder().withHost(url.host()).withPort(url.port()).withDatabase(url.db())
                 .withTimeout(COMMAND_TIMEOUT);
         if (url.password() != null) {
             uri.withPassword(url.password().toCharArray());
         }
-        // Reconnect attempts at most 2 s apart: a restarted Redis is back in service within seconds.
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-                .build();
+        this.resources = resources;
+        this.ownsResources = ownsResources;
         this.client = RedisClient.create(resources, uri.build());
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -53,13 +72,33 @@ final class RedisLink implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
         this.connector = Thread.ofVirtual().name("redis-connect-" + url.host() + ":" + url.port()).start(this::connectLoop);
-        // Give the first connection a moment so that the first requests do not race it; a Redis
-        // that is down at start does not stop the router (requests get 502 until it is back).
+    }
+
+    /** Lettuce's resources with its own threads: reconnect attempts at most 2 s apart, so a restarted Redis is back within seconds. */
+    static ClientResources defaultResources() {
+        return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /**
+     * Gives the first connection until {@code deadlineNanos} so that the first requests do not race it; a Redis
+     * that is down at start does not stop the router (requests get 502 until it is back).
+     */
+    void awaitFirstConnection(long deadlineNanos) {
         try {
-            connector.join(COMMAND_TIMEOUT);
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                connector.join(Duration.ofNanos(left));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The router event loop this link's connection runs on; null when on Lettuce's own threads. */
+    EventLoop loop() {
+        return loop;
     }
 
     /** The first connection is made here; Lettuce's own reconnect takes over once it exists. */
@@ -100,7 +139,9 @@ final class RedisLink implements AutoCloseable {
             c.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        resources.shutdown(0, 1, TimeUnit.SECONDS);
+        if (ownsResources) {
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     @Override

@@ -5,6 +5,14 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Transports;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,28 +43,91 @@ public final class RedisRouteStore implements RouteStore {
             return {0}
             """;
 
-    private final RedisLink read;
-    private final RedisLink write;
+    /** Read links: one per router event loop (index i runs on loops[i]), or one on Lettuce's threads. */
+    private final RedisLink[] reads;
+    /** Write links, parallel to {@link #reads}; the same links when reads and writes go to one Redis. */
+    private final RedisLink[] writes;
+    private final ClientResources shared;
     private final String prefix;
+    private final String where;
     private final String scriptSha = sha1(LOOKUP_SCRIPT);
     private volatile boolean scripting;
 
+    /** A store on Lettuce's own I/O threads (tools and tests). */
     public RedisRouteStore(List<DriverUrl> urls) {
-        this(urls, true);
+        this(urls, null, true);
+    }
+
+    /**
+     * A store with one Redis connection per event loop of {@code loops}, running on that loop: a lookup made
+     * on a loop is answered on it (no thread hop per request, no Lettuce I/O threads competing for the cores).
+     * A call from any other thread uses the first loop's connection.
+     */
+    public RedisRouteStore(List<DriverUrl> urls, EventLoopGroup loops) {
+        this(urls, loops, true);
     }
 
     RedisRouteStore(List<DriverUrl> urls, boolean scripting) {
+        this(urls, null, scripting);
+    }
+
+    private RedisRouteStore(List<DriverUrl> urls, EventLoopGroup loops, boolean scripting) {
         this.scripting = scripting;
         DriverUrl first = urls.getFirst();
         DriverUrl last = urls.getLast();
-        this.read = new RedisLink(first);
-        this.write = first.equals(last) ? read : new RedisLink(last);
         this.prefix = first.prefix();
+        this.where = first.toString();
+        List<EventLoop> pinned = new ArrayList<>();
+        if (loops != null && sameTransport()) {
+            for (EventExecutor e : loops) {
+                pinned.add((EventLoop) e);
+            }
+        } else if (loops != null) {
+            LOG.info("route store: Redis client transport {} differs from the router's; Redis runs on its own threads",
+                    Transports.socketChannelClass().getSimpleName());
+        }
+        if (pinned.isEmpty()) {
+            this.shared = null;
+            this.reads = new RedisLink[] {new RedisLink(first)};
+            this.writes = first.equals(last) ? reads : new RedisLink[] {new RedisLink(last)};
+        } else {
+            this.shared = RedisLink.defaultResources();
+            this.reads = new RedisLink[pinned.size()];
+            this.writes = first.equals(last) ? reads : new RedisLink[pinned.size()];
+            for (int i = 0; i < pinned.size(); i++) {
+                reads[i] = new RedisLink(first, shared, pinned.get(i));
+                if (writes != reads) {
+                    writes[i] = new RedisLink(last, shared, pinned.get(i));
+                }
+            }
+            long deadline = System.nanoTime() + RedisLink.COMMAND_TIMEOUT.toNanos();
+            for (int i = 0; i < pinned.size(); i++) {
+                reads[i].awaitFirstConnection(deadline);
+                writes[i].awaitFirstConnection(deadline);
+            }
+        }
+    }
+
+    /** Lettuce must pick the transport the router's loops run (epoll or NIO), or its channels cannot join them. */
+    private static boolean sameTransport() {
+        Class<?> lettuce = Transports.socketChannelClass();
+        return Epoll.isAvailable() ? lettuce == EpollSocketChannel.class : lettuce == NioSocketChannel.class;
+    }
+
+    /** The link of the calling event loop (so that its answer comes back on it), else the first. */
+    private static RedisLink local(RedisLink[] links) {
+        for (RedisLink l : links) {
+            if (l.loop() != null && l.loop().inEventLoop()) {
+                return l;
+            }
+        }
+        return links[0];
     }
 
     @Override
     public CompletionStage<Route> read(List<String> candidates) {
         RedisAsyncCommands<String, String> redis;
+        RedisLink read = local(reads);
         try {
             redis = read.commands();
         } catch (RouteStoreException e) {
@@ -96,7 +167,7 @@ public final class RedisRouteStore implements RouteStore {
                           CompletableFuture<Route> out) {
         if (rootCause(error) instanceof RedisCommandExecutionException) {
             scripting = false;
-            LOG.warn("route store: Redis at {} refused the lookup script ({}); using pipelined commands", read,
+            LOG.warn("route store: Redis at {} refused the lookup script ({}); using pipelined commands", where,
                     rootMessage(error));
             pipelined(redis, candidates).whenComplete((r, e) -> {
                 if (e == null) {
@@ -106,7 +177,7 @@ public final class RedisRouteStore implements RouteStore {
                 }
             });
         } else {
-            out.completeExceptionally(new RouteStoreException("Redis at " + read + " failed: " + rootMessage(error), error));
+            out.completeExceptionally(new RouteStoreException("Redis at " + where + " failed: " + rootMessage(error), error));
         }
     }
 
@@ -136,7 +207,7 @@ public final class RedisRouteStore implements RouteStore {
         all[lists.size()] = dead.toCompletableFuture();
         return CompletableFuture.allOf(all).handle((ignored, error) -> {
             if (error != null) {
-                throw new RouteStoreException("Redis at " + read + " failed: " + rootMessage(error), error);
+                throw new RouteStoreException("Redis at " + where + " failed: " + rootMessage(error), error);
             }
             for (int i = 0; i < lists.size(); i++) {
                 List<String> list = lists.get(i).toCompletableFuture().join();
@@ -164,6 +235,7 @@ public final class RedisRouteStore implements RouteStore {
     @Override
     public CompletionStage<Void> markDead(String host, String url, int index, int count, int ttlSeconds) {
         RedisAsyncCommands<String, String> redis;
+        RedisLink write = local(writes);
         try {
             redis = write.commands();
         } catch (RouteStoreException e) {
@@ -208,14 +280,22 @@ public final class RedisRouteStore implements RouteStore {
 
     @Override
     public String describe() {
-        return "redis " + read + (write == read ? "" : " (writes to " + write + ")");
+        return "redis " + reads[0] + (writes == reads ? "" : " (writes to " + writes[0] + ")")
+                + (reads[0].loop() == null ? "" : ", one connection on each of the " + reads.length + " event loops");
     }
 
     @Override
     public void close() {
-        read.close();
-        if (write != read) {
-            write.close();
+        for (RedisLink l : reads) {
+            l.close();
+        }
+        if (writes != reads) {
+            for (RedisLink l : writes) {
+                l.close();
+            }
+        }
+        if (shared != null) {
+            shared.shutdown(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 }

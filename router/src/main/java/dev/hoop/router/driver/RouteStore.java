@@ -5,8 +5,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Where routes and dead marks live (Redis in Hipache's layout, or the embedded JSON file).
- * Implementations never block the caller: every call returns a stage completed later on the
- * store's own threads, failed with {@link RouteStoreException} when the store is unreachable.
+ * Implementations never block the caller: every call returns a stage completed later (on the
+ * caller's event loop when the store runs on the router's loops, else on the store's own threads),
+ * failed with {@link RouteStoreException} when the store is unreachable.
  */
 public interface RouteStore extends AutoCloseable {
 

@@ -1,5 +1,6 @@
 package dev.hoop.router.driver;
 
+import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -7,11 +8,12 @@ import java.util.List;
 public final class RouteStores {
     private RouteStores() {}
 
-    public static RouteStore open(List<String> driver) {
+    /** @param loops the router's event loops, which the Redis connections join (null: Redis client threads of its own) */
+    public static RouteStore open(List<String> driver, EventLoopGroup loops) {
         List<DriverUrl> urls = driver.stream().map(DriverUrl::parse).toList();
         if (urls.getFirst().embedded()) {
             return new EmbeddedRouteStore(Path.of(urls.getFirst().path()));
         }
-        return new RedisRouteStore(urls);
+        return new RedisRouteStore(urls, loops);
     }
 }

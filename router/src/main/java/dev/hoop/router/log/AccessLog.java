@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The access log in Hipache's line format:
  * {@code <addr> - - [date] "<method> <url> HTTP/<ver>" <status> <bytes> "<referer>" "<user-agent>" "<identifier>" <total_s> <backend_s>}.
- * Event loops only enqueue lines; one writer thread appends them to the file. {@link #reopen()}
+ * Event loops only enqueue the raw values of a line ({@link Entry}); one writer thread formats and
+ * appends them to the file, so no date or number formatting runs on an event loop. {@link #reopen()}
  * (SIGUSR1) makes the writer reopen the file, for log rotation. When the queue is full (the disk
  * cannot keep up) lines are counted and dropped rather than blocking an event loop.
  */
@@ -35,7 +37,8 @@ public final class AccessLog implements AutoCloseable {
     private static final AccessLog DISABLED = new AccessLog();
 
     private final Path file;
-    private final BlockingQueue<String> queue;
+    /** {@link Entry} or an already formatted String. */
+    private final BlockingQueue<Object> queue;
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean reopen;
@@ -72,7 +75,16 @@ public final class AccessLog implements AutoCloseable {
     }
 
     public void log(String line) {
-        if (queue != null && !queue.offer(line)) {
+        offer(line);
+    }
+
+    /** Queues one request's line, formatted later by the writer thread. */
+    public void log(Entry entry) {
+        offer(entry);
+    }
+
+    private void offer(Object item) {
+        if (queue != null && !queue.offer(item)) {
             dropped.incrementAndGet();
         }
     }
@@ -98,16 +110,14 @@ public final class AccessLog implements AutoCloseable {
                     }
                     out = open();
                 }
-                String line = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (line == null) {
+                Object item = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (item == null) {
                     continue;
                 }
-                out.write(line);
-                out.write('\n');
-                while ((line = queue.poll()) != null) {
-                    out.write(line);
+                do {
+                    out.write(item instanceof Entry e ? e.format() : (String) item);
                     out.write('\n');
-                }
+                } while ((item = queue.poll()) != null);
                 out.flush();
                 long lost = dropped.getAndSet(0);
                 if (lost > 0) {
@@ -134,15 +144,29 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    public static String line(SocketAddress remote, HttpRequest request, HttpVersion clientVersion, int status, long bytes,
-                              String identifier, double totalSeconds, double backendSeconds) {
-        String addr = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
-        String referer = request.headers().get(HttpHeaderNames.REFERER, "");
-        String agent = request.headers().get(HttpHeaderNames.USER_AGENT, "");
-        String version = clientVersion.majorVersion() + "." + clientVersion.minorVersion();
-        return addr + " - - [" + DATE.format(ZonedDateTime.now()) + "] \"" + request.method() + " " + request.uri()
-                + " HTTP/" + version + "\" " + status + " " + bytes + " \"" + referer + "\" \"" + agent + "\" \""
-                + identifier + "\" " + String.format(Locale.ROOT, "%.3f %.3f", totalSeconds, backendSeconds);
+    /**
+     * The values of one line, taken on the event loop without formatting anything.
+     *
+     * @param atMillis when the request ended (epoch milliseconds)
+     */
+    public record Entry(SocketAddress remote, long atMillis, String method, String uri, HttpVersion version, int status,
+                        long bytes, String referer, String agent, String identifier, double totalSeconds,
+                        double backendSeconds) {
+        public static Entry of(SocketAddress remote, HttpRequest request, HttpVersion clientVersion, int status, long bytes,
+                               String identifier, double totalSeconds, double backendSeconds) {
+            return new Entry(remote, System.currentTimeMillis(), request.method().name(), request.uri(), clientVersion,
+                    status, bytes, request.headers().get(HttpHeaderNames.REFERER, ""),
+                    request.headers().get(HttpHeaderNames.USER_AGENT, ""), identifier, totalSeconds, backendSeconds);
+        }
+
+        /** The line in Hipache's format. */
+        public String format() {
+            String addr = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
+            String date = DATE.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(atMillis), ZoneId.systemDefault()));
+            return addr + " - - [" + date + "] \"" + method + " " + uri + " HTTP/" + version.majorVersion() + "."
+                    + version.minorVersion() + "\" " + status + " " + bytes + " \"" + referer + "\" \"" + agent + "\" \""
+                    + identifier + "\" " + String.format(Locale.ROOT, "%.3f %.3f", totalSeconds, backendSeconds);
+        }
     }
 
     @Override

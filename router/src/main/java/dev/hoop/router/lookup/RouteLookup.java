@@ -3,21 +3,34 @@ package dev.hoop.router.lookup;
 import dev.hoop.router.config.RouterConfig;
 import dev.hoop.router.driver.Route;
 import dev.hoop.router.driver.RouteStore;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Host → route: the optional LRU first, else one read of the route store (at most one round trip).
- * Concurrent lookups of the same host share the read in flight (so 100 connections on one vhost do
- * not cost Redis 100 identical reads). A dead mark drops the host from the cache and from the
- * reads in flight, so the requests after it see it.
+ * Concurrent lookups of the same host on the same event loop share the read in flight (so 100
+ * connections on one vhost do not cost Redis 100 identical reads); the reads are kept per thread so
+ * that a shared read is answered on the loop that waits for it. A dead mark makes every read issued
+ * before it unshareable and drops the host from the cache, so the requests after it see it.
  */
 public final class RouteLookup {
+    private record Pending(CompletableFuture<Route> future, long generation) {}
+
     private final RouteStore store;
     private final RouteCache cache;
-    /** Reads in flight by host: concurrent requests for one host share one store read. */
-    private final ConcurrentHashMap<String, CompletableFuture<Route>> inFlight = new ConcurrentHashMap<>();
+    /** Reads in flight by host, per calling thread (an event loop); concurrent maps, as a read may complete elsewhere. */
+    private final FastThreadLocal<Map<String, Pending>> inFlight = new FastThreadLocal<>() {
+        @Override
+        protected Map<String, Pending> initialValue() {
+            return new ConcurrentHashMap<>();
+        }
+    };
+    /** Bumped when a dead mark starts and when it is written: reads issued before are not shared after. */
+    private final AtomicLong generation = new AtomicLong();
 
     public RouteLookup(RouteStore store, RouterConfig.LruCache lru) {
         this.store = store;
@@ -32,36 +45,35 @@ public final class RouteLookup {
                 return CompletableFuture.completedFuture(hit);
             }
         }
-        CompletableFuture<Route> shared = inFlight.get(host);
-        if (shared != null) {
-            return shared;
+        long gen = generation.get();
+        Map<String, Pending> reads = inFlight.get();
+        Pending shared = reads.get(host);
+        if (shared != null && shared.generation() == gen) {
+            return shared.future();
         }
-        CompletableFuture<Route> mine = new CompletableFuture<>();
-        shared = inFlight.putIfAbsent(host, mine);
-        if (shared != null) {
-            return shared;
-        }
+        Pending mine = new Pending(new CompletableFuture<>(), gen);
+        reads.put(host, mine);
         store.read(HostNames.candidates(host)).whenComplete((route, error) -> {
-            inFlight.remove(host, mine);
+            reads.remove(host, mine);
             if (error != null) {
-                mine.completeExceptionally(error);
+                mine.future().completeExceptionally(error);
                 return;
             }
-            if (cache != null) {
-                cache.put(host, route);
+            if (cache != null && generation.get() == gen) {
+                cache.put(host, route); // not a route read before a dead mark that was written meanwhile
             }
-            mine.complete(route);
+            mine.future().complete(route);
         });
-        return mine;
+        return mine.future();
     }
 
     public CompletionStage<Void> markDead(String host, String url, int index, int count, int ttlSeconds) {
-        inFlight.remove(host); // a read issued before the mark must not answer requests that come after it
+        generation.incrementAndGet(); // a read issued before the mark must not answer requests that come after it
         if (cache != null) {
             cache.invalidate(host);
         }
         return store.markDead(host, url, index, count, ttlSeconds).whenComplete((ok, error) -> {
-            inFlight.remove(host);
+            generation.incrementAndGet();
             if (cache != null) {
                 cache.invalidate(host);
             }

@@ -79,7 +79,9 @@ final class BackendPool {
     private void connect(BackendAddress address, Entry entry, Promise<Channel> promise) {
         entry.open++;
         Bootstrap b = new Bootstrap().group(loop).channel(Transport.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
+                // Read as data comes (an idle pooled connection that the backend closes is noticed at once); the
+                // exchange pauses reading only while the client cannot take more.
+                .option(ChannelOption.AUTO_READ, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutSeconds * 1000)
                 .handler(new ChannelInitializer<Channel>() {
@@ -125,6 +127,9 @@ final class BackendPool {
         if (!keep || !ch.isActive() || entry == null) {
             ch.close();
             return;
+        }
+        if (!ch.config().isAutoRead()) {
+            ch.config().setAutoRead(true); // paused by its last exchange (slow client) after the response was decoded
         }
         Promise<Channel> waiter;
         while ((waiter = entry.waiters.pollFirst()) != null) {

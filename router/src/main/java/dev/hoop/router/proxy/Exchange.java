@@ -3,7 +3,6 @@ package dev.hoop.router.proxy;
 import dev.hoop.router.driver.Route;
 import dev.hoop.router.log.AccessLog;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
@@ -17,8 +16,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -28,6 +27,7 @@ import java.util.ArrayDeque;
  * locking; the only asynchronous hop, the route store, comes back through {@link #onLoop}.
  */
 final class Exchange {
+    private static final AsciiString X_DEBUG = AsciiString.cached("x-debug");
     private final ProxyServices services;
     private final FrontendHandler frontend;
     private final ChannelHandlerContext ctx;
@@ -41,7 +41,8 @@ final class Exchange {
     private final boolean debug;
 
     // request side
-    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+    /** Body parts read before the backend connection exists; created when the first one comes (most requests have none). */
+    private ArrayDeque<HttpContent> pending;
     boolean requestComplete;
     private boolean bodyWritten;
     private boolean replay;
@@ -54,8 +55,10 @@ final class Exchange {
     private Channel backend;
     private long backendStartNanos;
     private long backendHeadNanos;
-    private final ArrayDeque<Object> held = new ArrayDeque<>();
+    /** Response parts that arrive while a dead mark is being written; created when needed. */
+    private ArrayDeque<Object> held;
     private boolean holding;
+    private boolean unflushed;
     private boolean responseStarted;
     private boolean interim;
     private boolean responseComplete;
@@ -78,7 +81,7 @@ final class Exchange {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.clientVersion = request.protocolVersion();
         this.upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-        this.debug = request.headers().contains("x-debug");
+        this.debug = request.headers().contains(X_DEBUG);
     }
 
     private void onLoop(Runnable r) {
@@ -195,32 +198,71 @@ final class Exchange {
         // the rewrite is idempotent, so a retry on another backend rewrites it again harmlessly.
         HttpRequest head = request;
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        String clientIp = remote == null ? "127.0.0.1" : remote.getAddress().getHostAddress();
-        ForwardedHeaders.forwardRequest(head.headers(), clientIp, scheme, frontend.localPort(),
+        ForwardedHeaders.forwardRequest(head.headers(), frontend.clientIp(), scheme, frontend.localPortText(),
                 services.settings.trustForwardedFor(), upgrade, services.settings.httpKeepAlive());
-        ChannelFuture last = ch.write(head);
-        if (replay) {
-            last = ch.write(LastHttpContent.EMPTY_LAST_CONTENT); // the first attempt's (empty) end was consumed
+        // Only the last write gets a listener; a failure of an earlier one also fails the connection (void promise
+        // → exceptionCaught → BackendHandler), which ends up in onBackendClosed as well.
+        Object lastPart = replay ? LastHttpContent.EMPTY_LAST_CONTENT : null; // the first attempt's (empty) end was consumed
+        int parts = pending == null ? 0 : pending.size();
+        if (lastPart == null && parts == 0) {
+            ch.writeAndFlush(head).addListener(writeDone); // a body-less request whose end is not read yet
+        } else {
+            ch.write(head, ch.voidPromise());
+            if (lastPart != null) {
+                (parts == 0 ? ch.write(lastPart) : ch.write(lastPart, ch.voidPromise())).addListener(writeDone);
+            }
+            HttpContent c;
+            while (pending != null && (c = pending.poll()) != null) {
+                bodyWritten |= c.content().isReadable();
+                if (pending.isEmpty()) {
+                    ch.write(c).addListener(writeDone);
+                } else {
+                    ch.write(c, ch.voidPromise());
+                }
+            }
+            ch.flush();
         }
-        HttpContent c;
-        while ((c = pending.poll()) != null) {
-            bodyWritten |= c.content().isReadable();
-            last = ch.write(c);
-        }
-        ch.flush();
-        last.addListener(writeDone());
-        ch.read();
+        frontend.updateReading();
     }
 
-    private ChannelFutureListener writeDone() {
-        return f -> {
-            if (!f.isSuccess()) {
-                onBackendClosed(f.cause());
-            } else if (!requestComplete && !answered) {
-                ctx.read();
+    /** A request write to the backend failed: the connection is gone (one listener per exchange, not per write). */
+    private final ChannelFutureListener writeDone = f -> {
+        if (!f.isSuccess()) {
+            onBackendClosed(f.cause());
+        }
+    };
+
+    /** Whether the client connection may be read now: body parts can go on (or be dropped), or the next request may come. */
+    boolean canTakeMore() {
+        if (upgrade && !answered && !done) {
+            return false; // after a WebSocket upgrade request the client's next bytes belong to the tunnel
+        }
+        if (requestComplete || answered || done) {
+            return true;
+        }
+        return backend != null && backend.isWritable();
+    }
+
+    void onBackendWritabilityChanged() {
+        frontend.updateReading();
+    }
+
+    /** The client's buffer drained below its low watermark (or filled up): resume (or pause) reading the backend. */
+    void onClientWritabilityChanged() {
+        if (backend != null && !holding) {
+            boolean writable = ctx.channel().isWritable();
+            if (backend.config().isAutoRead() != writable) {
+                backend.config().setAutoRead(writable);
             }
-        };
+        }
+    }
+
+    /** The end of one read of the backend: body parts written to the client in it go out in one flush. */
+    void onBackendReadComplete() {
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
     }
 
     /** A body chunk from the client. */
@@ -232,17 +274,18 @@ final class Exchange {
             ReferenceCountUtil.release(c); // the answer is out; the rest of the body is read and dropped
             if (requestComplete) {
                 maybeFinish();
-            } else {
-                ctx.read();
             }
             return;
         }
         if (backend == null) {
+            if (pending == null) {
+                pending = new ArrayDeque<>(4);
+            }
             pending.add(c);
             return;
         }
         bodyWritten |= c.content().isReadable();
-        backend.writeAndFlush(c).addListener(writeDone());
+        backend.writeAndFlush(c).addListener(writeDone);
     }
 
     /** A decoded response part from the backend (head, body chunk, end). */
@@ -252,6 +295,9 @@ final class Exchange {
             return;
         }
         if (holding) {
+            if (held == null) {
+                held = new ArrayDeque<>(4);
+            }
             held.add(msg);
             return;
         }
@@ -277,7 +323,6 @@ final class Exchange {
         if (code >= 100 && code < 200 && code != 101) {
             interim = true; // 100 Continue and friends: relayed, the real response follows
             ctx.writeAndFlush(head);
-            backend.read();
             return;
         }
         backendHeadNanos = System.nanoTime();
@@ -287,11 +332,15 @@ final class Exchange {
         if (fails && route.backends().size() > 1) {
             // The mark is written before the client sees the answer, so the next request avoids it.
             holding = true;
+            backend.config().setAutoRead(false); // the rest of the response waits in the socket, not in memory
             markDead(() -> {
                 holding = false;
+                if (backend != null) {
+                    backend.config().setAutoRead(ctx.channel().isWritable());
+                }
                 forwardHead(head);
                 Object next;
-                while (!holding && !done && (next = held.poll()) != null) {
+                while (!holding && !done && held != null && (next = held.poll()) != null) {
                     onBackendMessage(next);
                 }
             });
@@ -318,8 +367,8 @@ final class Exchange {
             switchToTunnel();
             return;
         }
-        ctx.write(head);
-        backend.read();
+        ctx.write(head, ctx.voidPromise()); // a failed write closes the client: onClientClosed ends the exchange
+        unflushed = true;
     }
 
     private void onResponseContent(HttpContent content) {
@@ -330,19 +379,17 @@ final class Exchange {
             } else {
                 ReferenceCountUtil.release(content);
             }
-            backend.read();
             return;
         }
         bytesOut += content.content().readableBytes();
         if (!(content instanceof LastHttpContent last)) {
-            ctx.writeAndFlush(content).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    backend.read();
-                } else {
-                    discardBackend();
-                    finish(false);
-                }
-            });
+            // Flushed at the end of this read of the backend (onBackendReadComplete); a failed write closes the
+            // client, which ends the exchange (onClientClosed).
+            ctx.write(content, ctx.voidPromise());
+            unflushed = true;
+            if (!ctx.channel().isWritable()) {
+                backend.config().setAutoRead(false); // resumed by onClientWritabilityChanged
+            }
             return;
         }
         if (last.decoderResult().isFailure()) {
@@ -359,10 +406,11 @@ final class Exchange {
         ch.pipeline().get(BackendHandler.class).unbind();
         services.pool(ctx.channel().eventLoop())
                 .release(ch, services.settings.httpKeepAlive() && backendKeepAlive && requestComplete);
-        ctx.writeAndFlush(last);
+        unflushed = false;
+        ctx.writeAndFlush(last, ctx.voidPromise());
         if (!requestComplete) {
             answered = true; // an early answer: drop the rest of the body, then go on
-            ctx.read();
+            frontend.updateReading();
             return;
         }
         finish(clientKept);
@@ -408,10 +456,7 @@ final class Exchange {
     /** The client went away: nothing more to send anywhere. */
     void onClientClosed() {
         discardBackend();
-        pending.forEach(ReferenceCountUtil::release);
-        pending.clear();
-        held.forEach(ReferenceCountUtil::release);
-        held.clear();
+        releaseQueued();
         if (!done) {
             if (status == 0) {
                 status = 499;
@@ -442,8 +487,7 @@ final class Exchange {
         discardBackend();
         answered = true;
         status = code;
-        pending.forEach(ReferenceCountUtil::release);
-        pending.clear();
+        releaseQueued();
         FullHttpResponse page = code == 200 ? FrontendHandler.ok() : services.errors.response(code, reason, clientKeepAlive);
         if (!clientKeepAlive) {
             page.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -453,7 +497,7 @@ final class Exchange {
         if (requestComplete) {
             maybeFinish();
         } else {
-            ctx.read();
+            frontend.updateReading(); // read and drop the rest of the body
         }
     }
 
@@ -477,10 +521,7 @@ final class Exchange {
             return;
         }
         done = true;
-        pending.forEach(ReferenceCountUtil::release);
-        pending.clear();
-        held.forEach(ReferenceCountUtil::release);
-        held.clear();
+        releaseQueued();
         log();
         frontend.exchangeDone(keepAlive);
     }
@@ -492,8 +533,19 @@ final class Exchange {
         String id = route.identifier() == null ? "-" : route.identifier();
         services.metrics.request(status, id, backendHeadNanos == 0 ? -1 : backendTime);
         if (services.accessLog.enabled()) {
-            services.accessLog.log(AccessLog.line(ctx.channel().remoteAddress(), request, clientVersion, status, bytesOut,
-                    id, total, backendTime));
+            services.accessLog.log(AccessLog.Entry.of(ctx.channel().remoteAddress(), request, clientVersion, status,
+                    bytesOut, id, total, backendTime));
+        }
+    }
+
+    private void releaseQueued() {
+        if (pending != null) {
+            pending.forEach(ReferenceCountUtil::release);
+            pending.clear();
+        }
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held.clear();
         }
     }
 

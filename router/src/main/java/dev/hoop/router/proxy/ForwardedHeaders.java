@@ -23,15 +23,18 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {}
 
     static void stripHopByHop(HttpHeaders h, boolean keepUpgrade) {
-        for (String named : h.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : named.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty() && !(keepUpgrade && t.equalsIgnoreCase("upgrade"))) {
-                    h.remove(t);
+        if (h.contains(HttpHeaderNames.CONNECTION)) {
+            for (String named : h.getAll(HttpHeaderNames.CONNECTION)) {
+                if (named.indexOf(',') < 0) {
+                    removeNamed(h, named.trim(), keepUpgrade); // the usual single token: no split
+                    continue;
+                }
+                for (String token : named.split(",")) {
+                    removeNamed(h, token.trim(), keepUpgrade);
                 }
             }
+            h.remove(HttpHeaderNames.CONNECTION);
         }
-        h.remove(HttpHeaderNames.CONNECTION);
         h.remove(KEEP_ALIVE);
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
@@ -44,14 +47,20 @@ final class ForwardedHeaders {
         }
     }
 
-    static void forwardRequest(HttpHeaders h, String clientIp, String scheme, int localPort, boolean trust,
+    private static void removeNamed(HttpHeaders h, String name, boolean keepUpgrade) {
+        if (!name.isEmpty() && !(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
+            h.remove(name);
+        }
+    }
+
+    static void forwardRequest(HttpHeaders h, String clientIp, String scheme, String localPort, boolean trust,
                                boolean upgrade, boolean backendKeepAlive) {
         stripHopByHop(h, upgrade);
         if (!upgrade && !backendKeepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        List<String> previous = h.getAll(X_FORWARDED_FOR);
-        if (trust && !previous.isEmpty()) {
+        List<String> previous = trust ? h.getAll(X_FORWARDED_FOR) : List.of();
+        if (!previous.isEmpty()) {
             h.set(X_FORWARDED_FOR, String.join(", ", previous) + ", " + clientIp);
         } else {
             h.set(X_FORWARDED_FOR, clientIp);
@@ -63,7 +72,7 @@ final class ForwardedHeaders {
             h.set(X_FORWARDED_PROTO, scheme);
         }
         if (!trust || !h.contains(X_FORWARDED_PORT)) {
-            h.setInt(X_FORWARDED_PORT, localPort);
+            h.set(X_FORWARDED_PORT, localPort);
         }
     }
 }

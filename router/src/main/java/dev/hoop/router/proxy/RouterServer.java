@@ -33,8 +33,9 @@ public final class RouterServer implements AutoCloseable {
     private final List<Channel> http = new ArrayList<>();
     private final List<Channel> https = new ArrayList<>();
 
-    public RouterServer(RouterConfig config, RouteLookup lookup, AccessLog accessLog, RouterMetrics metrics)
-            throws InterruptedException {
+    /** @param workers the event loops serving connections; owned by the caller, who shuts them down after {@link #close()} */
+    public RouterServer(RouterConfig config, EventLoopGroup workers, RouteLookup lookup, AccessLog accessLog,
+                        RouterMetrics metrics) throws InterruptedException {
         RouterConfig.Server settings = config.server();
         SslContext backendTls;
         try {
@@ -44,7 +45,7 @@ public final class RouterServer implements AutoCloseable {
         }
         ProxyServices services = new ProxyServices(settings, lookup, accessLog, metrics, backendTls);
         boss = Transport.group(1, "router-accept");
-        workers = Transport.group(settings.workers(), "router-worker");
+        this.workers = workers;
         try {
             for (RouterConfig.Listener l : config.http()) {
                 http.add(bind(l, new RouterInitializer(services, null)));
@@ -100,6 +101,5 @@ public final class RouterServer implements AutoCloseable {
         http.forEach(Channel::close);
         https.forEach(Channel::close);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -47,6 +47,21 @@ class AccessLogTest {
     }
 
     @Test
+    void anEntryIsFormattedInHipachesLineFormat() {
+        java.util.TimeZone saved = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        try {
+            AccessLog.Entry e = new AccessLog.Entry(new java.net.InetSocketAddress("127.0.0.1", 40000),
+                    1_795_241_400_000L, "GET", "/logged?x=1", io.netty.handler.codec.http.HttpVersion.HTTP_1_1, 200, 7,
+                    "http://ref/", "curl/8", "mysite", 0.0042, 0.0019);
+            assertThat(e.format()).isEqualTo("127.0.0.1 - - [21/Nov/2026:06:10:00 +0000] \"GET /logged?x=1 HTTP/1.1\" 200 7"
+                    + " \"http://ref/\" \"curl/8\" \"mysite\" 0.004 0.002");
+        } finally {
+            java.util.TimeZone.setDefault(saved);
+        }
+    }
+
+    @Test
     void aNullPathDisablesTheLog() throws Exception {
         try (AccessLog log = AccessLog.open(null)) {
             assertThat(log.enabled()).isFalse();
