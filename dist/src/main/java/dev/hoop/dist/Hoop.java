@@ -2,9 +2,9 @@ package dev.hoop.dist;
 
 import dev.hoop.agent.StartAgentCommand;
 import dev.hoop.client.ClientCli;
+import dev.hoop.common.netty.LeakDetection;
 import dev.hoop.gateway.StartGatewayCommand;
 import dev.hoop.router.StartRouterCommand;
-import io.netty.util.ResourceLeakDetector;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,19 +68,7 @@ public final class Hoop implements Runnable {
     }
 
     public static void main(String[] args) {
-        quietLeakDetection();
+        LeakDetection.offUnlessAsked();
         System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
-    }
-
-    /**
-     * Netty's leak detector samples buffer allocations and fills in a stack trace for each sample:
-     * about 15 % of the gateway's CPU time when relaying pgbench traffic (docs/performance.md).
-     * Off in the shipped program; tests keep it, and {@code -Dio.netty.leakDetection.level=simple}
-     * (through HOOP_JAVA_OPTS) turns it back on.
-     */
-    private static void quietLeakDetection() {
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        }
     }
 }

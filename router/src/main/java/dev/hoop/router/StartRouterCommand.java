@@ -2,10 +2,10 @@ package dev.hoop.router;
 
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.log.Logging;
+import dev.hoop.common.netty.LeakDetection;
 import dev.hoop.router.config.ConfigLoader;
 import dev.hoop.router.config.DryRun;
 import dev.hoop.router.config.RouterConfig;
-import io.netty.util.ResourceLeakDetector;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -70,11 +70,8 @@ public final class StartRouterCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
-            // Netty's default leak detection records a stack trace for a sample of buffers: ~7,000 traces per 15 s
-            // under the benchmark (JFR). Off for the running router; -Dio.netty.leakDetection.level=simple turns it on.
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        }
+        // also when the router runs outside hoop.jar (bench/router starts this command directly)
+        LeakDetection.offUnlessAsked();
         Router router;
         try {
             router = Router.start(cfg);
