@@ -73,6 +73,8 @@ public final class ConnectSession {
 
     private int run(String connectionName, String bindHost, int port, CompletableFuture<InetSocketAddress> bound, EventLoopGroup group,
                     CompletableFuture<Packet> opened, CompletableFuture<Close> ended) throws InterruptedException {
+        // The stream's callbacks run directly on its connection's event loop, which (with the loops
+        // of GatewayLink) is also the local sockets' loop: nothing in them blocks.
         SessionStream stream = SessionStream.open(grpc, Wire.VERB_CONNECT, connectionName, token, new SessionStream.PacketHandler() {
             @Override
             public void onPacket(Packet packet, Runnable done) {
@@ -113,8 +115,6 @@ public final class ConnectSession {
                 opened.complete(null);
                 ended.complete(new Close(null, status.isOk() ? null : GatewayErrors.describe(status, connectionName)));
             }
-            // The stream's callbacks run on its connection's event loop, which (with the loops of
-            // GatewayLink) is also the sockets' loop: nothing in them blocks.
         }, MoreExecutors.directExecutor());
         stream.send(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
         Packet first = opened.join();
