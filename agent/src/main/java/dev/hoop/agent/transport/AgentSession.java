@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,10 @@ final class AgentSession {
     private ExecRun exec;
     private TerminalRun terminal;
     private volatile boolean closed;
+    /** The last step of this session's command work; the next one starts after it. */
+    private CompletableFuture<Void> commandSteps = CompletableFuture.completedFuture(null);
+    /** Where command work runs: starting a process blocks for milliseconds. */
+    private static final Executor COMMAND_STEPS = task -> Thread.ofVirtual().name("command-step").start(task);
 
     AgentSession(String id, ConnectionParams params, Optional<ConnectionKind> kind, Outbound out, Runnable onEnd) {
         this.id = id;
@@ -98,6 +103,27 @@ final class AgentSession {
 
     int connectionCount() {
         return connections.size();
+    }
+
+    /**
+     * Runs one step of the session's command work (starting the command, its terminal input, a
+     * resize) after the previous one, on a virtual thread: the event loop that calls this relays
+     * every other session too, and must not wait for a process to start. A step that throws ends
+     * the session with {@code failure} + its message.
+     *
+     * @return completes when the step did (the gateway stream's credit for the packet waits for it)
+     */
+    synchronized CompletionStage<Void> commandStep(String failure, Supplier<CompletionStage<Void>> step) {
+        commandSteps = commandSteps.thenComposeAsync(previous -> {
+            try {
+                return step.get();
+            } catch (RuntimeException e) {
+                log.warn("session {}: {}{}", id, failure, e.getMessage());
+                end(null, failure + e.getMessage());
+                return CompletableFuture.completedFuture(null);
+            }
+        }, COMMAND_STEPS).exceptionally(error -> null);
+        return commandSteps;
     }
 
     /** Runs the connection's command once with {@code input} on stdin; later calls are ignored. */

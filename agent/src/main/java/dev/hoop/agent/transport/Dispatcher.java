@@ -64,9 +64,9 @@ final class Dispatcher {
             }
             AgentSession s = sessions.get(sessionId);
             if (s != null) {
-                s.end(null, p.getType() + " failed on the agent: " + e.getMessage());
+                s.end(null, failed(p.getType()) + e.getMessage());
             } else {
-                out.send(Replies.sessionClose(sessionId, null, p.getType() + " failed on the agent: " + e.getMessage()));
+                out.send(Replies.sessionClose(sessionId, null, failed(p.getType()) + e.getMessage()));
             }
             return DONE;
         }
@@ -92,21 +92,27 @@ final class Dispatcher {
                 return DONE;
             }
             case AgentPacket.EXEC_WRITE_STDIN -> {
-                session.startExec(command(session, p), payload);
-                return DONE;
+                return session.commandStep(failed(type), () -> {
+                    session.startExec(command(session, p), payload);
+                    return DONE;
+                });
             }
             case AgentPacket.TERMINAL_WRITE_STDIN -> {
-                session.startTerminal(() -> command(session, p), TtySize.DEFAULT);
-                return session.terminalInput(payload);
+                return session.commandStep(failed(type), () -> {
+                    session.startTerminal(() -> command(session, p), TtySize.DEFAULT);
+                    return session.terminalInput(payload);
+                });
             }
             case AgentPacket.TERMINAL_RESIZE_TTY -> {
                 TtySize size = TtySize.parse(payload);
-                if (!session.hasTerminal()) {
-                    session.startTerminal(() -> command(session, p), size);
-                } else {
-                    session.resize(size);
-                }
-                return DONE;
+                return session.commandStep(failed(type), () -> {
+                    if (!session.hasTerminal()) {
+                        session.startTerminal(() -> command(session, p), size);
+                    } else {
+                        session.resize(size);
+                    }
+                    return DONE;
+                });
             }
             case AgentPacket.CLOSE_TCP_CONNECTION -> {
                 session.closeConnection(connectionId(p));
@@ -165,12 +171,15 @@ final class Dispatcher {
     private void openOkThenExec(AgentSession session, Packet open, byte[] input) {
         out.send(openOk(session));
         if (input.length > 0) {
-            try {
+            session.commandStep("", () -> {
                 session.startExec(command(session, open), input);
-            } catch (RuntimeException e) {
-                session.end(null, e.getMessage());
-            }
+                return DONE;
+            });
         }
+    }
+
+    private static String failed(String packetType) {
+        return packetType + " failed on the agent: ";
     }
 
     private boolean reachable(AgentSession session, TcpAddress address) {
