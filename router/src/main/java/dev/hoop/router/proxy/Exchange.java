@@ -3,7 +3,6 @@ package dev.hoop.router.proxy;
 import dev.hoop.router.driver.Route;
 import dev.hoop.router.log.AccessLog;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -21,31 +20,27 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * One request from a client through to its answer: route lookup, backend choice, request relay,
- * response relay, dead marks and retries, and the access log line. Every method runs on the
+ * One request from a client through to its answer: route lookup, backend choice, response relay,
+ * dead marks and retries, and the access log line; the request goes out through its
+ * {@link RequestRelay}. Every method runs on the
  * client channel's event loop (backend connections are opened on the same loop), so there is no
  * locking; the only asynchronous hop, the route store, comes back through {@link #onLoop}.
  */
 final class Exchange {
     private static final AsciiString X_DEBUG = AsciiString.cached("x-debug");
-    private final ProxyServices services;
-    private final FrontendHandler frontend;
-    private final ChannelHandlerContext ctx;
-    private final HttpRequest request;
-    private final String scheme;
+    final ProxyServices services;
+    final FrontendHandler frontend;
+    final ChannelHandlerContext ctx;
+    final HttpRequest request;
+    final String scheme;
     private final long startNanos = System.nanoTime();
     final String host;
     private final boolean clientKeepAlive;
     private final HttpVersion clientVersion;
-    private final boolean upgrade;
+    final boolean upgrade;
     private final boolean debug;
 
-    // request side
-    /** Body parts read before the backend connection exists; created when the first one comes (most requests have none). */
-    private ArrayDeque<HttpContent> pending;
-    boolean requestComplete;
-    private boolean bodyWritten;
-    private boolean replay;
+    private final RequestRelay requestRelay = new RequestRelay(this);
     // routing
     private Route route = Route.NONE;
     private int index = -1;
@@ -194,50 +189,30 @@ final class Exchange {
         }
         backend = ch;
         ch.pipeline().get(BackendHandler.class).bind(this);
-        // The client's request object is forwarded with its headers rewritten in place (no copy):
-        // the rewrite is idempotent, so a retry on another backend rewrites it again harmlessly.
-        HttpRequest head = request;
-        head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        ForwardedHeaders.forwardRequest(head.headers(), frontend.clientIp(), scheme, frontend.localPortText(),
-                services.settings.trustForwardedFor(), upgrade, services.settings.httpKeepAlive());
-        // Only the last write gets a listener; a failure of an earlier one also fails the connection (void promise
-        // → exceptionCaught → BackendHandler), which ends up in onBackendClosed as well.
-        Object lastPart = replay ? LastHttpContent.EMPTY_LAST_CONTENT : null; // the first attempt's (empty) end was consumed
-        int parts = pending == null ? 0 : pending.size();
-        if (lastPart == null && parts == 0) {
-            ch.writeAndFlush(head).addListener(writeDone); // a body-less request whose end is not read yet
-        } else {
-            ch.write(head, ch.voidPromise());
-            if (lastPart != null) {
-                (parts == 0 ? ch.write(lastPart) : ch.write(lastPart, ch.voidPromise())).addListener(writeDone);
-            }
-            HttpContent c;
-            while (pending != null && (c = pending.poll()) != null) {
-                bodyWritten |= c.content().isReadable();
-                if (pending.isEmpty()) {
-                    ch.write(c).addListener(writeDone);
-                } else {
-                    ch.write(c, ch.voidPromise());
-                }
-            }
-            ch.flush();
-        }
+        requestRelay.sendTo(ch);
         frontend.updateReading();
     }
 
-    /** A request write to the backend failed: the connection is gone (one listener per exchange, not per write). */
-    private final ChannelFutureListener writeDone = f -> {
-        if (!f.isSuccess()) {
-            onBackendClosed(f.cause());
-        }
-    };
+    /** The answer is out (the router's own, or the backend's before the request ended) or the exchange ended. */
+    boolean over() {
+        return answered || done;
+    }
+
+    boolean requestComplete() {
+        return requestRelay.complete();
+    }
+
+    /** The backend connection in use, else null. */
+    Channel backend() {
+        return backend;
+    }
 
     /** Whether the client connection may be read now: body parts can go on (or be dropped), or the next request may come. */
     boolean canTakeMore() {
         if (upgrade && !answered && !done) {
             return false; // after a WebSocket upgrade request the client's next bytes belong to the tunnel
         }
-        if (requestComplete || answered || done) {
+        if (requestRelay.complete() || answered || done) {
             return true;
         }
         return backend != null && backend.isWritable();
@@ -267,25 +242,7 @@ final class Exchange {
 
     /** A body chunk from the client. */
     void onClientContent(HttpContent c) {
-        if (c instanceof LastHttpContent) {
-            requestComplete = true;
-        }
-        if (answered || done) {
-            ReferenceCountUtil.release(c); // the answer is out; the rest of the body is read and dropped
-            if (requestComplete) {
-                maybeFinish();
-            }
-            return;
-        }
-        if (backend == null) {
-            if (pending == null) {
-                pending = new ArrayDeque<>(4);
-            }
-            pending.add(c);
-            return;
-        }
-        bodyWritten |= c.content().isReadable();
-        backend.writeAndFlush(c).addListener(writeDone);
+        requestRelay.onContent(c);
     }
 
     /** A decoded response part from the backend (head, body chunk, end). */
@@ -405,10 +362,10 @@ final class Exchange {
         backend = null;
         ch.pipeline().get(BackendHandler.class).unbind();
         services.pool(ctx.channel().eventLoop())
-                .release(ch, services.settings.httpKeepAlive() && backendKeepAlive && requestComplete);
+                .release(ch, services.settings.httpKeepAlive() && backendKeepAlive && requestRelay.complete());
         unflushed = false;
         ctx.writeAndFlush(last, ctx.voidPromise());
-        if (!requestComplete) {
+        if (!requestRelay.complete()) {
             answered = true; // an early answer: drop the rest of the body, then go on
             frontend.updateReading();
             return;
@@ -427,9 +384,9 @@ final class Exchange {
             finish(false); // part of the response is out: closing is the only honest signal
             return;
         }
-        if (reused && !bodyWritten && requestComplete) {
+        if (reused && requestRelay.replayable()) {
             // A kept-alive connection the backend had closed meanwhile: the request is replayable.
-            replay = true;
+            requestRelay.replaying();
             connect(true);
             return;
         }
@@ -494,15 +451,15 @@ final class Exchange {
         }
         bytesOut = page.content().readableBytes();
         ctx.writeAndFlush(page);
-        if (requestComplete) {
+        if (requestRelay.complete()) {
             maybeFinish();
         } else {
             frontend.updateReading(); // read and drop the rest of the body
         }
     }
 
-    private void maybeFinish() {
-        if (!done && (answered || responseComplete) && requestComplete) {
+    void maybeFinish() {
+        if (!done && (answered || responseComplete) && requestRelay.complete()) {
             finish(clientKeepAlive);
         }
     }
@@ -539,10 +496,7 @@ final class Exchange {
     }
 
     private void releaseQueued() {
-        if (pending != null) {
-            pending.forEach(ReferenceCountUtil::release);
-            pending.clear();
-        }
+        requestRelay.releasePending();
         if (held != null) {
             held.forEach(ReferenceCountUtil::release);
             held.clear();
