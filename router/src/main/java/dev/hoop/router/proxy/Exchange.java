@@ -1,10 +1,8 @@
 package dev.hoop.router.proxy;
 
-import dev.hoop.router.driver.Route;
 import dev.hoop.router.log.AccessLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,11 +18,13 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * One request from a client through to its answer: route lookup, backend choice, response relay,
- * dead marks and retries, and the access log line; the request goes out through its
- * {@link RequestRelay}. Every method runs on the
- * client channel's event loop (backend connections are opened on the same loop), so there is no
- * locking; the only asynchronous hop, the route store, comes back through {@link #onLoop}.
+ * One request from a client through to its answer: the {@link BackendAttempt} finds and connects
+ * a backend, the {@link RequestRelay} sends the request; the exchange relays the response, ends
+ * the exchange and writes the access log line.
+ *
+ * <p>Every method runs on the client channel's event loop (backend connections are opened on the
+ * same loop), so there is no locking; the only asynchronous hop, the route store, comes back
+ * through {@link BackendAttempt}.
  */
 final class Exchange {
     private static final AsciiString X_DEBUG = AsciiString.cached("x-debug");
@@ -33,23 +33,16 @@ final class Exchange {
     final ChannelHandlerContext ctx;
     final HttpRequest request;
     final String scheme;
-    private final long startNanos = System.nanoTime();
+    final long startNanos = System.nanoTime();
     final String host;
-    private final boolean clientKeepAlive;
-    private final HttpVersion clientVersion;
+    final boolean clientKeepAlive;
+    final HttpVersion clientVersion;
     final boolean upgrade;
-    private final boolean debug;
+    final boolean debug;
 
     private final RequestRelay requestRelay = new RequestRelay(this);
-    // routing
-    private Route route = Route.NONE;
-    private int index = -1;
-    private BackendChoice choice;
-    private String lastError = "no live backend";
-    // backend side
-    private Channel backend;
-    private long backendStartNanos;
-    private long backendHeadNanos;
+    /** Null while the router answers by itself without a lookup (ping, no Host). */
+    private BackendAttempt attempt;
     /** Response parts that arrive while a dead mark is being written; created when needed. */
     private ArrayDeque<Object> held;
     private boolean holding;
@@ -59,6 +52,8 @@ final class Exchange {
     private boolean responseComplete;
     private boolean backendKeepAlive;
     private boolean clientKept;
+    private long backendHeadNanos;
+
     // outcome
     private boolean answered;
     private boolean done;
@@ -79,123 +74,18 @@ final class Exchange {
         this.debug = request.headers().contains(X_DEBUG);
     }
 
-    private void onLoop(Runnable r) {
-        if (ctx.executor().inEventLoop()) {
-            r.run();
-        } else {
-            ctx.executor().execute(r);
-        }
-    }
-
     void start() {
-        services.lookup.find(host).whenComplete((r, error) -> onLoop(() -> onRoute(r, error)));
-    }
-
-    private void onRoute(Route found, Throwable error) {
-        if (done || answered) {
-            return;
-        }
-        if (error != null) {
-            services.metrics.storeError();
-            answer(502, "route store unavailable (" + rootMessage(error) + "); try again shortly");
-            return;
-        }
-        route = found;
-        if (!route.found()) {
-            answer(400, "unknown virtual host '" + host + "'");
-            return;
-        }
-        if (route.backends().isEmpty()) {
-            answer(502, "frontend '" + route.frontendKey() + "' has no backends");
-            return;
-        }
-        choice = new BackendChoice(route, services.settings.retryOnError());
-        pickAndConnect();
-    }
-
-    private void pickAndConnect() {
-        int next = choice.next();
-        if (next < 0) {
-            answer(502, choice.anyTried() ? lastError : "no live backend for '" + host + "'");
-            return;
-        }
-        index = next;
-        connect(false);
-    }
-
-    private void connect(boolean fresh) {
-        String url = route.backends().get(index);
-        BackendAddress address;
-        try {
-            address = services.address(url);
-        } catch (IllegalArgumentException e) {
-            lastError = e.getMessage();
-            pickAndConnect();
-            return;
-        }
-        backendStartNanos = System.nanoTime();
-        services.pool(ctx.channel().eventLoop()).acquire(address, fresh || upgrade).addListener(f -> {
-            if (f.isSuccess()) {
-                onConnected((Channel) f.getNow());
-            } else {
-                onConnectFailed(f.cause());
-            }
-        });
-    }
-
-    private void onConnectFailed(Throwable cause) {
-        if (done || answered) {
-            return;
-        }
-        if (cause instanceof BackendPool.PoolTimeoutException) {
-            answer(504, cause.getMessage());
-            return;
-        }
-        boolean timeout = cause instanceof ConnectTimeoutException;
-        String url = route.backends().get(index);
-        lastError = "backend " + url + (timeout ? " did not accept the connection in time" : " refused the connection")
-                + " (" + rootMessage(cause) + ")";
-        int code = timeout ? 504 : 502;
-        markDead(() -> {
-            if (choice.retry()) {
-                pickAndConnect();
-            } else {
-                answer(code, lastError);
-            }
-        });
-    }
-
-    /** Marks the current backend dead (when the frontend has more than one) and then continues. */
-    private void markDead(Runnable then) {
-        int count = route.backends().size();
-        if (count <= 1) {
-            then.run();
-            return;
-        }
-        services.metrics.deadMark(route.identifier());
-        services.lookup.markDead(host, route.backends().get(index), index, count, services.settings.deadBackendTTL())
-                .whenComplete((ok, error) -> onLoop(() -> {
-                    if (error != null) {
-                        services.metrics.storeError();
-                    }
-                    then.run();
-                }));
-    }
-
-    private void onConnected(Channel ch) {
-        if (done || answered || !ctx.channel().isActive()) {
-            services.pool(ctx.channel().eventLoop()).release(ch, false);
-            return;
-        }
-        backend = ch;
-        ch.pipeline().get(BackendHandler.class).bind(this);
-        requestRelay.sendTo(ch);
-        frontend.updateReading();
+        attempt = new BackendAttempt(this);
+        attempt.lookup();
     }
 
     /** The answer is out (the router's own, or the backend's before the request ended) or the exchange ended. */
     boolean over() {
         return answered || done;
+    }
+
+    boolean done() {
+        return done;
     }
 
     boolean requestComplete() {
@@ -204,7 +94,13 @@ final class Exchange {
 
     /** The backend connection in use, else null. */
     Channel backend() {
-        return backend;
+        return attempt == null ? null : attempt.channel();
+    }
+
+    /** The attempt has a connection, bound to this exchange: the request goes out. */
+    void onBackendConnected(Channel ch) {
+        requestRelay.sendTo(ch);
+        frontend.updateReading();
     }
 
     /** Whether the client connection may be read now: body parts can go on (or be dropped), or the next request may come. */
@@ -215,15 +111,17 @@ final class Exchange {
         if (requestRelay.complete() || answered || done) {
             return true;
         }
-        return backend != null && backend.isWritable();
+        return attempt != null && attempt.writable();
     }
 
-    void onBackendWritabilityChanged() {
-        frontend.updateReading();
+    /** A body chunk from the client. */
+    void onClientContent(HttpContent c) {
+        requestRelay.onContent(c);
     }
 
     /** The client's buffer drained below its low watermark (or filled up): resume (or pause) reading the backend. */
     void onClientWritabilityChanged() {
+        Channel backend = backend();
         if (backend != null && !holding) {
             boolean writable = ctx.channel().isWritable();
             if (backend.config().isAutoRead() != writable) {
@@ -231,6 +129,8 @@ final class Exchange {
             }
         }
     }
+
+    // Events of the bound backend connection (BackendHandler).
 
     /** The end of one read of the backend: body parts written to the client in it go out in one flush. */
     void onBackendReadComplete() {
@@ -240,9 +140,8 @@ final class Exchange {
         }
     }
 
-    /** A body chunk from the client. */
-    void onClientContent(HttpContent c) {
-        requestRelay.onContent(c);
+    void onBackendWritabilityChanged() {
+        frontend.updateReading();
     }
 
     /** A decoded response part from the backend (head, body chunk, end). */
@@ -269,11 +168,11 @@ final class Exchange {
 
     private void onResponseHead(HttpResponse head) {
         if (head.decoderResult().isFailure()) {
-            lastError = "backend " + route.backends().get(index) + " sent an invalid response ("
-                    + rootMessage(head.decoderResult().cause()) + ")";
+            String error = attempt.failed("sent an invalid response ("
+                    + rootMessage(head.decoderResult().cause()) + ")");
             ReferenceCountUtil.release(head);
-            discardBackend();
-            answer(502, lastError);
+            attempt.discard();
+            answer(502, error);
             return;
         }
         int code = head.status().code();
@@ -286,12 +185,13 @@ final class Exchange {
         status = code;
         boolean retryAfter = code == 503 && head.headers().contains(HttpHeaderNames.RETRY_AFTER);
         boolean fails = code >= 500 && (code != 500 || services.settings.deadBackendOn500()) && !retryAfter;
-        if (fails && route.backends().size() > 1) {
+        if (fails && attempt.route().backends().size() > 1) {
             // The mark is written before the client sees the answer, so the next request avoids it.
             holding = true;
-            backend.config().setAutoRead(false); // the rest of the response waits in the socket, not in memory
-            markDead(() -> {
+            attempt.channel().config().setAutoRead(false); // the rest of the response waits in the socket, not in memory
+            attempt.markDead(() -> {
                 holding = false;
+                Channel backend = attempt.channel();
                 if (backend != null) {
                     backend.config().setAutoRead(ctx.channel().isWritable());
                 }
@@ -316,8 +216,8 @@ final class Exchange {
         clientKept = ResponseHeads.prepare(head, clientVersion, clientKeepAlive,
                 request.method().equals(HttpMethod.HEAD), switching);
         if (debug) {
-            ResponseHeads.debug(head, route, index, host, System.nanoTime() - startNanos,
-                    backendHeadNanos - backendStartNanos);
+            ResponseHeads.debug(head, attempt.route(), attempt.index(), host, System.nanoTime() - startNanos,
+                    backendHeadNanos - attempt.connectNanos());
         }
         if (switching) {
             ctx.writeAndFlush(head);
@@ -345,24 +245,20 @@ final class Exchange {
             ctx.write(content, ctx.voidPromise());
             unflushed = true;
             if (!ctx.channel().isWritable()) {
-                backend.config().setAutoRead(false); // resumed by onClientWritabilityChanged
+                attempt.channel().config().setAutoRead(false); // resumed by onClientWritabilityChanged
             }
             return;
         }
         if (last.decoderResult().isFailure()) {
             // The backend closed before its Content-Length: the client must not wait for the rest.
             ReferenceCountUtil.release(last);
-            discardBackend();
+            attempt.discard();
             ctx.flush();
             finish(false);
             return;
         }
         responseComplete = true;
-        Channel ch = backend;
-        backend = null;
-        ch.pipeline().get(BackendHandler.class).unbind();
-        services.pool(ctx.channel().eventLoop())
-                .release(ch, services.settings.httpKeepAlive() && backendKeepAlive && requestRelay.complete());
+        attempt.release(services.settings.httpKeepAlive() && backendKeepAlive && requestRelay.complete());
         unflushed = false;
         ctx.writeAndFlush(last, ctx.voidPromise());
         if (!requestRelay.complete()) {
@@ -375,11 +271,11 @@ final class Exchange {
 
     /** The backend connection closed or failed before the exchange ended. */
     void onBackendClosed(Throwable cause) {
-        if (done || responseComplete || backend == null) {
+        if (done || responseComplete || attempt.channel() == null) {
             return;
         }
-        boolean reused = Boolean.TRUE.equals(backend.attr(BackendPool.REUSED).get());
-        discardBackend();
+        boolean reused = attempt.reused();
+        attempt.discard();
         if (responseStarted) {
             finish(false); // part of the response is out: closing is the only honest signal
             return;
@@ -387,12 +283,11 @@ final class Exchange {
         if (reused && requestRelay.replayable()) {
             // A kept-alive connection the backend had closed meanwhile: the request is replayable.
             requestRelay.replaying();
-            connect(true);
+            attempt.reconnect();
             return;
         }
-        lastError = "backend " + route.backends().get(index) + " closed the connection before answering"
-                + (cause == null ? "" : " (" + rootMessage(cause) + ")");
-        answer(502, lastError);
+        answer(502, attempt.failed("closed the connection before answering"
+                + (cause == null ? "" : " (" + rootMessage(cause) + ")")));
     }
 
     void onBackendIdle() {
@@ -400,12 +295,11 @@ final class Exchange {
             return;
         }
         if (!responseStarted) {
-            lastError = "backend " + route.backends().get(index) + " did not answer within "
-                    + services.settings.tcpTimeout() + " s (server.tcpTimeout)";
-            discardBackend();
-            markDead(() -> answer(504, lastError));
+            attempt.failed("did not answer within " + services.settings.tcpTimeout() + " s (server.tcpTimeout)");
+            attempt.discard();
+            attempt.markDead(() -> answer(504, attempt.lastError()));
         } else if (ctx.channel().isWritable()) {
-            discardBackend();
+            attempt.discard();
             finish(false);
         }
     }
@@ -423,11 +317,8 @@ final class Exchange {
     }
 
     private void discardBackend() {
-        if (backend != null) {
-            Channel ch = backend;
-            backend = null;
-            ch.pipeline().get(BackendHandler.class).unbind();
-            ch.close();
+        if (attempt != null) {
+            attempt.discard();
         }
     }
 
@@ -464,12 +355,11 @@ final class Exchange {
         }
     }
 
+    /** After the backend's 101: the exchange ends and both connections become a byte tunnel. */
     private void switchToTunnel() {
-        Channel ch = backend;
-        backend = null;
         done = true;
+        Channel ch = attempt.detach();
         log();
-        ch.pipeline().remove(BackendHandler.class);
         frontend.tunnel(ch);
     }
 
@@ -486,8 +376,9 @@ final class Exchange {
     private void log() {
         long now = System.nanoTime();
         double total = (now - startNanos) / 1e9;
-        double backendTime = backendHeadNanos == 0 ? 0 : (backendHeadNanos - backendStartNanos) / 1e9;
-        String id = route.identifier() == null ? "-" : route.identifier();
+        double backendTime = backendHeadNanos == 0 ? 0 : (backendHeadNanos - attempt.connectNanos()) / 1e9;
+        String identifier = attempt == null ? null : attempt.route().identifier();
+        String id = identifier == null ? "-" : identifier;
         services.metrics.request(status, id, backendHeadNanos == 0 ? -1 : backendTime);
         if (services.accessLog.enabled()) {
             services.accessLog.log(AccessLog.Entry.of(ctx.channel().remoteAddress(), request, clientVersion, status,
