@@ -84,10 +84,15 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
         services.lookup.find(exchange.host).whenComplete(this);
     }
 
-    /** The route store's answer (possibly on another thread). */
+    /** The route store's answer (possibly on another thread; usually on the loop, then without a task). */
     @Override
     public void accept(Route found, Throwable error) {
-        onLoop(() -> onRoute(found, error));
+        EventExecutor loop = exchange.ctx.executor();
+        if (loop.inEventLoop()) {
+            onRoute(found, error);
+        } else {
+            loop.execute(() -> onRoute(found, error));
+        }
     }
 
     private void onRoute(Route found, Throwable error) {

@@ -38,8 +38,9 @@ final class Exchange {
     final boolean debug;
 
     private final RequestRelay requestRelay = new RequestRelay(this);
-    /** Null while the router answers by itself without a lookup (ping, no Host); then both are set. */
+    /** Null while the router answers by itself without a lookup (ping, no Host). */
     private BackendAttempt attempt;
+    /** Null until a backend connection exists (created then, so that answers without a backend cost no more). */
     private ResponseRelay responseRelay;
 
     // outcome
@@ -66,7 +67,6 @@ final class Exchange {
 
     void start() {
         attempt = new BackendAttempt(this);
-        responseRelay = new ResponseRelay(this, attempt);
         attempt.lookup();
     }
 
@@ -90,6 +90,9 @@ final class Exchange {
 
     /** The attempt has a connection, bound to this exchange: the request goes out. */
     void onBackendConnected(Channel ch) {
+        if (responseRelay == null) {
+            responseRelay = new ResponseRelay(this, attempt);
+        }
         requestRelay.sendTo(ch);
         frontend.updateReading();
     }
