@@ -1,74 +1,55 @@
 package dev.hoop.router.proxy;
 
-import dev.hoop.router.driver.Route;
 import dev.hoop.router.log.AccessLog;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
 
 /**
- * One request from a client through to its answer: route lookup, backend choice, request relay,
- * response relay, dead marks and retries, and the access log line. Every method runs on the
- * client channel's event loop (backend connections are opened on the same loop), so there is no
- * locking; the only asynchronous hop, the route store, comes back through {@link #onLoop}.
+ * One request from a client through to its answer, coordinating three stages: the
+ * {@link BackendAttempt} (route, backend choice, connection, retries, dead marks), the
+ * {@link RequestRelay} (client → backend) and the {@link ResponseRelay} (backend → client). The
+ * exchange itself keeps what the request is, how it ended (the router's own answer, the backend's
+ * answer, a tunnel, or a lost client) and writes the access log line.
+ *
+ * <p>Every method runs on the client channel's event loop (backend connections are opened on the
+ * same loop), so there is no locking; the only asynchronous hop, the route store, comes back
+ * through {@link BackendAttempt}.
  */
 final class Exchange {
     private static final AsciiString X_DEBUG = AsciiString.cached("x-debug");
-    private final ProxyServices services;
-    private final FrontendHandler frontend;
-    private final ChannelHandlerContext ctx;
-    private final HttpRequest request;
-    private final String scheme;
-    private final long startNanos = System.nanoTime();
+    final ProxyServices services;
+    final FrontendHandler frontend;
+    final ChannelHandlerContext ctx;
+    final HttpRequest request;
+    final String scheme;
+    final long startNanos = System.nanoTime();
     final String host;
-    private final boolean clientKeepAlive;
-    private final HttpVersion clientVersion;
-    private final boolean upgrade;
-    private final boolean debug;
+    final boolean clientKeepAlive;
+    final HttpVersion clientVersion;
+    final boolean upgrade;
+    final boolean debug;
 
-    // request side
-    /** Body parts read before the backend connection exists; created when the first one comes (most requests have none). */
-    private ArrayDeque<HttpContent> pending;
-    boolean requestComplete;
-    private boolean bodyWritten;
-    private boolean replay;
-    // routing
-    private Route route = Route.NONE;
-    private int index = -1;
-    private BackendChoice choice;
-    private String lastError = "no live backend";
-    // backend side
-    private Channel backend;
-    private long backendStartNanos;
-    private long backendHeadNanos;
-    /** Response parts that arrive while a dead mark is being written; created when needed. */
-    private ArrayDeque<Object> held;
-    private boolean holding;
-    private boolean unflushed;
-    private boolean responseStarted;
-    private boolean interim;
-    private boolean responseComplete;
-    private boolean backendKeepAlive;
-    private boolean clientKept;
+    private final RequestRelay requestRelay = new RequestRelay(this);
+    /** Null while the router answers by itself without a lookup (ping, no Host). */
+    private BackendAttempt attempt;
+    /** Null until a backend connection exists (created then, so that answers without a backend cost no more). */
+    private ResponseRelay responseRelay;
+
     // outcome
     private boolean answered;
     private boolean done;
-    private int status;
-    private long bytesOut;
+    /** The status the client got (also set by the response relay), for the access log. */
+    int status;
+    /** Body bytes the client got (also counted by the response relay), for the access log. */
+    long bytesOut;
 
     Exchange(ProxyServices services, FrontendHandler frontend, ChannelHandlerContext ctx, HttpRequest request,
              String host, String scheme) {
@@ -84,371 +65,105 @@ final class Exchange {
         this.debug = request.headers().contains(X_DEBUG);
     }
 
-    private void onLoop(Runnable r) {
-        if (ctx.executor().inEventLoop()) {
-            r.run();
-        } else {
-            ctx.executor().execute(r);
-        }
-    }
-
     void start() {
-        services.lookup.find(host).whenComplete((r, error) -> onLoop(() -> onRoute(r, error)));
+        attempt = new BackendAttempt(this);
+        attempt.lookup();
     }
 
-    private void onRoute(Route found, Throwable error) {
-        if (done || answered) {
-            return;
-        }
-        if (error != null) {
-            services.metrics.storeError();
-            answer(502, "route store unavailable (" + rootMessage(error) + "); try again shortly");
-            return;
-        }
-        route = found;
-        if (!route.found()) {
-            answer(400, "unknown virtual host '" + host + "'");
-            return;
-        }
-        if (route.backends().isEmpty()) {
-            answer(502, "frontend '" + route.frontendKey() + "' has no backends");
-            return;
-        }
-        choice = new BackendChoice(route, services.settings.retryOnError());
-        pickAndConnect();
+    /** The answer is out (the router's own, or the backend's before the request ended) or the exchange ended. */
+    boolean over() {
+        return answered || done;
     }
 
-    private void pickAndConnect() {
-        int next = choice.next();
-        if (next < 0) {
-            answer(502, choice.anyTried() ? lastError : "no live backend for '" + host + "'");
-            return;
-        }
-        index = next;
-        connect(false);
+    boolean done() {
+        return done;
     }
 
-    private void connect(boolean fresh) {
-        String url = route.backends().get(index);
-        BackendAddress address;
-        try {
-            address = services.address(url);
-        } catch (IllegalArgumentException e) {
-            lastError = e.getMessage();
-            pickAndConnect();
-            return;
-        }
-        backendStartNanos = System.nanoTime();
-        services.pool(ctx.channel().eventLoop()).acquire(address, fresh || upgrade).addListener(f -> {
-            if (f.isSuccess()) {
-                onConnected((Channel) f.getNow());
-            } else {
-                onConnectFailed(f.cause());
-            }
-        });
+    boolean requestComplete() {
+        return requestRelay.complete();
     }
 
-    private void onConnectFailed(Throwable cause) {
-        if (done || answered) {
-            return;
-        }
-        if (cause instanceof BackendPool.PoolTimeoutException) {
-            answer(504, cause.getMessage());
-            return;
-        }
-        boolean timeout = cause instanceof ConnectTimeoutException;
-        String url = route.backends().get(index);
-        lastError = "backend " + url + (timeout ? " did not accept the connection in time" : " refused the connection")
-                + " (" + rootMessage(cause) + ")";
-        int code = timeout ? 504 : 502;
-        markDead(() -> {
-            if (choice.retry()) {
-                pickAndConnect();
-            } else {
-                answer(code, lastError);
-            }
-        });
+    /** The backend connection in use, else null. */
+    Channel backend() {
+        return attempt == null ? null : attempt.channel();
     }
 
-    /** Marks the current backend dead (when the frontend has more than one) and then continues. */
-    private void markDead(Runnable then) {
-        int count = route.backends().size();
-        if (count <= 1) {
-            then.run();
-            return;
+    /** The attempt has a connection, bound to this exchange: the request goes out. */
+    void onBackendConnected(Channel ch) {
+        if (responseRelay == null) {
+            responseRelay = new ResponseRelay(this, attempt);
         }
-        services.metrics.deadMark(route.identifier());
-        services.lookup.markDead(host, route.backends().get(index), index, count, services.settings.deadBackendTTL())
-                .whenComplete((ok, error) -> onLoop(() -> {
-                    if (error != null) {
-                        services.metrics.storeError();
-                    }
-                    then.run();
-                }));
-    }
-
-    private void onConnected(Channel ch) {
-        if (done || answered || !ctx.channel().isActive()) {
-            services.pool(ctx.channel().eventLoop()).release(ch, false);
-            return;
-        }
-        backend = ch;
-        ch.pipeline().get(BackendHandler.class).bind(this);
-        // The client's request object is forwarded with its headers rewritten in place (no copy):
-        // the rewrite is idempotent, so a retry on another backend rewrites it again harmlessly.
-        HttpRequest head = request;
-        head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        ForwardedHeaders.forwardRequest(head.headers(), frontend.clientIp(), scheme, frontend.localPortText(),
-                services.settings.trustForwardedFor(), upgrade, services.settings.httpKeepAlive());
-        // Only the last write gets a listener; a failure of an earlier one also fails the connection (void promise
-        // → exceptionCaught → BackendHandler), which ends up in onBackendClosed as well.
-        Object lastPart = replay ? LastHttpContent.EMPTY_LAST_CONTENT : null; // the first attempt's (empty) end was consumed
-        int parts = pending == null ? 0 : pending.size();
-        if (lastPart == null && parts == 0) {
-            ch.writeAndFlush(head).addListener(writeDone); // a body-less request whose end is not read yet
-        } else {
-            ch.write(head, ch.voidPromise());
-            if (lastPart != null) {
-                (parts == 0 ? ch.write(lastPart) : ch.write(lastPart, ch.voidPromise())).addListener(writeDone);
-            }
-            HttpContent c;
-            while (pending != null && (c = pending.poll()) != null) {
-                bodyWritten |= c.content().isReadable();
-                if (pending.isEmpty()) {
-                    ch.write(c).addListener(writeDone);
-                } else {
-                    ch.write(c, ch.voidPromise());
-                }
-            }
-            ch.flush();
-        }
+        requestRelay.sendTo(ch);
         frontend.updateReading();
     }
-
-    /** A request write to the backend failed: the connection is gone (one listener per exchange, not per write). */
-    private final ChannelFutureListener writeDone = f -> {
-        if (!f.isSuccess()) {
-            onBackendClosed(f.cause());
-        }
-    };
 
     /** Whether the client connection may be read now: body parts can go on (or be dropped), or the next request may come. */
     boolean canTakeMore() {
         if (upgrade && !answered && !done) {
             return false; // after a WebSocket upgrade request the client's next bytes belong to the tunnel
         }
-        if (requestComplete || answered || done) {
+        if (requestRelay.complete() || answered || done) {
             return true;
         }
-        return backend != null && backend.isWritable();
+        return attempt != null && attempt.writable();
+    }
+
+    /** A body chunk from the client. */
+    void onClientContent(HttpContent c) {
+        requestRelay.onContent(c);
+    }
+
+    void onClientWritabilityChanged() {
+        if (responseRelay != null) {
+            responseRelay.onClientWritabilityChanged();
+        }
+    }
+
+    // Events of the bound backend connection (BackendHandler).
+
+    void onBackendMessage(Object msg) {
+        responseRelay.onMessage(msg);
+    }
+
+    void onBackendReadComplete() {
+        responseRelay.onReadComplete();
     }
 
     void onBackendWritabilityChanged() {
         frontend.updateReading();
     }
 
-    /** The client's buffer drained below its low watermark (or filled up): resume (or pause) reading the backend. */
-    void onClientWritabilityChanged() {
-        if (backend != null && !holding) {
-            boolean writable = ctx.channel().isWritable();
-            if (backend.config().isAutoRead() != writable) {
-                backend.config().setAutoRead(writable);
-            }
-        }
-    }
-
-    /** The end of one read of the backend: body parts written to the client in it go out in one flush. */
-    void onBackendReadComplete() {
-        if (unflushed) {
-            unflushed = false;
-            ctx.flush();
-        }
-    }
-
-    /** A body chunk from the client. */
-    void onClientContent(HttpContent c) {
-        if (c instanceof LastHttpContent) {
-            requestComplete = true;
-        }
-        if (answered || done) {
-            ReferenceCountUtil.release(c); // the answer is out; the rest of the body is read and dropped
-            if (requestComplete) {
-                maybeFinish();
-            }
-            return;
-        }
-        if (backend == null) {
-            if (pending == null) {
-                pending = new ArrayDeque<>(4);
-            }
-            pending.add(c);
-            return;
-        }
-        bodyWritten |= c.content().isReadable();
-        backend.writeAndFlush(c).addListener(writeDone);
-    }
-
-    /** A decoded response part from the backend (head, body chunk, end). */
-    void onBackendMessage(Object msg) {
-        if (done || answered) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (holding) {
-            if (held == null) {
-                held = new ArrayDeque<>(4);
-            }
-            held.add(msg);
-            return;
-        }
-        if (msg instanceof HttpResponse head) {
-            onResponseHead(head);
-        } else if (msg instanceof HttpContent content) {
-            onResponseContent(content);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    private void onResponseHead(HttpResponse head) {
-        if (head.decoderResult().isFailure()) {
-            lastError = "backend " + route.backends().get(index) + " sent an invalid response ("
-                    + rootMessage(head.decoderResult().cause()) + ")";
-            ReferenceCountUtil.release(head);
-            discardBackend();
-            answer(502, lastError);
-            return;
-        }
-        int code = head.status().code();
-        if (code >= 100 && code < 200 && code != 101) {
-            interim = true; // 100 Continue and friends: relayed, the real response follows
-            ctx.writeAndFlush(head);
-            return;
-        }
-        backendHeadNanos = System.nanoTime();
-        status = code;
-        boolean retryAfter = code == 503 && head.headers().contains(HttpHeaderNames.RETRY_AFTER);
-        boolean fails = code >= 500 && (code != 500 || services.settings.deadBackendOn500()) && !retryAfter;
-        if (fails && route.backends().size() > 1) {
-            // The mark is written before the client sees the answer, so the next request avoids it.
-            holding = true;
-            backend.config().setAutoRead(false); // the rest of the response waits in the socket, not in memory
-            markDead(() -> {
-                holding = false;
-                if (backend != null) {
-                    backend.config().setAutoRead(ctx.channel().isWritable());
-                }
-                forwardHead(head);
-                Object next;
-                while (!holding && !done && held != null && (next = held.poll()) != null) {
-                    onBackendMessage(next);
-                }
-            });
-            return;
-        }
-        forwardHead(head);
-    }
-
-    private void forwardHead(HttpResponse head) {
-        if (done || answered) {
-            return;
-        }
-        responseStarted = true;
-        backendKeepAlive = HttpUtil.isKeepAlive(head);
-        boolean switching = upgrade && head.status().code() == 101;
-        clientKept = ResponseHeads.prepare(head, clientVersion, clientKeepAlive,
-                request.method().equals(HttpMethod.HEAD), switching);
-        if (debug) {
-            ResponseHeads.debug(head, route, index, host, System.nanoTime() - startNanos,
-                    backendHeadNanos - backendStartNanos);
-        }
-        if (switching) {
-            ctx.writeAndFlush(head);
-            switchToTunnel();
-            return;
-        }
-        ctx.write(head, ctx.voidPromise()); // a failed write closes the client: onClientClosed ends the exchange
-        unflushed = true;
-    }
-
-    private void onResponseContent(HttpContent content) {
-        if (interim) {
-            if (content instanceof LastHttpContent) {
-                interim = false;
-                ctx.writeAndFlush(content);
-            } else {
-                ReferenceCountUtil.release(content);
-            }
-            return;
-        }
-        bytesOut += content.content().readableBytes();
-        if (!(content instanceof LastHttpContent last)) {
-            // Flushed at the end of this read of the backend (onBackendReadComplete); a failed write closes the
-            // client, which ends the exchange (onClientClosed).
-            ctx.write(content, ctx.voidPromise());
-            unflushed = true;
-            if (!ctx.channel().isWritable()) {
-                backend.config().setAutoRead(false); // resumed by onClientWritabilityChanged
-            }
-            return;
-        }
-        if (last.decoderResult().isFailure()) {
-            // The backend closed before its Content-Length: the client must not wait for the rest.
-            ReferenceCountUtil.release(last);
-            discardBackend();
-            ctx.flush();
-            finish(false);
-            return;
-        }
-        responseComplete = true;
-        Channel ch = backend;
-        backend = null;
-        ch.pipeline().get(BackendHandler.class).unbind();
-        services.pool(ctx.channel().eventLoop())
-                .release(ch, services.settings.httpKeepAlive() && backendKeepAlive && requestComplete);
-        unflushed = false;
-        ctx.writeAndFlush(last, ctx.voidPromise());
-        if (!requestComplete) {
-            answered = true; // an early answer: drop the rest of the body, then go on
-            frontend.updateReading();
-            return;
-        }
-        finish(clientKept);
-    }
-
     /** The backend connection closed or failed before the exchange ended. */
     void onBackendClosed(Throwable cause) {
-        if (done || responseComplete || backend == null) {
+        if (done || responseRelay.complete() || attempt.channel() == null) {
             return;
         }
-        boolean reused = Boolean.TRUE.equals(backend.attr(BackendPool.REUSED).get());
-        discardBackend();
-        if (responseStarted) {
+        boolean reused = attempt.reused();
+        attempt.discard();
+        if (responseRelay.started()) {
             finish(false); // part of the response is out: closing is the only honest signal
             return;
         }
-        if (reused && !bodyWritten && requestComplete) {
+        if (reused && requestRelay.replayable()) {
             // A kept-alive connection the backend had closed meanwhile: the request is replayable.
-            replay = true;
-            connect(true);
+            requestRelay.replaying();
+            attempt.reconnect();
             return;
         }
-        lastError = "backend " + route.backends().get(index) + " closed the connection before answering"
-                + (cause == null ? "" : " (" + rootMessage(cause) + ")");
-        answer(502, lastError);
+        answer(502, attempt.failed("closed the connection before answering"
+                + (cause == null ? "" : " (" + rootMessage(cause) + ")")));
     }
 
     void onBackendIdle() {
-        if (done || responseComplete) {
+        if (done || responseRelay.complete()) {
             return;
         }
-        if (!responseStarted) {
-            lastError = "backend " + route.backends().get(index) + " did not answer within "
-                    + services.settings.tcpTimeout() + " s (server.tcpTimeout)";
-            discardBackend();
-            markDead(() -> answer(504, lastError));
+        if (!responseRelay.started()) {
+            attempt.failed("did not answer within " + services.settings.tcpTimeout() + " s (server.tcpTimeout)");
+            attempt.discard();
+            attempt.markDead(() -> answer(504, attempt.lastError()));
         } else if (ctx.channel().isWritable()) {
-            discardBackend();
+            attempt.discard();
             finish(false);
         }
     }
@@ -466,11 +181,8 @@ final class Exchange {
     }
 
     private void discardBackend() {
-        if (backend != null) {
-            Channel ch = backend;
-            backend = null;
-            ch.pipeline().get(BackendHandler.class).unbind();
-            ch.close();
+        if (attempt != null) {
+            attempt.discard();
         }
     }
 
@@ -479,7 +191,7 @@ final class Exchange {
         if (done) {
             return;
         }
-        if (responseStarted) {
+        if (responseRelay != null && responseRelay.started()) {
             discardBackend();
             finish(false);
             return;
@@ -494,29 +206,38 @@ final class Exchange {
         }
         bytesOut = page.content().readableBytes();
         ctx.writeAndFlush(page);
-        if (requestComplete) {
+        if (requestRelay.complete()) {
             maybeFinish();
         } else {
             frontend.updateReading(); // read and drop the rest of the body
         }
     }
 
-    private void maybeFinish() {
-        if (!done && (answered || responseComplete) && requestComplete) {
+    /** The backend's response was relayed to its end. */
+    void responseEnded(boolean clientKept) {
+        if (!requestRelay.complete()) {
+            answered = true; // an early answer: drop the rest of the body, then go on
+            frontend.updateReading();
+            return;
+        }
+        finish(clientKept);
+    }
+
+    void maybeFinish() {
+        if (!done && (answered || (responseRelay != null && responseRelay.complete())) && requestRelay.complete()) {
             finish(clientKeepAlive);
         }
     }
 
-    private void switchToTunnel() {
-        Channel ch = backend;
-        backend = null;
+    /** After the backend's 101: the exchange ends and both connections become a byte tunnel. */
+    void switchToTunnel() {
         done = true;
+        Channel ch = attempt.detach();
         log();
-        ch.pipeline().remove(BackendHandler.class);
         frontend.tunnel(ch);
     }
 
-    private void finish(boolean keepAlive) {
+    void finish(boolean keepAlive) {
         if (done) {
             return;
         }
@@ -529,9 +250,11 @@ final class Exchange {
     private void log() {
         long now = System.nanoTime();
         double total = (now - startNanos) / 1e9;
-        double backendTime = backendHeadNanos == 0 ? 0 : (backendHeadNanos - backendStartNanos) / 1e9;
-        String id = route.identifier() == null ? "-" : route.identifier();
-        services.metrics.request(status, id, backendHeadNanos == 0 ? -1 : backendTime);
+        long headNanos = responseRelay == null ? 0 : responseRelay.headNanos();
+        double backendTime = headNanos == 0 ? 0 : (headNanos - attempt.connectNanos()) / 1e9;
+        String identifier = attempt == null ? null : attempt.route().identifier();
+        String id = identifier == null ? "-" : identifier;
+        services.metrics.request(status, id, headNanos == 0 ? -1 : backendTime);
         if (services.accessLog.enabled()) {
             services.accessLog.log(AccessLog.Entry.of(ctx.channel().remoteAddress(), request, clientVersion, status,
                     bytesOut, id, total, backendTime));
@@ -539,13 +262,9 @@ final class Exchange {
     }
 
     private void releaseQueued() {
-        if (pending != null) {
-            pending.forEach(ReferenceCountUtil::release);
-            pending.clear();
-        }
-        if (held != null) {
-            held.forEach(ReferenceCountUtil::release);
-            held.clear();
+        requestRelay.releasePending();
+        if (responseRelay != null) {
+            responseRelay.releaseHeld();
         }
     }
 

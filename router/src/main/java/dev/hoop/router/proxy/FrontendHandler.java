@@ -120,7 +120,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (exchange == null) {
                 backlog.poll();
                 begin(msg);
-            } else if (!exchange.requestComplete && msg instanceof HttpContent c && !(msg instanceof HttpRequest)) {
+            } else if (!exchange.requestComplete() && msg instanceof HttpContent c && !(msg instanceof HttpRequest)) {
                 backlog.poll();
                 exchange.onClientContent(c);
             } else {
