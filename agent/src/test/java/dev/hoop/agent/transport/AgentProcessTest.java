@@ -26,7 +26,7 @@ class AgentProcessTest {
 
     @BeforeEach
     void start() throws IOException {
-        gateway = new TestGateway(AgentStreamTest.SECRET);
+        gateway = new TestGateway(AgentFixture.SECRET);
     }
 
     @AfterEach
@@ -74,25 +74,25 @@ class AgentProcessTest {
         Process p = launch(Map.of("HOOP_KEY", "grpcs://agent:not-a-secret@gateway.example.com"));
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
-        AgentStreamTest.await(() -> stderr().endsWith("\n"), "stderr");
+        AgentFixture.await(() -> stderr().endsWith("\n"), "stderr");
         assertThat(stderr()).isEqualTo("hoop start agent: HOOP_KEY: key secret is malformed (expected: 'xagt-' followed by the secret printed by 'hoop admin create agent')\n");
     }
 
     @Test
     void servesLogsJsonAndStopsItsCommandsOnSigterm() throws Exception {
-        launch(Map.of("HOOP_DSN", "grpc://proc-agent:" + AgentStreamTest.SECRET + "@127.0.0.1:" + gateway.port()), "--debug");
+        launch(Map.of("HOOP_DSN", "grpc://proc-agent:" + AgentFixture.SECRET + "@127.0.0.1:" + gateway.port()), "--debug");
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
         link.send(open("p1", command("sleep", List.of("sh", "-c", "echo $$; exec sleep 60"), Map.of()), "x"));
         assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
         long child = Long.parseLong(link.next(WAIT).getPayload().toStringUtf8().trim());
-        AgentStreamTest.await(() -> stderr().contains("connected to the gateway"), "connected log line");
+        AgentFixture.await(() -> stderr().contains("connected to the gateway"), "connected log line");
         String line = stderr().lines().filter(l -> l.contains("connected to the gateway")).findFirst().orElseThrow();
         assertThat(line).startsWith("{").contains("\"level\":\"info\"").contains("proc-agent");
-        assertThat(stderr()).contains("\"level\":\"debug\"").doesNotContain(AgentStreamTest.SECRET.substring(5));
+        assertThat(stderr()).contains("\"level\":\"debug\"").doesNotContain(AgentFixture.SECRET.substring(5));
 
         agent.destroy(); // SIGTERM
         assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        AgentStreamTest.await(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true), "the agent's command stopped");
+        AgentFixture.await(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true), "the agent's command stopped");
         assertThat(link.ended.get(20, TimeUnit.SECONDS).getCode()).isIn(io.grpc.Status.Code.CANCELLED, io.grpc.Status.Code.OK);
     }
 }

@@ -8,25 +8,15 @@ import static dev.hoop.agent.transport.Packets.text;
 import static dev.hoop.agent.transport.Packets.untilClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hoop.common.netty.EventLoops;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.session.ConnectionHandlerFactory;
-import dev.hoop.agent.tcp.TcpHandlers;
 import dev.hoop.agent.tcp.TestServers;
-import dev.hoop.common.Version;
-import dev.hoop.common.dsn.AgentDsn;
-import dev.hoop.common.grpc.ChannelSettings;
-import dev.hoop.common.grpc.GatewayTarget;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
-import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
-import io.netty.channel.EventLoopGroup;
-import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,84 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The agent's stream controller against a gateway peer over real gRPC, with real processes and sockets. */
-class AgentStreamTest {
-    static final String SECRET = "xagt-0123456789abcdef0123456789";
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private TestGateway gateway;
-    private EventLoopGroup io;
-
-    @BeforeEach
-    void start() throws IOException {
-        gateway = new TestGateway(SECRET);
-        io = EventLoops.newGroup(1, "agent-io");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : cleanup.reversed()) {
-            c.close();
-        }
-        gateway.close();
-        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-    }
-
-    private AgentController agent(String secret) {
-        return agent(secret, new HandlerRegistry().tcp(new TcpHandlers(io)));
-    }
-
-    private AgentController agent(String secret, HandlerRegistry registry) {
-        AgentDsn dsn = AgentDsn.parse("grpc://test-agent:" + secret + "@127.0.0.1:" + gateway.port());
-        AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
-                registry, Map.of("PATH", System.getenv("PATH"), "HOOP_KEY", dsn.format()), io);
-        cleanup.add(c);
-        return c.start();
-    }
-
-    @Test
-    void connectsWithTheAgentMetadata() throws Exception {
-        AgentController agent = agent(SECRET);
-        TestGateway.AgentLink link = gateway.nextLink(WAIT);
-        assertThat(link.header(Wire.ORIGIN)).isEqualTo("agent");
-        assertThat(link.header(Wire.AUTHORIZATION)).isEqualTo("Bearer " + SECRET);
-        assertThat(link.header(Wire.VERSION)).isEqualTo(Version.current());
-        assertThat(link.header(Wire.HOSTNAME)).isNotBlank();
-        assertThat(link.header(Wire.PLATFORM)).matches("[a-z ]+/[a-z0-9_]+");
-        assertThat(link.header(Wire.CONNECTION_ITEMS)).isNull();
-        await(agent::online, "agent online");
-    }
-
-    @Test
-    void sendsKeepAlives() throws Exception {
-        AgentDsn dsn = AgentDsn.parse("grpc://ka:" + SECRET + "@127.0.0.1:" + gateway.port());
-        AgentController c = new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), ChannelSettings.defaults(),
-                new HandlerRegistry(), Map.of(), io).keepAliveEvery(Duration.ofMillis(100));
-        cleanup.add(c);
-        c.start();
-        TestGateway.AgentLink link = gateway.nextLink(WAIT);
-        for (int i = 0; i < 3; i++) {
-            Packet p = link.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(p).isNotNull();
-            assertThat(p.getType()).isEqualTo(GatewayPacket.KEEP_ALIVE);
-            assertThat(p.getSpecMap()).isEmpty();
-        }
-    }
-
-    @Test
-    void aPublishingAgentSendsItsConnectionItems() throws Exception {
-        AgentDsn dsn = AgentDsn.parse("grpc://dev:" + SECRET + "@127.0.0.1:" + gateway.port());
-        AgentController c = new AgentController(AgentIdentity.of(dsn).publishing(List.of("myapp", "myapp-review")),
-                GatewayTarget.of(dsn), ChannelSettings.defaults(), new HandlerRegistry(), Map.of(), io);
-        cleanup.add(c);
-        c.start();
-        assertThat(gateway.nextLink(WAIT).header(Wire.CONNECTION_ITEMS)).isEqualTo("myapp,myapp-review");
-    }
-
+/** Sessions on the agent (exec, terminal, TCP, flow control) against a gateway peer over real gRPC, with real processes and sockets. */
+class AgentStreamTest extends AgentFixture {
     @Test
     void execStreamsOutputAndEndsWithTheExitCode() throws Exception {
         agent(SECRET);
@@ -371,52 +287,6 @@ class AgentStreamTest {
         await(() -> ProcessHandle.of(pid2).map(p -> !p.isAlive()).orElse(true), "session k2's command stopped with the stream");
     }
 
-    @Test
-    void reconnectsAndServesWithinTwoSecondsOfTheGatewayComingBack() throws Exception {
-        AgentController agent = agent(SECRET);
-        gateway.nextLink(WAIT);
-        await(agent::online, "agent online");
-        int port = gateway.port();
-        gateway.stop();
-        await(() -> !agent.online(), "agent noticed the gateway left");
-        // Let the backoff grow: after the 4th failed attempt the agent waits 8-16 s before the next one.
-        await(() -> agent.failedAttempts() >= 4, "four failed attempts", Duration.ofSeconds(30));
-        assertThat(agent.attempts()).isEqualTo(5);
-        long restarted = System.nanoTime();
-        gateway.start(port);
-        TestGateway.AgentLink link = gateway.nextLink(Duration.ofSeconds(10));
-        long millis = (link.acceptedAtNanos - restarted) / 1_000_000;
-        System.out.println("agent reconnected " + millis + " ms after the gateway came back (attempt " + agent.attempts() + ")");
-        assertThat(millis).isLessThan(2000);
-        link.send(open("r1", command("echo", List.of("echo", "back"), Map.of()), "x"));
-        assertThat(text(untilClose(link, "r1"), ClientPacket.WRITE_STDOUT)).isEqualTo("back\n");
-    }
-
-    @Test
-    void aRejectedKeyIsReportedAndRetried() throws Exception {
-        AgentController agent = agent("xagt-this-key-was-revoked-00000");
-        await(() -> AgentController.KEY_REJECTED.equals(agent.lastError()), "key rejected");
-        await(() -> agent.attempts() >= 2, "retried");
-        assertThat(agent.online()).isFalse();
-        assertThat(agent.connections()).isZero();
-        assertThat(gateway.links).isEmpty();
-    }
-
-    @Test
-    void aSecondAgentWithTheSameKeyIsRefusedAndTheFirstStaysOnline() throws Exception {
-        AgentController first = agent(SECRET);
-        TestGateway.AgentLink link = gateway.nextLink(WAIT);
-        await(first::online, "first online");
-        AgentController second = agent(SECRET);
-        await(() -> "gateway refused the stream: agent already connected (another agent with this key is online)".equals(second.lastError()),
-                "second refused");
-        assertThat(second.online()).isFalse();
-        assertThat(first.online()).isTrue();
-        assertThat(link.ended).isNotDone();
-        link.send(open("d1", command("echo", List.of("echo", "first"), Map.of()), "x"));
-        assertThat(text(untilClose(link, "d1"), ClientPacket.WRITE_STDOUT)).isEqualTo("first\n");
-    }
-
     private static String readConnection(TestGateway.AgentLink link, String connectionId, int length) throws InterruptedException {
         StringBuilder b = new StringBuilder();
         while (b.length() < length) {
@@ -432,19 +302,5 @@ class AgentStreamTest {
         Packet p = link.next(WAIT);
         assertThat(p.getType()).isEqualTo(type);
         return p;
-    }
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        await(condition, what, WAIT);
-    }
-
-    static void await(BooleanSupplier condition, String what, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + within + " waiting for: " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-        }
     }
 }

@@ -34,14 +34,14 @@ class AgentTlsTest {
     }
 
     private static AgentController agent(int port, ChannelSettings settings) {
-        AgentDsn dsn = AgentDsn.parse("grpcs://tls-agent:" + AgentStreamTest.SECRET + "@127.0.0.1:" + port);
+        AgentDsn dsn = AgentDsn.parse("grpcs://tls-agent:" + AgentFixture.SECRET + "@127.0.0.1:" + port);
         return new AgentController(AgentIdentity.of(dsn), GatewayTarget.of(dsn), settings, new HandlerRegistry(),
                 Map.of("PATH", System.getenv("PATH")), LOOPS).start();
     }
 
     @Test
     void servesOverTlsWithTheGivenCaAndServerName() throws Exception {
-        try (TestGateway gateway = new TestGateway(AgentStreamTest.SECRET, CERT);
+        try (TestGateway gateway = new TestGateway(AgentFixture.SECRET, CERT);
              AgentController agent = agent(gateway.port(), ChannelSettings.fromEnv(new Env(Map.of(
                      "HOOP_TLSCA", Base64.getEncoder().encodeToString(CERT.caPem()), "TLS_SERVER_NAME", "gateway.test"))))) {
             TestGateway.AgentLink link = gateway.nextLink(WAIT);
@@ -53,9 +53,9 @@ class AgentTlsTest {
 
     @Test
     void anUntrustedCertificateIsReported() throws Exception {
-        try (TestGateway gateway = new TestGateway(AgentStreamTest.SECRET, CERT);
+        try (TestGateway gateway = new TestGateway(AgentFixture.SECRET, CERT);
              AgentController agent = agent(gateway.port(), new ChannelSettings(null, "gateway.test", false))) {
-            AgentStreamTest.await(() -> agent.lastError() != null, "a failed attempt");
+            AgentFixture.await(() -> agent.lastError() != null, "a failed attempt");
             assertThat(agent.lastError()).isEqualTo("the gateway's TLS certificate at 127.0.0.1:" + gateway.port()
                     + " is not trusted: set HOOP_TLSCA to the CA certificate that signed it (a PEM file path, PEM text or base64 PEM)");
             assertThat(agent.connections()).isZero();
