@@ -1,6 +1,7 @@
 package dev.hoop.common.netty;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -11,32 +12,116 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Netty event loops for every component (gRPC transport and plain sockets alike): native epoll
- * when available, NIO otherwise. Channels must use the classes {@link #socketChannel()} and
- * {@link #serverSocketChannel()} name, which match the groups {@link #newGroup} builds.
+ * Netty event loops for every component (gRPC transport and plain sockets alike). Channels must use
+ * the classes {@link #socketChannel()} and {@link #serverSocketChannel()} name, which match the
+ * groups {@link #newGroup} builds.
  *
  * <p>Sharing one group between a gRPC connection and the sockets it relays is what keeps a relayed
  * packet on one thread: a read on one channel becomes a write on the other without a hand-off.
+ *
+ * <p>The kernel interface is chosen once per process: the system property {@code
+ * hoop.netty.transport} (or the variable {@code HOOP_NETTY_TRANSPORT}) names {@code io_uring},
+ * {@code epoll} or {@code nio}; unset, the first of {@link #AUTO_ORDER} this kernel allows.
  */
 public final class EventLoops {
     private EventLoops() {}
 
+    /** A kernel interface for sockets, with the Netty classes that use it. */
+    public enum Transport {
+        IO_URING("io_uring"),
+        EPOLL("epoll"),
+        NIO("nio");
+
+        private final String label;
+
+        Transport(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** Null when this kernel or sandbox offers it; otherwise why not. */
+        Throwable unavailability() {
+            return switch (this) {
+                case IO_URING -> IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+                case EPOLL -> Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+                case NIO -> null;
+            };
+        }
+
+        static Transport named(String name) {
+            for (Transport t : values()) {
+                if (t.label.equalsIgnoreCase(name.trim().replace('-', '_'))) return t;
+            }
+            throw new IllegalArgumentException("unknown network transport '" + name
+                    + "': use io_uring, epoll or nio (or leave " + PROPERTY + " unset to pick one)");
+        }
+    }
+
+    public static final String PROPERTY = "hoop.netty.transport";
+    static final Transport[] AUTO_ORDER = {Transport.EPOLL, Transport.NIO};
+
+    private static final Transport TRANSPORT = choose(
+            System.getProperty(PROPERTY, System.getenv().getOrDefault("HOOP_NETTY_TRANSPORT", "")));
+
+    static Transport choose(String requested) {
+        if (requested == null || requested.isBlank()) {
+            for (Transport t : AUTO_ORDER) {
+                if (t.unavailability() == null) return t;
+            }
+            return Transport.NIO;
+        }
+        Transport wanted = Transport.named(requested.toLowerCase(Locale.ROOT));
+        Throwable why = wanted.unavailability();
+        if (why != null) {
+            throw new IllegalStateException("network transport " + wanted.label + " is not available here ("
+                    + why.getMessage() + "): unset " + PROPERTY + " to use the best one available", why);
+        }
+        return wanted;
+    }
+
+    /** The transport every group and channel of this process uses. */
+    public static Transport transport() {
+        return TRANSPORT;
+    }
+
     /** A group of daemon event-loop threads named {@code name-0}, {@code name-1}... */
     public static EventLoopGroup newGroup(int threads, String name) {
         ThreadFactory threadFactory = Thread.ofPlatform().name(name + "-", 0).daemon(true).factory();
-        return Epoll.isAvailable()
-                ? new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory())
-                : new MultiThreadIoEventLoopGroup(threads, threadFactory, NioIoHandler.newFactory());
+        return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory());
+    }
+
+    public static IoHandlerFactory ioHandlerFactory() {
+        return switch (TRANSPORT) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
     }
 
     public static Class<? extends SocketChannel> socketChannel() {
-        return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (TRANSPORT) {
+            case IO_URING -> IoUringSocketChannel.class;
+            case EPOLL -> EpollSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
     }
 
     public static Class<? extends ServerSocketChannel> serverSocketChannel() {
-        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return switch (TRANSPORT) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
     }
 }

@@ -1,0 +1,80 @@
+package dev.hoop.common.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EventLoopsTest {
+
+    @Test
+    void unsetPicksTheFirstAvailableOfTheAutoOrder() {
+        EventLoops.Transport chosen = EventLoops.choose("");
+        for (EventLoops.Transport t : EventLoops.AUTO_ORDER) {
+            if (t.unavailability() == null) {
+                assertEquals(t, chosen);
+                return;
+            }
+        }
+        assertEquals(EventLoops.Transport.NIO, chosen);
+    }
+
+    @Test
+    void namesAreCaseAndDashInsensitive() {
+        assertEquals(EventLoops.Transport.NIO, EventLoops.choose("NIO"));
+        assertEquals("io_uring", EventLoops.Transport.named("io-uring").label());
+    }
+
+    @Test
+    void anUnknownNameSaysWhichOnesExist() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventLoops.choose("kqueue"));
+        assertTrue(e.getMessage().contains("'kqueue'"), e.getMessage());
+        assertTrue(e.getMessage().contains("io_uring, epoll or nio"), e.getMessage());
+    }
+
+    /** The process's transport carries bytes both ways between its own client and server channels. */
+    @Test
+    void theChosenTransportEchoesOverLoopback() throws Exception {
+        EventLoopGroup group = EventLoops.newGroup(1, "test-loop");
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(EventLoops.serverSocketChannel())
+                    .childHandler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            ctx.writeAndFlush(msg);
+                        }
+                    })
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            CompletableFuture<String> echoed = new CompletableFuture<>();
+            Channel client = new Bootstrap().group(group).channel(EventLoops.socketChannel())
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            ByteBuf buf = (ByteBuf) msg;
+                            echoed.complete(buf.toString(StandardCharsets.US_ASCII));
+                            buf.release();
+                        }
+                    })
+                    .connect(server.localAddress()).sync().channel();
+            client.writeAndFlush(Unpooled.copiedBuffer("ping", StandardCharsets.US_ASCII));
+            assertEquals("ping", echoed.get(5, TimeUnit.SECONDS));
+            client.close().sync();
+            server.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+}
