@@ -29,10 +29,13 @@ import java.util.concurrent.ThreadFactory;
  *
  * <p>The kernel interface is chosen once per process: the system property {@code
  * hoop.netty.transport} (or the variable {@code HOOP_NETTY_TRANSPORT}) names {@code io_uring},
- * {@code epoll} or {@code nio}; unset, the first of {@link #AUTO_ORDER} this kernel allows.
+ * {@code epoll} or {@code nio}; unset, epoll where the kernel has it, else NIO. io_uring is not the
+ * default: on the benchmark machines it was no faster than epoll (docs/performance.md).
  */
 public final class EventLoops {
     private EventLoops() {}
+
+    public static final String PROPERTY = "hoop.netty.transport";
 
     /** A kernel interface for sockets, with the Netty classes that use it. */
     public enum Transport {
@@ -51,7 +54,7 @@ public final class EventLoops {
         }
 
         /** Null when this kernel or sandbox offers it; otherwise why not. */
-        Throwable unavailability() {
+        public Throwable unavailability() {
             return switch (this) {
                 case IO_URING -> IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
                 case EPOLL -> Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
@@ -59,29 +62,54 @@ public final class EventLoops {
             };
         }
 
+        /** A group of daemon event-loop threads named {@code name-0}, {@code name-1}... */
+        public EventLoopGroup newGroup(int threads, String name) {
+            ThreadFactory threadFactory = Thread.ofPlatform().name(name + "-", 0).daemon(true).factory();
+            return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory());
+        }
+
+        public IoHandlerFactory ioHandlerFactory() {
+            return switch (this) {
+                case IO_URING -> IoUringIoHandler.newFactory();
+                case EPOLL -> EpollIoHandler.newFactory();
+                case NIO -> NioIoHandler.newFactory();
+            };
+        }
+
+        public Class<? extends SocketChannel> socketChannel() {
+            return switch (this) {
+                case IO_URING -> IoUringSocketChannel.class;
+                case EPOLL -> EpollSocketChannel.class;
+                case NIO -> NioSocketChannel.class;
+            };
+        }
+
+        public Class<? extends ServerSocketChannel> serverSocketChannel() {
+            return switch (this) {
+                case IO_URING -> IoUringServerSocketChannel.class;
+                case EPOLL -> EpollServerSocketChannel.class;
+                case NIO -> NioServerSocketChannel.class;
+            };
+        }
+
         static Transport named(String name) {
+            String wanted = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
             for (Transport t : values()) {
-                if (t.label.equalsIgnoreCase(name.trim().replace('-', '_'))) return t;
+                if (t.label.equals(wanted)) return t;
             }
             throw new IllegalArgumentException("unknown network transport '" + name
                     + "': use io_uring, epoll or nio (or leave " + PROPERTY + " unset to pick one)");
         }
     }
 
-    public static final String PROPERTY = "hoop.netty.transport";
-    static final Transport[] AUTO_ORDER = {Transport.EPOLL, Transport.NIO};
-
     private static final Transport TRANSPORT = choose(
             System.getProperty(PROPERTY, System.getenv().getOrDefault("HOOP_NETTY_TRANSPORT", "")));
 
     static Transport choose(String requested) {
         if (requested == null || requested.isBlank()) {
-            for (Transport t : AUTO_ORDER) {
-                if (t.unavailability() == null) return t;
-            }
-            return Transport.NIO;
+            return Transport.EPOLL.unavailability() == null ? Transport.EPOLL : Transport.NIO;
         }
-        Transport wanted = Transport.named(requested.toLowerCase(Locale.ROOT));
+        Transport wanted = Transport.named(requested);
         Throwable why = wanted.unavailability();
         if (why != null) {
             throw new IllegalStateException("network transport " + wanted.label + " is not available here ("
@@ -95,33 +123,20 @@ public final class EventLoops {
         return TRANSPORT;
     }
 
-    /** A group of daemon event-loop threads named {@code name-0}, {@code name-1}... */
+    /** A group of daemon event-loop threads named {@code name-0}, {@code name-1}... on this process's transport. */
     public static EventLoopGroup newGroup(int threads, String name) {
-        ThreadFactory threadFactory = Thread.ofPlatform().name(name + "-", 0).daemon(true).factory();
-        return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory());
+        return TRANSPORT.newGroup(threads, name);
     }
 
     public static IoHandlerFactory ioHandlerFactory() {
-        return switch (TRANSPORT) {
-            case IO_URING -> IoUringIoHandler.newFactory();
-            case EPOLL -> EpollIoHandler.newFactory();
-            case NIO -> NioIoHandler.newFactory();
-        };
+        return TRANSPORT.ioHandlerFactory();
     }
 
     public static Class<? extends SocketChannel> socketChannel() {
-        return switch (TRANSPORT) {
-            case IO_URING -> IoUringSocketChannel.class;
-            case EPOLL -> EpollSocketChannel.class;
-            case NIO -> NioSocketChannel.class;
-        };
+        return TRANSPORT.socketChannel();
     }
 
     public static Class<? extends ServerSocketChannel> serverSocketChannel() {
-        return switch (TRANSPORT) {
-            case IO_URING -> IoUringServerSocketChannel.class;
-            case EPOLL -> EpollServerSocketChannel.class;
-            case NIO -> NioServerSocketChannel.class;
-        };
+        return TRANSPORT.serverSocketChannel();
     }
 }
