@@ -2,10 +2,13 @@ package dev.hoop.dist;
 
 import dev.hoop.agent.StartAgentCommand;
 import dev.hoop.client.ClientCli;
+import dev.hoop.common.config.ConfigException;
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.netty.LeakDetection;
 import dev.hoop.gateway.StartGatewayCommand;
 import dev.hoop.router.StartRouterCommand;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -69,6 +72,17 @@ public final class Hoop implements Runnable {
 
     public static void main(String[] args) {
         LeakDetection.offUnlessAsked();
+        if (args.length > 0 && NETWORK_COMMANDS.contains(args[0])) {
+            // only the commands that open sockets load Netty: `hoop version` and the like stay fast
+            try {
+                EventLoops.transport();
+            } catch (ConfigException e) {
+                System.err.println("hoop " + args[0] + ": " + e.getMessage());
+                System.exit(2);
+            }
+        }
         System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
     }
+
+    private static final Set<String> NETWORK_COMMANDS = Set.of("start", "connect", "exec");
 }

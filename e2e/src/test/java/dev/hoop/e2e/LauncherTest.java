@@ -48,6 +48,14 @@ class LauncherTest {
     }
 
     @Test
+    void anUnknownNetworkTransportStopsANetworkCommandWithTheReason() throws Exception {
+        HoopProcess.Result r = new HoopProcess(root, work, Map.of("HOOP_NETTY_TRANSPORT", "kqueue")).run("start", "gateway");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("hoop start: HOOP_NETTY_TRANSPORT/hoop.netty.transport: unknown network transport 'kqueue':"
+                + " use io_uring, epoll or nio (or leave it unset to pick one)\n");
+    }
+
+    @Test
     void theDistributionTarballRunsOnItsOwn() throws Exception {
         Path tarball;
         try (Stream<Path> files = Files.list(root.resolve("dist/target"))) {

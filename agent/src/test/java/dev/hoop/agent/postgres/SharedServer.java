@@ -1,11 +1,8 @@
 package dev.hoop.agent.postgres;
 
 import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.netty.EventLoops;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -42,8 +39,9 @@ final class SharedServer implements AutoCloseable {
                 Map.of("HOST", "127.0.0.1", "PORT", "5432", "USER", "postgres", "PASS", "", "DB", database));
     }
 
+    /** Loops of the process's transport, as the agent's own: its channels only register on those. */
     static EventLoopGroup eventLoops() {
-        return new MultiThreadIoEventLoopGroup(2, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        return EventLoops.newGroup(2, "pg-test");
     }
 
     @Override

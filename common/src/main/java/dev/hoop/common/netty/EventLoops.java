@@ -1,5 +1,6 @@
 package dev.hoop.common.netty;
 
+import dev.hoop.common.config.ConfigException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,7 +30,8 @@ import java.util.concurrent.ThreadFactory;
  *
  * <p>The kernel interface is chosen once per process: the system property {@code
  * hoop.netty.transport} (or the variable {@code HOOP_NETTY_TRANSPORT}) names {@code io_uring},
- * {@code epoll} or {@code nio}; unset, epoll where the kernel has it, else NIO. io_uring is not the
+ * {@code epoll} or {@code nio}; unset, epoll where the kernel has it, else NIO. A component checks
+ * it at start ({@link #transport()}) and stops with the reason when it is wrong. io_uring is not the
  * default: on the benchmark machines it was no faster than epoll (docs/performance.md).
  */
 public final class EventLoops {
@@ -97,13 +99,15 @@ public final class EventLoops {
             for (Transport t : values()) {
                 if (t.label.equals(wanted)) return t;
             }
-            throw new IllegalArgumentException("unknown network transport '" + name
-                    + "': use io_uring, epoll or nio (or leave " + PROPERTY + " unset to pick one)");
+            throw new ConfigException(VARIABLE + "/" + PROPERTY + ": unknown network transport '" + name
+                    + "': use io_uring, epoll or nio (or leave it unset to pick one)");
         }
     }
 
-    private static final Transport TRANSPORT = choose(
-            System.getProperty(PROPERTY, System.getenv().getOrDefault("HOOP_NETTY_TRANSPORT", "")));
+    public static final String VARIABLE = "HOOP_NETTY_TRANSPORT";
+
+    /** Chosen at first use, so that a wrong name fails where the caller can report it (see {@link #transport()}). */
+    private static volatile Transport chosen;
 
     static Transport choose(String requested) {
         if (requested == null || requested.isBlank()) {
@@ -112,31 +116,41 @@ public final class EventLoops {
         Transport wanted = Transport.named(requested);
         Throwable why = wanted.unavailability();
         if (why != null) {
-            throw new IllegalStateException("network transport " + wanted.label + " is not available here ("
-                    + why.getMessage() + "): unset " + PROPERTY + " to use the best one available", why);
+            throw new ConfigException(VARIABLE + "/" + PROPERTY + ": network transport " + wanted.label
+                    + " is not available here (" + why.getMessage() + "): leave it unset to use the best one available", why);
         }
         return wanted;
     }
 
-    /** The transport every group and channel of this process uses. */
+    /**
+     * The transport every group and channel of this process uses.
+     *
+     * @throws ConfigException when {@value #VARIABLE} or {@value #PROPERTY} names one that does not
+     *                         exist or that this kernel does not offer
+     */
     public static Transport transport() {
-        return TRANSPORT;
+        Transport t = chosen;
+        if (t == null) {
+            t = choose(System.getProperty(PROPERTY, System.getenv().getOrDefault(VARIABLE, "")));
+            chosen = t;
+        }
+        return t;
     }
 
     /** A group of daemon event-loop threads named {@code name-0}, {@code name-1}... on this process's transport. */
     public static EventLoopGroup newGroup(int threads, String name) {
-        return TRANSPORT.newGroup(threads, name);
+        return transport().newGroup(threads, name);
     }
 
     public static IoHandlerFactory ioHandlerFactory() {
-        return TRANSPORT.ioHandlerFactory();
+        return transport().ioHandlerFactory();
     }
 
     public static Class<? extends SocketChannel> socketChannel() {
-        return TRANSPORT.socketChannel();
+        return transport().socketChannel();
     }
 
     public static Class<? extends ServerSocketChannel> serverSocketChannel() {
-        return TRANSPORT.serverSocketChannel();
+        return transport().serverSocketChannel();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hoop.common.config.ConfigException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -39,7 +40,8 @@ class EventLoopsTest {
 
     @Test
     void anUnknownNameSaysWhichOnesExist() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventLoops.choose("kqueue"));
+        ConfigException e = assertThrows(ConfigException.class, () -> EventLoops.choose("kqueue"));
+        assertTrue(e.getMessage().startsWith("HOOP_NETTY_TRANSPORT/hoop.netty.transport: "), e.getMessage());
         assertTrue(e.getMessage().contains("'kqueue'"), e.getMessage());
         assertTrue(e.getMessage().contains("io_uring, epoll or nio"), e.getMessage());
     }
