@@ -23,7 +23,8 @@ final class LettuceTransport {
      */
     static boolean followEventLoops() {
         switch (EventLoops.transport()) {
-            case EPOLL -> { } // Lettuce's own first choice
+            // Lettuce's own first choice; io_uring off too, or Lettuce warns at every use that it had both.
+            case EPOLL -> setUnlessSet(IO_URING, "false");
             case IO_URING -> setUnlessSet(EPOLL, "false");
             case NIO -> {
                 setUnlessSet(EPOLL, "false");
