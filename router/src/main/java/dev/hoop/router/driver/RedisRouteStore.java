@@ -1,12 +1,12 @@
 package dev.hoop.router.driver;
 
+import dev.hoop.common.netty.EventLoops;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
-import dev.hoop.common.netty.EventLoops;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -81,9 +81,10 @@ public final class RedisRouteStore implements RouteStore {
                 pinned.add((EventLoop) e);
             }
         } else if (loops != null) {
-            LOG.warn("route store: the Redis client uses {}, the router's loops {} ({} or {} set otherwise); "
-                    + "Redis runs on its own threads", LettuceTransport.describe(), EventLoops.transport().label(),
-                    LettuceTransport.EPOLL, LettuceTransport.IO_URING);
+            LOG.warn("route store: the Redis client uses {} but the router's loops {} (Lettuce chose before the "
+                    + "router, or {} / {} say otherwise); Redis runs on Lettuce's own threads",
+                    LettuceTransport.describe(), EventLoops.transport().label(), LettuceTransport.EPOLL,
+                    LettuceTransport.IO_URING);
         }
         if (pinned.isEmpty()) {
             this.shared = null;
