@@ -1,5 +1,6 @@
 package dev.hoop.router;
 
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.router.config.RouterConfig;
 import dev.hoop.router.driver.RouteStore;
 import dev.hoop.router.driver.RouteStores;
@@ -8,7 +9,6 @@ import dev.hoop.router.lookup.RouteLookup;
 import dev.hoop.router.metrics.MetricsServer;
 import dev.hoop.router.metrics.RouterMetrics;
 import dev.hoop.router.proxy.RouterServer;
-import dev.hoop.router.proxy.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -30,7 +30,7 @@ public final class Router implements AutoCloseable {
 
     private Router(RouterConfig config) throws InterruptedException {
         // The event loops exist first: the Redis connections run on them (see RedisRouteStore).
-        this.workers = Transport.group(config.server().workers(), "router-worker");
+        this.workers = EventLoops.newGroup(config.server().workers(), "router-worker");
         try {
             this.store = RouteStores.open(config.driver(), workers);
         } catch (RuntimeException e) {
@@ -55,7 +55,7 @@ public final class Router implements AutoCloseable {
         }
         RouterConfig.Listener admin = config.server().metrics();
         this.metricsServer = admin == null ? null
-                : new MetricsServer(metrics, admin.address(), admin.port(), server.workers(), Transport.serverChannel());
+                : new MetricsServer(metrics, admin.address(), admin.port(), server.workers(), EventLoops.serverSocketChannel());
     }
 
     public static Router start(RouterConfig config) throws InterruptedException {

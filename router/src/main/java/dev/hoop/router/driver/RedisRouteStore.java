@@ -1,17 +1,14 @@
 package dev.hoop.router.driver;
 
+import dev.hoop.common.netty.EventLoops;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Transports;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,7 +58,8 @@ public final class RedisRouteStore implements RouteStore {
     /**
      * A store with one Redis connection per event loop of {@code loops}, running on that loop: a lookup made
      * on a loop is answered on it (no thread hop per request, no Lettuce I/O threads competing for the cores).
-     * A call from any other thread uses the first loop's connection.
+     * A call from any other thread uses the first loop's connection. The loops must come from
+     * {@link EventLoops#newGroup}, whose transport Lettuce is made to use (see {@link LettuceTransport}).
      */
     public RedisRouteStore(List<DriverUrl> urls, EventLoopGroup loops) {
         this(urls, loops, true);
@@ -78,13 +76,15 @@ public final class RedisRouteStore implements RouteStore {
         this.prefix = first.prefix();
         this.where = first.toString();
         List<EventLoop> pinned = new ArrayList<>();
-        if (loops != null && sameTransport()) {
+        if (loops != null && LettuceTransport.followEventLoops()) {
             for (EventExecutor e : loops) {
                 pinned.add((EventLoop) e);
             }
         } else if (loops != null) {
-            LOG.info("route store: Redis client transport {} differs from the router's; Redis runs on its own threads",
-                    Transports.socketChannelClass().getSimpleName());
+            LOG.warn("route store: the Redis client uses {} but the router's loops {} (Lettuce chose before the "
+                    + "router, or {} / {} say otherwise); Redis runs on Lettuce's own threads",
+                    LettuceTransport.describe(), EventLoops.transport().label(), LettuceTransport.EPOLL,
+                    LettuceTransport.IO_URING);
         }
         if (pinned.isEmpty()) {
             this.shared = null;
@@ -106,12 +106,6 @@ public final class RedisRouteStore implements RouteStore {
                 writes[i].awaitFirstConnection(deadline);
             }
         }
-    }
-
-    /** Lettuce must pick the transport the router's loops run (epoll or NIO), or its channels cannot join them. */
-    private static boolean sameTransport() {
-        Class<?> lettuce = Transports.socketChannelClass();
-        return Epoll.isAvailable() ? lettuce == EpollSocketChannel.class : lettuce == NioSocketChannel.class;
     }
 
     /** The link of the calling event loop (so that its answer comes back on it), else the first. */

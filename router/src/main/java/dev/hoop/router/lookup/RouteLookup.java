@@ -8,13 +8,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Host → route: the optional LRU first, else one read of the route store (at most one round trip).
  * Concurrent lookups of the same host on the same event loop share the read in flight (so 100
  * connections on one vhost do not cost Redis 100 identical reads); the reads are kept per thread so
- * that a shared read is answered on the loop that waits for it. A dead mark makes every read issued
+ * that a shared read is answered on the loop that waits for it. A read goes out once the loop has
+ * handled the batch of I/O that brought its request, so every request of that batch shares it and
+ * none is answered from a read issued before it arrived. A dead mark makes every read issued
  * before it unshareable and drops the host from the cache, so the requests after it see it.
  */
 public final class RouteLookup {
@@ -37,8 +40,13 @@ public final class RouteLookup {
         this.cache = lru == null ? null : new RouteCache(lru.size(), lru.ttl(), System::nanoTime);
     }
 
-    /** @param host a normalised host (see {@link HostNames#normalize}) */
-    public CompletionStage<Route> find(String host) {
+    /**
+     * @param host a normalised host (see {@link HostNames#normalize})
+     * @param issuer runs the store read after the caller's current work: the caller's event loop, which runs
+     *               its tasks after the I/O events of the current iteration (so the requests decoded in that
+     *               iteration join the read before it goes out)
+     */
+    public CompletionStage<Route> find(String host, Executor issuer) {
         if (cache != null) {
             Route hit = cache.get(host);
             if (hit != null) {
@@ -53,6 +61,12 @@ public final class RouteLookup {
         }
         Pending mine = new Pending(new CompletableFuture<>(), gen);
         reads.put(host, mine);
+        issuer.execute(() -> read(host, mine, reads));
+        return mine.future();
+    }
+
+    private void read(String host, Pending mine, Map<String, Pending> reads) {
+        long gen = mine.generation();
         store.read(HostNames.candidates(host)).whenComplete((route, error) -> {
             reads.remove(host, mine);
             if (error != null) {
@@ -64,7 +78,6 @@ public final class RouteLookup {
             }
             mine.future().complete(route);
         });
-        return mine.future();
     }
 
     public CompletionStage<Void> markDead(String host, String url, int index, int count, int ttlSeconds) {

@@ -81,7 +81,7 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
     }
 
     void lookup() {
-        services.lookup.find(exchange.host).whenComplete(this);
+        services.lookup.find(exchange.host, exchange.ctx.executor()).whenComplete(this);
     }
 
     /** The route store's answer (possibly on another thread; usually on the loop, then without a task). */

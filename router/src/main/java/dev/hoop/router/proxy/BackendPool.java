@@ -1,5 +1,6 @@
 package dev.hoop.router.proxy;
 
+import dev.hoop.common.netty.EventLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -78,7 +79,7 @@ final class BackendPool {
 
     private void connect(BackendAddress address, Entry entry, Promise<Channel> promise) {
         entry.open++;
-        Bootstrap b = new Bootstrap().group(loop).channel(Transport.socketChannel())
+        Bootstrap b = new Bootstrap().group(loop).channel(EventLoops.socketChannel())
                 // Read as data comes (an idle pooled connection that the backend closes is noticed at once); the
                 // exchange pauses reading only while the client cannot take more.
                 .option(ChannelOption.AUTO_READ, true)

@@ -1,5 +1,6 @@
 package dev.hoop.router.proxy;
 
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.router.config.RouterConfig;
 import dev.hoop.router.log.AccessLog;
 import dev.hoop.router.lookup.RouteLookup;
@@ -44,7 +45,7 @@ public final class RouterServer implements AutoCloseable {
             throw new IllegalStateException("TLS client context for https backends", e);
         }
         ProxyServices services = new ProxyServices(settings, lookup, accessLog, metrics, backendTls);
-        boss = Transport.group(1, "router-accept");
+        boss = EventLoops.newGroup(1, "router-accept");
         this.workers = workers;
         try {
             for (RouterConfig.Listener l : config.http()) {
@@ -62,12 +63,12 @@ public final class RouterServer implements AutoCloseable {
         all.addAll(https);
         new AcceptGate(settings.heapWatermark(), all, boss);
         LOG.info("router listening on http {} https {} ({} workers, {})", addresses(http), addresses(https),
-                settings.workers(), Transport.describe());
+                settings.workers(), EventLoops.transport().label());
     }
 
     private Channel bind(RouterConfig.Listener l, RouterInitializer initializer) throws InterruptedException {
         try {
-            return new ServerBootstrap().group(boss, workers).channel(Transport.serverChannel())
+            return new ServerBootstrap().group(boss, workers).channel(EventLoops.serverSocketChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)

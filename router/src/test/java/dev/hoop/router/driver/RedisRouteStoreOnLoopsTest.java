@@ -1,23 +1,36 @@
 package dev.hoop.router.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.router.RedisFixture;
-import dev.hoop.router.proxy.Transport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.uring.IoUring;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A store opened on the router's event loops answers each loop's reads and marks on that same loop. */
+/**
+ * A store opened on the router's event loops answers each loop's reads and marks on that same loop. The
+ * build runs this class once more with {@code hoop.netty.transport=io_uring} (Lettuce's own choice is epoll).
+ */
 class RedisRouteStoreOnLoopsTest {
-    private final RedisFixture redis = new RedisFixture();
-    private final EventLoopGroup loops = Transport.group(2, "test-loop");
+    @BeforeAll
+    static void transportAvailable() {
+        assumeTrue(!"io_uring".equals(System.getProperty(EventLoops.PROPERTY)) || IoUring.isAvailable(),
+                "io_uring is not available on this kernel");
+    }
+
+    private final EventLoopGroup loops = EventLoops.newGroup(2, "test-loop");
+    // Before the fixture's own Lettuce client: Lettuce picks its transport at its first use in the JVM.
     private final RedisRouteStore store = new RedisRouteStore(List.of(DriverUrl.parse("redis://127.0.0.1:6379")), loops);
+    private final RedisFixture redis = new RedisFixture();
 
     @AfterEach
     void close() {

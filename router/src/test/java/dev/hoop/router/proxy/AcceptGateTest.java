@@ -2,6 +2,7 @@ package dev.hoop.router.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hoop.common.netty.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,9 +24,9 @@ class AcceptGateTest {
 
     @Test
     void listenersPauseAboveTheWatermarkAndResumeBelowIt() throws Exception {
-        EventLoopGroup group = Transport.group(1, "gate-test");
+        EventLoopGroup group = EventLoops.newGroup(1, "gate-test");
         try {
-            Channel listener = new ServerBootstrap().group(group).channel(Transport.serverChannel())
+            Channel listener = new ServerBootstrap().group(group).channel(EventLoops.serverSocketChannel())
                     .childHandler(new ChannelInboundHandlerAdapter()).bind("127.0.0.1", 0).sync().channel();
             AtomicReference<Double> heap = new AtomicReference<>(0.5);
             new AcceptGate(0.8, List.of(listener), group, heap::get);

@@ -2,6 +2,7 @@ package dev.hoop.router.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.router.RawHttp;
 import dev.hoop.router.RedisFixture;
 import dev.hoop.router.RouterFixture;
@@ -36,8 +37,8 @@ class WebSocketTest {
     static void start() throws InterruptedException {
         redis = new RedisFixture();
         router = new RouterFixture("\"tcpTimeout\": 5");
-        group = Transport.group(1, "ws-echo");
-        echo = new ServerBootstrap().group(group).channel(Transport.serverChannel())
+        group = EventLoops.newGroup(1, "ws-echo");
+        echo = new ServerBootstrap().group(group).channel(EventLoops.serverSocketChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
