@@ -72,7 +72,6 @@ public final class StartRouterCommand implements Callable<Integer> {
         }
         // also when the router runs outside hoop.jar (bench/router starts this command directly)
         LeakDetection.offUnlessAsked();
-        RouterTransport.ioUringUnlessAsked();
         Router router;
         try {
             router = Router.start(cfg);

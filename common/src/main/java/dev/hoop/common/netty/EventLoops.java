@@ -30,9 +30,11 @@ import java.util.concurrent.ThreadFactory;
  *
  * <p>The kernel interface is chosen once per process: the system property {@code
  * hoop.netty.transport} (or the variable {@code HOOP_NETTY_TRANSPORT}) names {@code io_uring},
- * {@code epoll} or {@code nio}; unset, epoll where the kernel has it, else NIO. A component checks
- * it at start ({@link #transport()}) and stops with the reason when it is wrong. io_uring is not the
- * default: on the benchmark machines it was no faster than epoll (docs/performance.md).
+ * {@code epoll} or {@code nio}; unset, io_uring where the kernel offers it (container runtimes
+ * often forbid it), else epoll, else NIO. io_uring first because it halved the router's CPU per
+ * proxied request and did no worse for the tunnel (docs/router.md, docs/performance.md). A
+ * component checks the choice at start ({@link #transport()}) and stops with the reason when it is
+ * wrong.
  */
 public final class EventLoops {
     private EventLoops() {}
@@ -106,12 +108,18 @@ public final class EventLoops {
 
     public static final String VARIABLE = "HOOP_NETTY_TRANSPORT";
 
+    /** The order an unset choice tries. */
+    static final Transport[] AUTO_ORDER = {Transport.IO_URING, Transport.EPOLL, Transport.NIO};
+
     /** Chosen at first use, so that a wrong name fails where the caller can report it (see {@link #transport()}). */
     private static volatile Transport chosen;
 
     static Transport choose(String requested) {
         if (requested == null || requested.isBlank()) {
-            return Transport.EPOLL.unavailability() == null ? Transport.EPOLL : Transport.NIO;
+            for (Transport t : AUTO_ORDER) {
+                if (t.unavailability() == null) return t;
+            }
+            return Transport.NIO;
         }
         Transport wanted = Transport.named(requested);
         Throwable why = wanted.unavailability();

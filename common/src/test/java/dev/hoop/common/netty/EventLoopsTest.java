@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EventLoopsTest {
 
     @Test
-    void unsetPicksEpollWhereTheKernelHasIt() {
-        EventLoops.Transport expected = EventLoops.Transport.EPOLL.unavailability() == null
-                ? EventLoops.Transport.EPOLL : EventLoops.Transport.NIO;
+    void unsetPicksTheFirstTheKernelOffersOfIoUringEpollNio() {
+        EventLoops.Transport expected = java.util.Arrays.stream(EventLoops.AUTO_ORDER)
+                .filter(t -> t.unavailability() == null).findFirst().orElseThrow();
+        assertEquals(EventLoops.Transport.IO_URING, EventLoops.AUTO_ORDER[0]);
         assertEquals(expected, EventLoops.choose(""));
         assertEquals(expected, EventLoops.choose(null));
     }
