@@ -35,7 +35,9 @@ final class PasswordChangeGuard {
 
     private static boolean mentionsPassword(String sql) {
         for (int i = 0, last = sql.length() - "password".length(); i <= last; i++) {
-            if (sql.regionMatches(true, i, "password", 0, "password".length())) {
+            // the first letter alone rules out almost every position (regionMatches per position was
+            // 1 % of the agent's CPU under pgbench)
+            if ((sql.charAt(i) | 0x20) == 'p' && sql.regionMatches(true, i, "password", 0, "password".length())) {
                 return true;
             }
         }

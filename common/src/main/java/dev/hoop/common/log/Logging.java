@@ -45,8 +45,12 @@ public final class Logging {
         ctx.getLogger("io.lettuce").setLevel(Level.INFO);
         // Helidon and parts of gRPC log through java.util.logging: one format for every line
         JulBridge.install(level.equalsIgnoreCase("debug") || grpc);
-        // frame logs (LOG_GRPC) print HTTP/2 headers: never let an authorization header through
-        FrameLogRedaction.install();
+        // Frame logs (LOG_GRPC) print HTTP/2 headers: never let an authorization header through.
+        // Only then: a turbo filter runs on every level check, and Netty's io_uring transport checks
+        // its trace level on every completion (1-2 % of a relay's CPU, profiled).
+        if (grpc) {
+            FrameLogRedaction.install();
+        }
     }
 
     private static Encoder<ILoggingEvent> encoder(LoggerContext ctx, String encoding) {
