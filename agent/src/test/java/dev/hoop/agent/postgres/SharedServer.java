@@ -1,7 +1,7 @@
 package dev.hoop.agent.postgres;
 
-import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.common.netty.EventLoops;
+import dev.hoop.common.wire.ConnectionParams;
 import io.netty.channel.EventLoopGroup;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -40,6 +40,7 @@ public final class EventLoops {
     private EventLoops() {}
 
     public static final String PROPERTY = "hoop.netty.transport";
+    public static final String VARIABLE = "HOOP_NETTY_TRANSPORT";
 
     /** A kernel interface for sockets, with the Netty classes that use it. */
     public enum Transport {
@@ -72,7 +73,7 @@ public final class EventLoops {
             return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory());
         }
 
-        public IoHandlerFactory ioHandlerFactory() {
+        private IoHandlerFactory ioHandlerFactory() {
             return switch (this) {
                 case IO_URING -> IoUringIoHandler.newFactory();
                 case EPOLL -> EpollIoHandler.newFactory();
@@ -105,8 +106,6 @@ public final class EventLoops {
                     + "': use io_uring, epoll or nio (or leave it unset to pick one)");
         }
     }
-
-    public static final String VARIABLE = "HOOP_NETTY_TRANSPORT";
 
     /** The order an unset choice tries. */
     static final Transport[] AUTO_ORDER = {Transport.IO_URING, Transport.EPOLL, Transport.NIO};
@@ -148,10 +147,6 @@ public final class EventLoops {
     /** A group of daemon event-loop threads named {@code name-0}, {@code name-1}... on this process's transport. */
     public static EventLoopGroup newGroup(int threads, String name) {
         return transport().newGroup(threads, name);
-    }
-
-    public static IoHandlerFactory ioHandlerFactory() {
-        return transport().ioHandlerFactory();
     }
 
     public static Class<? extends SocketChannel> socketChannel() {
