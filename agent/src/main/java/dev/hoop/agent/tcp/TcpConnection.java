@@ -2,6 +2,7 @@ package dev.hoop.agent.tcp;
 
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
+import dev.hoop.common.Causes;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -40,7 +41,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
             if (f.isSuccess()) {
                 connect.channel().read();
             } else {
-                end("cannot connect to " + address + ": " + describe(f.cause()));
+                end("cannot connect to " + address + ": " + Causes.message(f.cause()));
             }
         });
     }
@@ -111,7 +112,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        end("connection to " + address + " failed: " + describe(cause));
+        end("connection to " + address + " failed: " + Causes.message(cause));
         ctx.close();
     }
 
@@ -127,16 +128,5 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
             toClient.close(reason);
             connect.channel().close();
         }
-    }
-
-    private static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        // Netty's native messages read "finishConnect(..) failed with error(-111): Connection refused".
-        int colon = m.lastIndexOf("): ");
-        return colon >= 0 ? m.substring(colon + 3) : m;
     }
 }

@@ -1,6 +1,7 @@
 package dev.hoop.agent.transport;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import dev.hoop.common.Causes;
 import dev.hoop.common.grpc.ChannelSettings;
 import dev.hoop.common.grpc.GatewayChannels;
 import dev.hoop.common.grpc.GatewayTarget;
@@ -121,12 +122,8 @@ public final class AgentController implements AutoCloseable {
     }
 
     private static boolean refused(Status status) {
-        for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || String.valueOf(t.getMessage()).contains("Connection refused")) {
-                return true;
-            }
-        }
-        return false;
+        Throwable cause = status.getCause();
+        return cause != null && (Causes.has(cause, java.net.ConnectException.class) || Causes.mentions(cause, "Connection refused"));
     }
 
     /** How one stream ended: whether the gateway had accepted the agent, and the final status. */

@@ -1,5 +1,6 @@
 package dev.hoop.common.grpc;
 
+import dev.hoop.common.Causes;
 import io.grpc.Status;
 import java.net.ConnectException;
 import java.security.cert.CertificateException;
@@ -21,12 +22,12 @@ public final class GrpcErrors {
         String text = allMessages(error).toLowerCase(Locale.ROOT);
         if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL
                 || status.getCode() == Status.Code.UNKNOWN) {
-            if (target.tls() && has(error, SSLException.class) && text.contains("not an ssl/tls record")) {
+            if (target.tls() && Causes.has(error, SSLException.class) && text.contains("not an ssl/tls record")) {
                 return "the gateway at " + target.authority() + " does not speak TLS on this port (TLS mismatch): use grpc:// "
                         + "if it serves plaintext (allowed to loopback only, unless " + ChannelSettings.ALLOW_PLAINTEXT
                         + "=true), or point to its TLS port";
             }
-            if (target.tls() && (has(error, SSLHandshakeException.class) || has(error, CertificateException.class))) {
+            if (target.tls() && (Causes.has(error, SSLHandshakeException.class) || Causes.has(error, CertificateException.class))) {
                 if (text.contains("no subject alternative") || text.contains("no name matching") || text.contains("hostname")) {
                     return "the gateway's TLS certificate does not name '" + target.host() + "': set "
                             + ChannelSettings.TLS_SERVER_NAME + " to a name the certificate holds (" + firstLine(error) + ")";
@@ -43,7 +44,7 @@ public final class GrpcErrors {
                 return "the gateway at " + target.authority() + " closed a plaintext connection (TLS mismatch?): if the gateway "
                         + "or a proxy in front of it serves TLS, use a grpcs:// (or https://) URL";
             }
-            if (has(error, ConnectException.class) || text.contains("connection refused")) {
+            if (Causes.has(error, ConnectException.class) || text.contains("connection refused")) {
                 return "cannot reach the gateway at " + target.authority() + ": connection refused (is it running and is the port right?)";
             }
             if (text.contains("unresolvedaddressexception") || text.contains("unknownhost") || text.contains("unable to resolve")) {
@@ -54,29 +55,16 @@ public final class GrpcErrors {
         return "gateway at " + target.authority() + " answered " + status.getCode() + description;
     }
 
-    private static boolean has(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String allMessages(Throwable error) {
         StringBuilder b = new StringBuilder();
-        for (Throwable t = error; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(error)) {
             b.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
         }
         return b.toString();
     }
 
     private static String firstLine(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        String m = String.valueOf(root.getMessage());
+        String m = String.valueOf(Causes.root(error).getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }

@@ -33,18 +33,14 @@ public record GatewayConfig(
         URI apiUrl,
         URI grpcUrl,
         String authMethod,
-        Idp idp,
         Path staticUiPath,
         Path pluginAuditPath,
-        Path pluginIndexPath,
         boolean ginDebug,
         String logEncoding,
         String logLevel,
         boolean logGrpc,
         TlsMaterial tls,
         boolean orgMultiTenant,
-        String googleCredentialsJson,
-        String webhookAppKey,
         String adminGroup,
         String jwtSecretKey,
         Path dataDir,
@@ -56,15 +52,6 @@ public record GatewayConfig(
 
     public static final String AUTH_LOCAL = "local";
     public static final String AUTH_OIDC = "oidc";
-
-    /** OpenID Connect settings; unused by local auth but validated when given. Secret masked in toString. */
-    public record Idp(URI issuer, String clientId, String clientSecret, String audience, String customScopes) {
-        @Override
-        public String toString() {
-            return "Idp[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "none" : "****")
-                    + ", audience=" + audience + ", customScopes=" + customScopes + "]";
-        }
-    }
 
     /** Reads the process environment; the data directory defaults to {@code ~/.hoop/data}. */
     public static GatewayConfig fromSystem() {
@@ -80,9 +67,8 @@ public record GatewayConfig(
         URI apiUrl = env.parsed("API_URL", null, v -> url(v, Set.of("http", "https")));
         URI grpcUrl = env.parsed("GRPC_URL", null, v -> url(v, Set.of("grpc", "grpcs", "http", "https")));
 
+        // IDP_* are read into OidcSettings when AUTH_METHOD=oidc; here the issuer only picks the default method
         URI issuer = env.parsed("IDP_ISSUER", null, v -> url(v, Set.of("http", "https")));
-        Idp idp = new Idp(issuer, env.raw("IDP_CLIENT_ID"), env.raw("IDP_CLIENT_SECRET"),
-                env.raw("IDP_AUDIENCE"), env.raw("IDP_CUSTOM_SCOPES"));
         String authMethod = env.oneOf("AUTH_METHOD", issuer == null ? AUTH_LOCAL : AUTH_OIDC, Set.of(AUTH_LOCAL, AUTH_OIDC));
         if (authMethod.equals(AUTH_OIDC)) {
             env.required("IDP_ISSUER", "the OIDC issuer URL when AUTH_METHOD=oidc");
@@ -94,7 +80,6 @@ public record GatewayConfig(
 
         Path staticUi = env.path("STATIC_UI_PATH", Path.of("/app/ui/public"));
         Path audit = env.path("PLUGIN_AUDIT_PATH", Path.of("/opt/hoop/sessions"));
-        Path index = env.path("PLUGIN_INDEX_PATH", Path.of("/opt/hoop/indexes"));
         boolean ginDebug = env.oneOf("GIN_MODE", "release", Set.of("debug", "release", "test")).equals("debug");
         String logEncoding = env.oneOf("LOG_ENCODING", "json", Set.of("json", "console"));
         String logLevel = env.oneOf("LOG_LEVEL", "info", Set.of("debug", "info", "warn", "error"));
@@ -113,8 +98,8 @@ public record GatewayConfig(
         TlsMaterial tls = key == null ? null : new TlsMaterial(key, cert, ca);
 
         boolean multiTenant = env.bool("ORG_MULTI_TENANT", false);
-        String gcp = env.parsed("GOOGLE_APPLICATION_CREDENTIALS_JSON", null, GatewayConfig::jsonObject);
-        String webhook = env.raw("WEBHOOK_APPKEY");
+        // accepted as hoop does, but no feature reads it yet: validated so that a broken value still fails at start
+        env.parsed("GOOGLE_APPLICATION_CREDENTIALS_JSON", null, GatewayConfig::jsonObject);
         String adminGroup = env.parsed("ADMIN_USERNAME", "admin", v -> {
             if (!v.matches("[A-Za-z0-9_.@-]{1,64}")) {
                 throw new IllegalArgumentException("'" + v + "' (expected: a group name of 1 to 64 letters, digits, '_', '.', '@' or '-')");
@@ -139,8 +124,8 @@ public record GatewayConfig(
         if (apiPort != 0 && apiPort == grpcPort) {
             throw new ConfigException("HOOP_GRPC_PORT: '" + grpcPort + "' (expected: a port other than HOOP_API_PORT)");
         }
-        return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, idp, staticUi, audit, index, ginDebug, logEncoding,
-                logLevel, logGrpc, tls, multiTenant, gcp, webhook, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl);
+        return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, staticUi, audit, ginDebug, logEncoding,
+                logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl);
     }
 
     public boolean tlsEnabled() {
@@ -193,11 +178,10 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[postgres=" + (postgres == null ? "embedded" : postgres) + ", apiUrl=" + apiUrl + ", grpcUrl=" + grpcUrl
-                + ", authMethod=" + authMethod + ", idp=" + idp + ", staticUiPath=" + staticUiPath + ", pluginAuditPath=" + pluginAuditPath
-                + ", pluginIndexPath=" + pluginIndexPath + ", ginDebug=" + ginDebug + ", logEncoding=" + logEncoding + ", logLevel=" + logLevel
+                + ", authMethod=" + authMethod + ", staticUiPath=" + staticUiPath + ", pluginAuditPath=" + pluginAuditPath
+                + ", ginDebug=" + ginDebug + ", logEncoding=" + logEncoding + ", logLevel=" + logLevel
                 + ", logGrpc=" + logGrpc + ", tls=" + tls + ", orgMultiTenant=" + orgMultiTenant
-                + ", googleCredentialsJson=" + (googleCredentialsJson == null ? "none" : "****")
-                + ", webhookAppKey=" + (webhookAppKey == null ? "none" : "****") + ", adminGroup=" + adminGroup
+                + ", adminGroup=" + adminGroup
                 + ", jwtSecretKey=" + (jwtSecretKey == null ? "generated" : "****") + ", dataDir=" + dataDir
                 + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + ", tokenTtl=" + tokenTtl + "]";
     }

@@ -2,6 +2,7 @@ package dev.hoop.gateway.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hoop.common.Causes;
 import dev.hoop.gateway.config.PostgresUri;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -87,7 +88,7 @@ public final class Database implements AutoCloseable {
             return new Database(pool, embedded, description);
         } catch (RuntimeException e) {
             pool.close();
-            throw new StoreException("opening PostgreSQL " + description + " failed: " + causeText(e), e);
+            throw new StoreException("opening PostgreSQL " + description + " failed: " + Causes.message(e), e);
         }
     }
 
@@ -112,7 +113,7 @@ public final class Database implements AutoCloseable {
                 st.execute("SELECT 1");
                 return Optional.<String>empty();
             } catch (SQLException | RuntimeException e) {
-                return Optional.of("database unavailable: " + causeText(e));
+                return Optional.of("database unavailable: " + Causes.message(e));
             }
         });
         try {
@@ -121,7 +122,7 @@ public final class Database implements AutoCloseable {
             f.cancel(true);
             return Optional.of("database unavailable: no answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            return Optional.of("database unavailable: " + causeText(e));
+            return Optional.of("database unavailable: " + Causes.message(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("database check interrupted");
@@ -144,12 +145,4 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    static String causeText(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
-    }
 }

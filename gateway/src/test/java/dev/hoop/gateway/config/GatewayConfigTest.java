@@ -40,15 +40,12 @@ class GatewayConfigTest {
         assertThat(c.authMethod()).isEqualTo("local");
         assertThat(c.staticUiPath()).isEqualTo(Path.of("/app/ui/public"));
         assertThat(c.pluginAuditPath()).isEqualTo(Path.of("/opt/hoop/sessions"));
-        assertThat(c.pluginIndexPath()).isEqualTo(Path.of("/opt/hoop/indexes"));
         assertThat(c.ginDebug()).isFalse();
         assertThat(c.logEncoding()).isEqualTo("json");
         assertThat(c.logLevel()).isEqualTo("info");
         assertThat(c.logGrpc()).isFalse();
         assertThat(c.tls()).isNull();
         assertThat(c.orgMultiTenant()).isFalse();
-        assertThat(c.googleCredentialsJson()).isNull();
-        assertThat(c.webhookAppKey()).isNull();
         assertThat(c.adminGroup()).isEqualTo("admin");
         assertThat(c.jwtSecretKey()).isNull();
         assertThat(c.dataDir()).isEqualTo(DEFAULT_DATA);
@@ -92,13 +89,10 @@ class GatewayConfigTest {
         assertThat(c.postgres().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/hoopdb?sslmode=require");
         assertThat(c.postgres().password()).isEqualTo("s@cret");
         assertThat(c.apiUrl()).isEqualTo(URI.create("https://hoop.example.com"));
-        assertThat(c.idp()).isEqualTo(new GatewayConfig.Idp(URI.create("https://idp.example.com/?_userinfo=1"), "client-1",
-                "idp-secret-value", "aud-1", "groups,offline_access"));
         assertThat(c.authMethod()).isEqualTo("local");
         assertThat(c.grpcUrl()).isEqualTo(URI.create("grpcs://hoop.example.com:8443"));
         assertThat(c.staticUiPath()).isEqualTo(Path.of("/srv/ui"));
         assertThat(c.pluginAuditPath()).isEqualTo(Path.of("/var/hoop/sessions"));
-        assertThat(c.pluginIndexPath()).isEqualTo(Path.of("/var/hoop/indexes"));
         assertThat(c.ginDebug()).isTrue();
         assertThat(c.logEncoding()).isEqualTo("console");
         assertThat(c.logLevel()).isEqualTo("debug");
@@ -107,8 +101,6 @@ class GatewayConfigTest {
         assertThat(c.tls().certPem()).isEqualTo(TLS.certPem());
         assertThat(c.tls().caPem()).isEqualTo(TLS.caPem());
         assertThat(c.orgMultiTenant()).isTrue();
-        assertThat(c.googleCredentialsJson()).isEqualTo("{\"type\":\"service_account\"}");
-        assertThat(c.webhookAppKey()).isEqualTo("svix-app-key");
         assertThat(c.adminGroup()).isEqualTo("ops-admins");
         assertThat(c.jwtSecretKey()).isEqualTo("0123456789abcdef0123456789abcdef");
         assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/hoop"));
