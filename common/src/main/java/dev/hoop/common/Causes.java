@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
  * Netty, futures) that every layer adds on the way up. Cycle-safe: a chain that loops is walked once.
  */
 public final class Causes {
-    /** Netty's native transports prefix the errno text: "finishConnect(..) failed with error(-111): ". */
-    private static final Pattern NATIVE_PREFIX = Pattern.compile("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ");
+    /**
+     * Netty's native transports prefix the errno text: "finishConnect(..) failed with error(-111): "
+     * (epoll), "io_uring connect(..) failed with error(-111): " (io_uring).
+     */
+    private static final Pattern NATIVE_PREFIX = Pattern.compile("^[\\w ]*\\w\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ");
 
     private Causes() {}
 

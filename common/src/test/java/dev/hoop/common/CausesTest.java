@@ -22,6 +22,7 @@ class CausesTest {
                 Arguments.of(new RuntimeException("outer", new ConnectException("finishConnect(..) failed with error(-111): Connection refused")),
                         "Connection refused"),
                 Arguments.of(new ConnectException("finishConnect(..) failed: Connection refused"), "Connection refused"),
+                Arguments.of(new ConnectException("io_uring connect(..) failed with error(-111): Connection refused"), "Connection refused"),
                 Arguments.of(new RuntimeException("outer", new IllegalStateException()), "IllegalStateException"),
                 Arguments.of(new RuntimeException("outer", new IllegalStateException(" ")), "IllegalStateException"),
                 // a message that merely contains "): " keeps it: only Netty's own prefix is removed
