@@ -16,16 +16,27 @@ import org.slf4j.LoggerFactory;
  * {@code PLUGIN_AUDIT_PATH} while it runs, and the file is flushed to the {@link AuditStore} when
  * the session ends. Files left by a crash are flushed by {@link #recover()} at the next start, so
  * nothing recorded is lost.
+ *
+ * <p>Appends are written by one {@link WalWriter} per log, on a virtual thread while there is work,
+ * never on the event loop that relays the session's packets.
  */
 public final class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
     private final Path dir;
     private final AuditStore store;
+    private final WalOpener opener;
+    private final WalWriter writer = new WalWriter(task -> Thread.ofVirtual().name("audit-writer").start(task));
 
-    private AuditLog(Path dir, AuditStore store) {
+    /** Opens a session's write-ahead file (a seam for tests that need a failing disk). */
+    interface WalOpener {
+        WalFile create(Path path) throws IOException;
+    }
+
+    AuditLog(Path dir, AuditStore store, WalOpener opener) {
         this.dir = dir;
         this.store = store;
+        this.opener = opener;
     }
 
     /**
@@ -42,7 +53,7 @@ public final class AuditLog {
             throw new ConfigException("PLUGIN_AUDIT_PATH: '" + dir + "' is not a writable folder (" + e
                     + "); set PLUGIN_AUDIT_PATH to a folder the gateway can write, ideally on a persistent volume", e);
         }
-        return new AuditLog(dir, store);
+        return new AuditLog(dir, store, WalFile::create);
     }
 
     public Path dir() {
@@ -53,7 +64,7 @@ public final class AuditLog {
     public SessionRecording start(UUID sessionId) {
         Path path = fileOf(sessionId);
         try {
-            return new SessionRecording(sessionId, path, WalFile.create(path), this);
+            return new SessionRecording(sessionId, path, opener.create(path), writer, this);
         } catch (IOException e) {
             throw new UncheckedIOException("audit: cannot create " + path, e);
         }

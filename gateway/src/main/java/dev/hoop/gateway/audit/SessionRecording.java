@@ -4,24 +4,34 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The recording of one running session. Thread-safe: input and output arrive on different
- * threads. A failed write throws, so that the caller ends the session rather than let unrecorded
- * traffic through.
+ * threads. An append never blocks: it queues the event for the {@link WalWriter} and
+ * {@link #written()} tells when everything appended so far is in the file, so that the caller
+ * forwards a packet only after its events are recorded, and ends the session when a write failed
+ * rather than let unrecorded traffic through.
  */
 public final class SessionRecording implements AutoCloseable {
+    private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
+
     private final UUID sessionId;
     private final Path path;
     private final WalFile wal;
+    private final WalWriter writer;
     private final AuditLog owner;
     private final long startNanos = System.nanoTime();
     private boolean closed;
+    /** The last append's future: the writer writes a file's appends in order, so it stands for all. */
+    private CompletableFuture<Void> last = NOTHING_PENDING;
 
-    SessionRecording(UUID sessionId, Path path, WalFile wal, AuditLog owner) {
+    SessionRecording(UUID sessionId, Path path, WalFile wal, WalWriter writer, AuditLog owner) {
         this.sessionId = sessionId;
         this.path = path;
         this.wal = wal;
+        this.writer = writer;
         this.owner = owner;
     }
 
@@ -41,34 +51,52 @@ public final class SessionRecording implements AutoCloseable {
         append(AuditEvent.ERROR, data);
     }
 
+    /**
+     * Completes once every event appended so far is written to the file; fails (with an
+     * {@link UncheckedIOException} naming the file) when one of them could not be. The same
+     * object until the next append, so a caller can tell whether an append happened in between.
+     */
+    public synchronized CompletableFuture<Void> written() {
+        return last;
+    }
+
+    /** @throws IllegalStateException after {@link #finish()} */
     private synchronized void append(char type, byte[] data) {
         if (closed) {
             throw new IllegalStateException("audit: session " + sessionId + " already closed");
         }
         long offset = (System.nanoTime() - startNanos) / 1_000_000;
-        try {
-            wal.append(new AuditEvent(offset, type, data));
-        } catch (IOException e) {
-            throw new UncheckedIOException("audit: cannot write " + path + " (session " + sessionId + ")", e);
-        }
+        last = writer.append(wal, new AuditEvent(offset, type, data)).exceptionally(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            IOException io = cause instanceof IOException x ? x : new IOException(cause);
+            throw new UncheckedIOException("audit: cannot write " + path + " (session " + sessionId + ")", io);
+        });
     }
 
     /**
-     * Ends the recording and flushes it to the store. Idempotent; {@link #close()} does the same.
+     * Ends the recording and flushes it to the store, once the pending appends are written. Blocks
+     * (file and database work): call it off the event loops. Idempotent; {@link #close()} does the same.
      *
      * @return true when the events are in the store; false when they stay on disk for later
      */
     public boolean finish() {
+        CompletableFuture<Void> pending;
         synchronized (this) {
             if (closed) {
                 return true;
             }
             closed = true;
-            try {
-                wal.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("audit: cannot close " + path, e);
-            }
+            pending = last;
+        }
+        try {
+            pending.join();
+        } catch (CompletionException failedWrite) {
+            // already reported to the session, which ended; what was written is kept and flushed
+        }
+        try {
+            wal.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("audit: cannot close " + path, e);
         }
         return owner.flush(sessionId, path);
     }

@@ -14,36 +14,70 @@ import java.util.List;
 
 /**
  * The on-disk format of a session's write-ahead file: a sequence of records
- * {@code [type:1][offset ms:8][length:4][data:length]}, big-endian. Each record is handed to the
- * kernel with one write, so a killed gateway loses nothing it had recorded; a record cut short by
- * a crash is dropped when the file is read back.
+ * {@code [type:1][offset ms:8][length:4][data:length]}, big-endian. Records are handed to the kernel
+ * with one gathering write per batch ({@link WalWriter}), before the packets they record are
+ * forwarded, so a killed gateway loses nothing it had recorded; a record cut short by a crash is
+ * dropped when the file is read back. Only {@link #close()} forces the file to the disk.
+ *
+ * <p>After a failed write the file is broken (a record may be half written): every later append
+ * fails with the first error.
  */
 final class WalFile {
     static final String SUFFIX = ".wal";
     private static final int HEADER = 1 + 8 + 4;
 
+    private final Path path;
     private final FileChannel channel;
+    private IOException broken;
 
-    private WalFile(FileChannel channel) {
+    WalFile(Path path, FileChannel channel) {
+        this.path = path;
         this.channel = channel;
     }
 
     static WalFile create(Path path) throws IOException {
-        return new WalFile(FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        return new WalFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     }
 
-    void append(AuditEvent event) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + event.data().length);
-        buf.put((byte) event.type()).putLong(event.offsetMillis()).putInt(event.data().length).put(event.data()).flip();
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+    /** Writes the events, in order, with one call to the kernel (more only if it writes part of them). */
+    void append(List<AuditEvent> events) throws IOException {
+        if (broken != null) {
+            throw new IOException("an earlier write to " + path + " failed: " + broken.getMessage(), broken);
+        }
+        ByteBuffer[] buffers = new ByteBuffer[events.size()];
+        long left = 0;
+        for (int i = 0; i < buffers.length; i++) {
+            AuditEvent event = events.get(i);
+            ByteBuffer buf = ByteBuffer.allocate(HEADER + event.data().length);
+            buf.put((byte) event.type()).putLong(event.offsetMillis()).putInt(event.data().length).put(event.data()).flip();
+            buffers[i] = buf;
+            left += buf.remaining();
+        }
+        try {
+            while (left > 0) {
+                left -= channel.write(buffers);
+            }
+        } catch (IOException e) {
+            broken = e;
+            throw e;
         }
     }
 
-    /** Forces the records to the disk (at session end, before the database flush). */
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+
+    /**
+     * Forces the records to the disk (at session end, before the database flush). A broken file is
+     * only closed: the session already ended over it, and what it holds is flushed as it is.
+     */
     void close() throws IOException {
-        channel.force(false);
-        channel.close();
+        try (channel) {
+            if (broken == null) {
+                channel.force(false);
+            }
+        }
     }
 
     /** Reads every complete record; a truncated last record (a crash mid-write) is ignored. */

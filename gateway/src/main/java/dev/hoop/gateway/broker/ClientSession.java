@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -27,11 +28,18 @@ import org.slf4j.LoggerFactory;
  * checked against what a client may send, stamped with the session id (never trusted from the
  * client) and recorded; agent packets are recorded and passed on. Either side ending ends the
  * other with the reason.
+ *
+ * <p>Recorded first: a packet is forwarded only once the audit events it caused are written, in
+ * arrival order per direction ({@link RecordedFirst}); the write happens off the event loop, and
+ * a failed write ends the session. {@code handled} callbacks run once a packet was forwarded or
+ * dropped: that is when the broker gives its inbound credit back.
  */
 final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     /** What a client may send once the session is open; anything else ends the session. */
+    private static final CompletableFuture<Void> NOTHING_TO_WRITE = CompletableFuture.completedFuture(null);
+
     private static final Set<String> FROM_CLIENT = Set.of(
             AgentPacket.EXEC_WRITE_STDIN, AgentPacket.TERMINAL_WRITE_STDIN, AgentPacket.TERMINAL_RESIZE_TTY,
             AgentPacket.TCP_CONNECTION_WRITE, AgentPacket.PG_CONNECTION_WRITE, AgentPacket.CLOSE_TCP_CONNECTION,
@@ -46,6 +54,10 @@ final class ClientSession {
     private final InputAuditor inputAuditor;
     private final Executor endings;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Set when an audit write failed: nothing more is forwarded, in either direction. */
+    private volatile boolean unrecorded;
+    private final RecordedFirst toAgentInOrder = new RecordedFirst();
+    private final RecordedFirst toClientInOrder = new RecordedFirst();
     /** The id as stamped on every forwarded packet, encoded once. */
     private final ByteString idBytes;
 
@@ -88,39 +100,77 @@ final class ClientSession {
                 .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
                 .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(connection.type()))
                 .putSpec(AGENT_CONNECTION_PARAMS, ByteString.copyFrom(connection.params().toJson()));
+        CompletableFuture<Void> before = recording.written();
         if (!record(() -> inputAuditor.opened(recording, clientOpen))) {
             return;
         }
-        if (!agent.send(open.build())) {
-            agentGone("agent '" + agent.identity().name() + "' disconnected before the session opened");
-        }
+        Packet built = open.build();
+        toAgentInOrder.add(writtenSince(before), failed -> {
+            if (recorded(failed) && !agent.send(built)) {
+                agentGone("agent '" + agent.identity().name() + "' disconnected before the session opened");
+            }
+        });
     }
 
-    void fromClient(Packet packet) {
+    /** @param handled runs once the packet was forwarded or dropped */
+    void fromClient(Packet packet, Runnable handled) {
         if (!FROM_CLIENT.contains(packet.getType())) {
             failToClient("packet type '" + packet.getType() + "' is not allowed from a client");
             agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+            handled.run();
             return;
         }
+        CompletableFuture<Void> before = recording.written();
         if (!record(() -> inputAuditor.fromClient(recording, packet))) {
+            handled.run();
             return;
         }
         Packet stamped = packet.toBuilder().putSpec(GATEWAY_SESSION_ID, idBytes).build();
+        toAgentInOrder.add(writtenSince(before), failed -> {
+            try {
+                if (recorded(failed)) {
+                    forwardToAgent(stamped);
+                }
+            } finally {
+                handled.run();
+            }
+        });
+    }
+
+    private void forwardToAgent(Packet stamped) {
         if (!agent.send(stamped)) {
             agentGone("agent '" + agent.identity().name() + "' disconnected");
             return;
         }
-        if (packet.getType().equals(AgentPacket.SESSION_CLOSE)) {
+        if (stamped.getType().equals(AgentPacket.SESSION_CLOSE)) {
             end(null, null);
         }
     }
 
-    void fromAgent(Packet packet) {
-        switch (packet.getType()) {
-            case ClientPacket.WRITE_STDOUT -> { if (!record(() -> recording.output(packet.getPayload().toByteArray()))) return; }
-            case ClientPacket.WRITE_STDERR -> { if (!record(() -> recording.error(packet.getPayload().toByteArray()))) return; }
-            default -> { }
+    /** @param handled runs once the packet was forwarded or dropped */
+    void fromAgent(Packet packet, Runnable handled) {
+        CompletableFuture<Void> before = recording.written();
+        boolean ok = switch (packet.getType()) {
+            case ClientPacket.WRITE_STDOUT -> record(() -> recording.output(packet.getPayload().toByteArray()));
+            case ClientPacket.WRITE_STDERR -> record(() -> recording.error(packet.getPayload().toByteArray()));
+            default -> true;
+        };
+        if (!ok) {
+            handled.run();
+            return;
         }
+        toClientInOrder.add(writtenSince(before), failed -> {
+            try {
+                if (recorded(failed)) {
+                    forwardToClient(packet);
+                }
+            } finally {
+                handled.run();
+            }
+        });
+    }
+
+    private void forwardToClient(Packet packet) {
         Packet forward = packet;
         if (packet.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
             // the client chooses its local listener by the connection's type
@@ -147,17 +197,21 @@ final class ClientSession {
         toClient.offer(ping);
     }
 
-    /** The client's stream ended: tell the agent to free the session. */
+    /** The client's stream ended: tell the agent to free the session, after what the client sent before. */
     void clientGone() {
+        toAgentInOrder.add(NOTHING_TO_WRITE, ignored -> freeAgentSide());
+    }
+
+    private void freeAgentSide() {
         if (!ended.get()) {
             agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
             end(null, null);
         }
     }
 
-    /** The agent's stream ended: tell the client why. */
+    /** The agent's stream ended: tell the client why, after what the agent sent before. */
     void agentGone(String reason) {
-        failToClient(reason);
+        toClientInOrder.add(NOTHING_TO_WRITE, ignored -> failToClient(reason));
     }
 
     private void failToClient(String reason) {
@@ -170,20 +224,48 @@ final class ClientSession {
         end(null, reason);
     }
 
-    /** Runs an audit write; a failure ends the session, since unrecorded traffic must not pass. */
+    /** The audit events appended since {@code before}, or nothing to wait for when there were none. */
+    private CompletableFuture<Void> writtenSince(CompletableFuture<Void> before) {
+        CompletableFuture<Void> now = recording.written();
+        return now == before ? NOTHING_TO_WRITE : now;
+    }
+
+    /** Whether a held packet may go: its events are written and no write of this session failed. */
+    private boolean recorded(Throwable failedWrite) {
+        if (failedWrite != null) {
+            unrecorded(failedWrite);
+        }
+        return !unrecorded;
+    }
+
+    /** Queues an audit write; a failure to queue it ends the session, since unrecorded traffic must not pass. */
     private boolean record(Runnable write) {
+        if (unrecorded) {
+            return false;
+        }
         try {
             write.run();
             return true;
         } catch (RuntimeException e) {
-            log.error("session {}: audit write failed, ending the session", id, e);
-            String reason = "the gateway cannot record this session (audit log unavailable); try again later";
-            toClient.send(Wire.packet(ClientPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()),
-                    reason.getBytes(StandardCharsets.UTF_8)));
-            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
-            end(null, reason);
+            unrecorded(e);
             return false;
         }
+    }
+
+    /** An audit write failed: the session ends on both sides, and nothing more is forwarded. */
+    private void unrecorded(Throwable e) {
+        synchronized (this) {
+            if (unrecorded) {
+                return;
+            }
+            unrecorded = true;
+        }
+        log.error("session {}: audit write failed, ending the session", id, e);
+        String reason = "the gateway cannot record this session (audit log unavailable); try again later";
+        toClient.send(Wire.packet(ClientPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()),
+                reason.getBytes(StandardCharsets.UTF_8)));
+        agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+        end(null, reason);
     }
 
     /**

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: a stream is set up on a virtual thread (the database work of authorizing and
  * recording), then its packets arrive one at a time on the transport's event loop, where nothing
- * blocks: forwarding is a send on the other stream, and the packet's inbound credit goes back only
- * once that stream has room ({@link OutboundStream#whenReady}). So a slow consumer slows its
- * producer and nothing queues without bound. What blocks at a session's end (flushing its audit,
+ * blocks: a packet's audit events are queued for the audit writer, the packet is forwarded (a send
+ * on the other stream) once they are written ({@link ClientSession}), and its inbound credit goes
+ * back only once that stream has room ({@link OutboundStream#whenReady}). So a slow consumer, or a
+ * slow disk, slows its producer and nothing queues without bound. What blocks at a session's end (flushing its audit,
  * its row) runs on a virtual thread of its own.
  */
 public final class SessionBroker implements AutoCloseable {
@@ -121,11 +122,13 @@ public final class SessionBroker implements AutoCloseable {
         return new StreamObserver<>() {
             @Override
             public void onNext(Packet packet) {
-                OutboundStream forwardedTo = null;
+                boolean handedOver = false;
                 try {
-                    forwardedTo = fromAgent(link, packet);
+                    handedOver = fromAgent(link, packet, credit);
                 } finally {
-                    giveBack(credit, forwardedTo);
+                    if (!handedOver) {
+                        credit.handled();
+                    }
                 }
             }
 
@@ -163,10 +166,10 @@ public final class SessionBroker implements AutoCloseable {
         }
     }
 
-    /** @return the stream the packet went to, if any */
-    private OutboundStream fromAgent(AgentLink link, Packet packet) {
+    /** @return whether a session took the packet (and with it the duty to give its credit back) */
+    private boolean fromAgent(AgentLink link, Packet packet, InboundCredit credit) {
         if (packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
-            return null;
+            return false;
         }
         String sid = Wire.spec(packet, SpecKey.GATEWAY_SESSION_ID);
         UUID id;
@@ -174,7 +177,7 @@ public final class SessionBroker implements AutoCloseable {
             id = UUID.fromString(sid == null ? "" : sid);
         } catch (IllegalArgumentException e) {
             log.warn("agent '{}': dropped a {} packet without a valid {} ('{}')", link.identity().name(), packet.getType(), SpecKey.GATEWAY_SESSION_ID, sid);
-            return null;
+            return false;
         }
         ClientSession session = link.session(id);
         if (session == null) {
@@ -182,10 +185,10 @@ public final class SessionBroker implements AutoCloseable {
             if (!packet.getType().equals(ClientPacket.SESSION_CLOSE)) {
                 link.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), null));
             }
-            return null;
+            return false;
         }
-        session.fromAgent(packet);
-        return session.clientStream();
+        session.fromAgent(packet, () -> giveBack(credit, session.clientStream()));
+        return true;
     }
 
     private void agentGone(AgentLink link, String why) {
@@ -218,16 +221,22 @@ public final class SessionBroker implements AutoCloseable {
 
             @Override
             public void onNext(Packet packet) {
+                boolean handedOver = false;
                 try {
-                    handle(packet);
+                    handedOver = handle(packet);
                 } finally {
-                    giveBack(credit, session == null ? null : session.agentStream());
+                    if (!handedOver) {
+                        giveBack(credit, session == null ? null : session.agentStream());
+                    }
                 }
             }
 
-            private void handle(Packet packet) {
+            /** @return whether the session took the packet (and with it the duty to give its credit back) */
+            private boolean handle(Packet packet) {
                 if (session != null) {
-                    session.fromClient(packet);
+                    ClientSession s = session;
+                    s.fromClient(packet, () -> giveBack(credit, s.agentStream()));
+                    return true;
                 } else if (packet.getType().equals(AgentPacket.SESSION_OPEN)) {
                     session = open(user, verb, connection, out, packet);
                     if (session != null) {
@@ -236,6 +245,7 @@ public final class SessionBroker implements AutoCloseable {
                 } else if (!packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
                     out.fail(Status.FAILED_PRECONDITION.withDescription("expected " + AgentPacket.SESSION_OPEN + " first, got " + packet.getType()));
                 }
+                return false;
             }
 
             @Override

@@ -83,6 +83,7 @@ class AuditLogTest {
         SessionRecording rec = audit.start(id);
         rec.input(utf8("first"));
         rec.input(utf8("second"));
+        rec.written().join();
         // what a kill in the middle of the third write leaves: a header and part of the data
         Files.write(dir.resolve(id + ".wal"), new byte[] {'i', 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 100, 'x'}, StandardOpenOption.APPEND);
 

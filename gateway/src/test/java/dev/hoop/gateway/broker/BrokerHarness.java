@@ -53,6 +53,11 @@ final class BrokerHarness implements AutoCloseable {
     final ManagedChannel channel;
 
     BrokerHarness(Path auditDir) throws Exception {
+        this(auditDir, AuditLog::open);
+    }
+
+    /** @param audit opens the audit log (e.g. one on a full disk) */
+    BrokerHarness(Path auditDir, java.util.function.BiFunction<Path, AuditStore, AuditLog> audit) throws Exception {
         ConnectionCatalog catalog = (user, name) -> name.equals("pg")
                 ? Optional.of(new ResolvedConnection(UUID.randomUUID(), ORG, "pg", "postgres", AGENT.id(), AGENT.name(), PARAMS))
                 : Optional.empty();
@@ -71,7 +76,7 @@ final class BrokerHarness implements AutoCloseable {
             }
         };
         AuditStore store = (id, events) -> audited.put(id, List.copyOf(events));
-        broker = new SessionBroker(new AgentDirectory(), catalog, ledger, AuditLog.open(auditDir, store),
+        broker = new SessionBroker(new AgentDirectory(), catalog, ledger, audit.apply(auditDir, store),
                 SessionBroker::auditorFor, java.time.Duration.ofMillis(KEEP_ALIVE_MILLIS));
         TransportGrpc.TransportImplBase transport = new TransportGrpc.TransportImplBase() {
             @Override

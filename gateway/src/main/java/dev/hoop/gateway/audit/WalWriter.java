@@ -1,0 +1,99 @@
+package dev.hoop.gateway.audit;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the sessions' audit events off the gRPC event loops (docs/architecture.md#threading): an
+ * append only queues the event and returns a future; one writer drains what has queued meanwhile
+ * and writes each session's share of it with one call, then completes the futures, and whoever
+ * waits on them (the packets held back until their events are on disk) goes on from there.
+ *
+ * <p>The writer runs only while there is work: the first append into an empty queue starts it on
+ * {@code runner}, and it stops when it finds the queue empty. Appends to one file are written in
+ * the order they were queued; a file whose write failed fails every later append too, so a
+ * session cannot go on with a hole in its record.
+ */
+final class WalWriter {
+    private static final Logger log = LoggerFactory.getLogger(WalWriter.class);
+    /** Events taken per round at most, so that the first futures of a burst complete early. */
+    static final int MAX_BATCH = 256;
+
+    private record Append(WalFile file, AuditEvent event, CompletableFuture<Void> written) {}
+
+    private final ConcurrentLinkedQueue<Append> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Executor runner;
+
+    WalWriter(Executor runner) {
+        this.runner = runner;
+    }
+
+    /** Queues one event; the future completes once it is written to the file (or fails with why not). */
+    CompletableFuture<Void> append(WalFile file, AuditEvent event) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        queue.add(new Append(file, event, written));
+        if (running.compareAndSet(false, true)) {
+            runner.execute(this::drain);
+        }
+        return written;
+    }
+
+    private void drain() {
+        List<Append> batch = new ArrayList<>();
+        while (true) {
+            Append next;
+            while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                running.set(false);
+                // an append that came after the poll and saw running=true: take it over
+                if (queue.isEmpty() || !running.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    /** One write per file of the batch, in queue order; then the futures, outside any write. */
+    private static void write(List<Append> batch) {
+        Map<WalFile, List<Append>> byFile = new IdentityHashMap<>();
+        List<WalFile> order = new ArrayList<>();
+        for (Append a : batch) {
+            byFile.computeIfAbsent(a.file, f -> {
+                order.add(f);
+                return new ArrayList<>();
+            }).add(a);
+        }
+        for (WalFile file : order) {
+            List<Append> appends = byFile.get(file);
+            Throwable failure = null;
+            try {
+                file.append(appends.stream().map(Append::event).toList());
+            } catch (IOException | RuntimeException e) {
+                log.error("audit: writing {} event(s) to {} failed", appends.size(), file, e);
+                failure = e;
+            }
+            for (Append a : appends) {
+                if (failure == null) {
+                    a.written.complete(null);
+                } else {
+                    a.written.completeExceptionally(failure);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.hoop.gateway.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Appends are queued, written off the caller's thread, and {@code written()} says when they are in the file. */
+class AuditWriteTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> texts(List<AuditEvent> events) {
+        return events.stream().map(e -> e.type() + ":" + new String(e.data(), StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void whenWrittenCompletesTheEventsAreInTheFileInOrder() throws Exception {
+        AuditLog audit = AuditLog.open(dir, new AuditLogTest.RecordingStore());
+        UUID id = UUID.randomUUID();
+        SessionRecording rec = audit.start(id);
+        CompletableFuture<Void> nothingYet = rec.written();
+        assertThat(nothingYet).isCompleted();
+        assertThat(rec.written()).as("no append, same future").isSameAs(nothingYet);
+
+        rec.input(utf8("select 1"));
+        rec.output(utf8("1"));
+        rec.error(utf8("oops"));
+        assertThat(rec.written()).isNotSameAs(nothingYet);
+        rec.written().get(10, TimeUnit.SECONDS);
+
+        assertThat(texts(WalFile.read(audit.fileOf(id)))).containsExactly("i:select 1", "o:1", "e:oops");
+        rec.finish();
+    }
+
+    @Test
+    void oneWriterRoundTakesEveryPendingAppendOfEveryFile() throws IOException {
+        List<Runnable> started = new ArrayList<>();
+        WalWriter writer = new WalWriter(started::add);
+        WalFile a = WalFile.create(dir.resolve("a.wal"));
+        WalFile b = WalFile.create(dir.resolve("b.wal"));
+        List<CompletableFuture<Void>> written = List.of(
+                writer.append(a, new AuditEvent(0, 'i', utf8("a1"))),
+                writer.append(b, new AuditEvent(0, 'i', utf8("b1"))),
+                writer.append(a, new AuditEvent(1, 'o', utf8("a2"))));
+        assertThat(started).as("one writer for the three appends").hasSize(1);
+        assertThat(written).noneMatch(CompletableFuture::isDone);
+
+        started.get(0).run();
+        assertThat(written).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(texts(WalFile.read(dir.resolve("a.wal")))).containsExactly("i:a1", "o:a2");
+        assertThat(texts(WalFile.read(dir.resolve("b.wal")))).containsExactly("i:b1");
+
+        // idle again: the next append starts a new round
+        writer.append(b, new AuditEvent(2, 'o', utf8("b2")));
+        assertThat(started).hasSize(2);
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aFailedWriteFailsItsAppendAndEveryLaterOne() throws Exception {
+        AuditLog audit = TestAuditLogs.onFullDisk(dir, new AuditLogTest.RecordingStore());
+        UUID id = UUID.randomUUID();
+        SessionRecording rec = audit.start(id);
+        rec.input(utf8("drop table t"));
+        CompletableFuture<Void> first = rec.written();
+        assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+                .cause().isInstanceOf(UncheckedIOException.class)
+                .hasMessage("audit: cannot write " + audit.fileOf(id) + " (session " + id + ")")
+                .cause().hasMessage("No space left on device");
+
+        rec.output(utf8("DROP TABLE"));
+        assertThatThrownBy(() -> rec.written().join())
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(UncheckedIOException.class)
+                .cause().hasMessage("an earlier write to " + audit.fileOf(id) + " failed: No space left on device");
+        // ending the session does not hang on the failed writes, and stores what the file holds
+        assertThat(rec.finish()).isTrue();
+    }
+
+    @Test
+    void sessionsWrittenFromManyThreadsKeepEachThreadsOrder() throws Exception {
+        AuditLogTest.RecordingStore store = new AuditLogTest.RecordingStore();
+        AuditLog audit = AuditLog.open(dir, store);
+        int sessions = 4;
+        int threadsPerSession = 3;
+        int appends = 300;
+        List<SessionRecording> recordings = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            recordings.add(audit.start(UUID.randomUUID()));
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(sessions * threadsPerSession)) {
+            for (SessionRecording rec : recordings) {
+                for (int t = 0; t < threadsPerSession; t++) {
+                    String thread = "t" + t;
+                    done.add(threads.submit(() -> {
+                        go.await();
+                        for (int i = 0; i < appends; i++) {
+                            rec.input(utf8(thread + "-" + i));
+                        }
+                        return null;
+                    }));
+                }
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        for (SessionRecording rec : recordings) {
+            rec.written().get(30, TimeUnit.SECONDS);
+            assertThat(rec.finish()).isTrue();
+            List<String> stored = store.stored.get(rec.sessionId()).stream().map(e -> new String(e.data(), StandardCharsets.UTF_8)).toList();
+            assertThat(stored).hasSize(threadsPerSession * appends);
+            for (int t = 0; t < threadsPerSession; t++) {
+                String prefix = "t" + t + "-";
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < appends; i++) {
+                    expected.add(prefix + i);
+                }
+                assertThat(stored.stream().filter(x -> x.startsWith(prefix)).toList()).as(prefix).isEqualTo(expected);
+            }
+        }
+    }
+}
