@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +27,19 @@ public final class AuditLog {
     private final Path dir;
     private final AuditStore store;
     private final WalOpener opener;
-    private final WalWriter writer = new WalWriter(task -> Thread.ofVirtual().name("audit-writer").start(task));
+    private final WalWriter writer;
 
     /** Opens a session's write-ahead file (a seam for tests that need a failing disk). */
     interface WalOpener {
         WalFile create(Path path) throws IOException;
     }
 
-    AuditLog(Path dir, AuditStore store, WalOpener opener) {
+    /** @param writerRunner where the writer runs while there is work (a virtual thread in production) */
+    AuditLog(Path dir, AuditStore store, WalOpener opener, Executor writerRunner) {
         this.dir = dir;
         this.store = store;
         this.opener = opener;
+        this.writer = new WalWriter(writerRunner);
     }
 
     /**
@@ -53,7 +56,7 @@ public final class AuditLog {
             throw new ConfigException("PLUGIN_AUDIT_PATH: '" + dir + "' is not a writable folder (" + e
                     + "); set PLUGIN_AUDIT_PATH to a folder the gateway can write, ideally on a persistent volume", e);
         }
-        return new AuditLog(dir, store, WalFile::create);
+        return new AuditLog(dir, store, WalFile::create, task -> Thread.ofVirtual().name("audit-writer").start(task));
     }
 
     public Path dir() {

@@ -24,6 +24,26 @@ public final class TestAuditLogs {
         return new AuditLog(dir, store, path -> {
             Files.createFile(path);
             return new WalFile(path, FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE));
-        });
+        }, task -> Thread.ofVirtual().start(task));
+    }
+
+    /**
+     * An audit log on a slow disk: each round of the writer starts {@code delayMillis} late, so that
+     * a packet forwarded before its event is written would reach its peer first.
+     */
+    public static AuditLog onSlowDisk(Path dir, AuditStore store, long delayMillis) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new AuditLog(dir, store, WalFile::create, task -> Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(delayMillis); // the slow disk, not a synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        }));
     }
 }

@@ -232,19 +232,23 @@ class SessionBrokerTest {
     }
 
     @Test
-    void aPacketIsForwardedOnlyOnceItsAuditEventIsInTheFile() throws Exception {
-        OnDiskCheck agentIn = new OnDiskCheck(auditDir);
+    @org.junit.jupiter.api.Timeout(60)
+    void aPacketIsForwardedOnlyOnceItsAuditEventIsInTheFile(@TempDir Path slowDir) throws Exception {
+        h.close();
+        // a slow disk: forwarding before the write completes would let the peer see the packet first
+        h = new BrokerHarness(slowDir, (dir, store) -> TestAuditLogs.onSlowDisk(dir, store, 20));
+        OnDiskCheck agentIn = new OnDiskCheck(slowDir);
         StreamObserver<Packet> agentOut = h.stub(Wire.ORIGIN_AGENT, null).connect(agentIn);
         assertThat(agentIn.probe.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
         awaitOnline();
-        OnDiskCheck clientIn = new OnDiskCheck(auditDir);
+        OnDiskCheck clientIn = new OnDiskCheck(slowDir);
         StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn);
         clientOut.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), utf8("select 1;")));
         String sid = Wire.spec(agentIn.probe.next(), SpecKey.GATEWAY_SESSION_ID);
         agentOut.onNext(Wire.packet(ClientPacket.SESSION_OPEN_OK, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), null));
         assertThat(clientIn.probe.next().getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
 
-        int rounds = 50;
+        int rounds = 20;
         for (int i = 0; i < rounds; i++) {
             clientOut.onNext(Wire.packet(AgentPacket.EXEC_WRITE_STDIN, Map.of(), utf8("in-" + i + ";")));
             agentOut.onNext(Wire.packet(ClientPacket.WRITE_STDOUT, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), utf8("out-" + i + ";")));
@@ -262,6 +266,7 @@ class SessionBrokerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
     void aFailedAuditWriteEndsTheSessionAndForwardsNothing(@TempDir Path fullDiskDir) throws Exception {
         try (BrokerHarness full = new BrokerHarness(fullDiskDir, TestAuditLogs::onFullDisk)) {
             PacketProbe agentIn = new PacketProbe();
