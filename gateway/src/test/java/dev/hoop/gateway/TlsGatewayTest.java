@@ -20,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -29,39 +28,23 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TLS on both ports from TLS_KEY/TLS_CERT/TLS_CA with a generated certificate. */
 class TlsGatewayTest {
-    @TempDir
-    static Path dataDir;
-    static TestPostgres pg;
-    static TestGateway gw;
     static TlsMaterial tls = SelfSignedCertificate.generate("localhost", "127.0.0.1");
+    @RegisterExtension
+    static final GatewayFixture fixture = GatewayFixture.gateway()
+            .env("TLS_KEY", Base64.getEncoder().encodeToString(tls.keyPem()))
+            .env("TLS_CERT", Base64.getEncoder().encodeToString(tls.certPem()))
+            .env("TLS_CA", Base64.getEncoder().encodeToString(tls.caPem()));
+    static TestGateway gw;
 
     @BeforeAll
     static void start() {
-        pg = TestPostgres.create();
-        Base64.Encoder b64 = Base64.getEncoder();
-        gw = TestGateway.start(TestGateway.env(dataDir, Map.of("POSTGRES_DB_URI", pg.uri(),
-                "TLS_KEY", b64.encodeToString(tls.keyPem()), "TLS_CERT", b64.encodeToString(tls.certPem()),
-                "TLS_CA", b64.encodeToString(tls.caPem()))));
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (gw != null) {
-                gw.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close(); // drop the test database even when start failed
-            }
-        }
+        gw = fixture.gw();
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * unknown names stay as written, so a shell script's own variables still reach the shell.
  */
 public final class Commands {
-    /** SPEC section 2: what a postgres connection runs for exec and terminal sessions. */
+    /** docs/architecture.md#flows: what a postgres connection runs for exec and terminal sessions. */
     public static final List<String> POSTGRES_DEFAULT = List.of(
             "psql", "-A", "-F\t", "-P", "pager=off", "-h", "$HOST", "-U", "$USER", "--port=$PORT", "$DB");
     // The agent's own secrets never reach the commands it runs.

@@ -155,7 +155,7 @@ final class Dispatcher {
         byte[] input = p.getPayload().toByteArray();
         log.info("session {}: open, connection '{}' ({})", sessionId, name, type);
         if (kind.isPresent()) {
-            // SPEC flow "connect": the agent checks the target is reachable before answering OK.
+            // docs/architecture.md#flows, connect: the agent checks the target is reachable before answering OK.
             TcpAddress address = TcpAddress.of(params);
             Thread.ofVirtual().name("reach-" + sessionId).start(() -> {
                 if (reachable(session, address)) {
@@ -167,7 +167,7 @@ final class Dispatcher {
         }
     }
 
-    /** Answers OK; a non-empty open payload is exec input (SPEC flow "exec"). */
+    /** Answers OK; a non-empty open payload is exec input (docs/architecture.md#flows, exec). */
     private void openOkThenExec(AgentSession session, Packet open, byte[] input) {
         out.send(openOk(session));
         if (input.length > 0) {

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs until the session ends or the process is stopped.
  */
 public final class ConnectSession {
-    /** Default local ports by connection type (SPEC section 2). */
+    /** Default local ports by connection type (docs/architecture.md#spec-keys). */
     public static int defaultPort(String type) {
         return switch (type) {
             case "postgres" -> 5433;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 
-/** The JSON spec values a session sends (structured spec values are JSON, SPEC section 2). */
+/** The JSON spec values a session sends (structured spec values are JSON, docs/architecture.md#spec-keys). */
 final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

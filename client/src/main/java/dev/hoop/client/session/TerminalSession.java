@@ -14,7 +14,7 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * The local end of an interactive terminal (SPEC flow "terminal"): the user's terminal in raw
+ * The local end of an interactive terminal (docs/architecture.md#flows, terminal): the user's terminal in raw
  * mode, keystrokes sent as {@code AgentTerminalWriteStdin}, the size (at start and on every
  * SIGWINCH) as {@code AgentTerminalResizeTTY}; output arrives as {@code ClientWriteStdout}.
  */

@@ -1,6 +1,6 @@
 package dev.hoop.common.wire;
 
-/** Packet types whose receiver is the agent (SPEC section 2). The names are the wire contract. */
+/** Packet types whose receiver is the agent (docs/architecture.md#packet-types). The names are the wire contract. */
 public final class AgentPacket {
     public static final String GATEWAY_CONNECT_OK = "AgentGatewayConnectOK";
     public static final String SESSION_OPEN = "AgentSessionOpen";

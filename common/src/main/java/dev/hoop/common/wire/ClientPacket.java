@@ -1,6 +1,6 @@
 package dev.hoop.common.wire;
 
-/** Packet types whose receiver is the client (SPEC section 2). The names are the wire contract. */
+/** Packet types whose receiver is the client (docs/architecture.md#packet-types). The names are the wire contract. */
 public final class ClientPacket {
     public static final String SESSION_OPEN_OK = "ClientSessionOpenOK";
     public static final String SESSION_OPEN_WAITING_APPROVAL = "ClientSessionOpenWaitingApproval";

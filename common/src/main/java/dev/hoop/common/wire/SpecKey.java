@@ -1,6 +1,6 @@
 package dev.hoop.common.wire;
 
-/** Keys of {@code Packet.spec} (SPEC section 2). Structured values are UTF-8 JSON. */
+/** Keys of {@code Packet.spec} (docs/architecture.md#spec-keys). Structured values are UTF-8 JSON. */
 public final class SpecKey {
     /** The routing key: stamped by the gateway on every client packet and echoed by the agent. */
     public static final String GATEWAY_SESSION_ID = "gateway.session_id";

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Limits, metadata keys and small helpers of the gRPC transport shared by every side.
- * Metadata keys are the ones SPEC section 2 names; {@code origin} is required on {@code Connect}.
+ * Metadata keys are the ones docs/architecture.md#wire-protocol names; {@code origin} is required on {@code Connect}.
  */
 public final class Wire {
     /** Largest gRPC message either side accepts. */

@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Joins client streams to agent streams (SPEC section 2 flows). Every client stream is a session:
+ * Joins client streams to agent streams (docs/architecture.md#flows). Every client stream is a session:
  * resolved to a connection the user may use, given an id, recorded, and routed to the
  * connection's agent; agent packets come back by {@code gateway.session_id}.
  *
@@ -75,7 +75,7 @@ public final class SessionBroker implements AutoCloseable {
     }
 
     /**
-     * SPEC section 2: every stream gets a {@code GatewayKeepAlive} every 10 s, so that idle streams
+     * docs/architecture.md#wire-protocol: every stream gets a {@code GatewayKeepAlive} every 10 s, so that idle streams
      * stay open through proxies and load balancers with idle timeouts.
      */
     private void keepAlive() {

@@ -8,12 +8,11 @@ import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.GrpcProbe;
+import dev.hoop.gateway.GatewayFixture;
 import dev.hoop.gateway.TestGateway;
-import dev.hoop.gateway.TestPostgres;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code access_control} plugin on every way to a connection (listing, gRPC connect and exec,
@@ -30,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessControlTest {
-    TestPostgres pg;
+    @RegisterExtension
+    static final GatewayFixture fixture = GatewayFixture.gateway().admin("boss@example.com", "boss-password");
     TestGateway gw;
     ManagedChannel channel;
     String admin;
@@ -38,11 +38,10 @@ class AccessControlTest {
     GrpcProbe.Stream agent;
 
     @BeforeAll
-    void start(@TempDir Path dataDir) throws Exception {
-        pg = TestPostgres.create();
-        gw = TestGateway.start(TestGateway.env(dataDir, Map.of("POSTGRES_DB_URI", pg.uri())));
+    void start() throws Exception {
+        gw = fixture.gw();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", gw.server.grpcPort()).usePlaintext().build();
-        admin = gw.registerAdmin("boss@example.com", "boss-password");
+        admin = fixture.adminToken();
         ok(gw.post("/api/users", admin, Map.of("email", "dev@example.com", "password", "dev-password", "groups", List.of("eng"))), 201);
         dev = gw.login("dev@example.com", "dev-password");
         TestGateway.Answer a = ok(gw.post("/api/agents", admin, Map.of("name", "edge")), 201);
@@ -57,15 +56,6 @@ class AccessControlTest {
     void stop() {
         if (channel != null) {
             channel.shutdownNow();
-        }
-        try {
-            if (gw != null) {
-                gw.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close();
-            }
         }
     }
 

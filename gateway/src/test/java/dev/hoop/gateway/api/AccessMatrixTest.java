@@ -7,13 +7,12 @@ import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.GrpcProbe;
+import dev.hoop.gateway.GatewayFixture;
 import dev.hoop.gateway.TestGateway;
-import dev.hoop.gateway.TestPostgres;
 import dev.hoop.gateway.auth.Authenticator;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,7 +37,8 @@ class AccessMatrixTest {
     enum Who { NONE, BAD, DISABLED, NON_ADMIN, ADMIN, OTHER_ORG }
 
     static final String MEMBER = "dev@acme.example";
-    TestPostgres pg;
+    @RegisterExtension
+    static final GatewayFixture fixture = GatewayFixture.gateway().env("ORG_MULTI_TENANT", "true");
     TestGateway gw;
     ManagedChannel channel;
     String admin;
@@ -48,9 +48,8 @@ class AccessMatrixTest {
     String sessionId;
 
     @BeforeAll
-    void start(@TempDir Path dataDir) throws Exception {
-        pg = TestPostgres.create();
-        gw = TestGateway.start(TestGateway.env(dataDir, Map.of("POSTGRES_DB_URI", pg.uri(), "ORG_MULTI_TENANT", "true")));
+    void start() throws Exception {
+        gw = fixture.gw();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", gw.server.grpcPort()).usePlaintext().build();
         admin = register("boss@acme.example", "acme");
         otherAdmin = register("boss@globex.example", "globex");
@@ -83,15 +82,6 @@ class AccessMatrixTest {
     void stop() {
         if (channel != null) {
             channel.shutdownNow();
-        }
-        try {
-            if (gw != null) {
-                gw.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close();
-            }
         }
     }
 

@@ -8,10 +8,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hoop.common.dsn.AgentDsn;
+import dev.hoop.gateway.GatewayFixture;
 import dev.hoop.gateway.TestGateway;
-import dev.hoop.gateway.TestPostgres;
 import dev.hoop.gateway.auth.AgentKeys;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -22,28 +21,34 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** Admin routes for users, agents and connections against the real PostgreSQL, with logs captured. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminApiTest {
-    TestPostgres pg;
+    static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    static Level rootLevel;
+    @RegisterExtension
+    static final GatewayFixture fixture = GatewayFixture.gateway().env("GIN_MODE", "debug")
+            .setup(folder -> captureLogs()).admin("admin@example.com", "admin-password");
     TestGateway gw;
     String admin;
-    final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    Level rootLevel;
 
-    @BeforeAll
-    void start(@TempDir Path dataDir) {
+    /** From before the start: every line the gateway logs, at DEBUG. */
+    static Map<String, String> captureLogs() {
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         rootLevel = root.getLevel();
         root.setLevel(Level.DEBUG);
         logs.start();
         root.addAppender(logs);
-        pg = TestPostgres.create();
-        gw = TestGateway.start(TestGateway.env(dataDir, Map.of("POSTGRES_DB_URI", pg.uri(), "GIN_MODE", "debug")));
-        admin = gw.registerAdmin("admin@example.com", "admin-password");
+        return Map.of();
+    }
+
+    @BeforeAll
+    void start() {
+        gw = fixture.gw();
+        admin = fixture.adminToken();
     }
 
     @AfterAll
@@ -51,15 +56,6 @@ class AdminApiTest {
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAppender(logs);
         root.setLevel(rootLevel);
-        try {
-            if (gw != null) {
-                gw.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close(); // drop the test database even when start failed
-            }
-        }
     }
 
     @Test

@@ -8,10 +8,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hoop.common.dsn.AgentDsn;
+import dev.hoop.gateway.GatewayFixture;
 import dev.hoop.gateway.TestGateway;
-import dev.hoop.gateway.TestPostgres;
 import dev.hoop.gateway.auth.LoginLimiter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,37 +32,34 @@ import org.slf4j.LoggerFactory;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HardeningTest {
-    private final Logger gatewayLogger = (Logger) LoggerFactory.getLogger("dev.hoop");
-    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    private Level previous;
-    TestPostgres pg;
+    private static final Logger gatewayLogger = (Logger) LoggerFactory.getLogger("dev.hoop");
+    private static final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    private static Level previous;
+    @RegisterExtension
+    static final GatewayFixture fixture = GatewayFixture.gateway().env("GIN_MODE", "debug").env("LOG_LEVEL", "debug")
+            .setup(folder -> captureLogs()).admin("boss@example.com", "boss-password-1");
     TestGateway gw;
     String admin;
 
-    @BeforeAll
-    void start(@TempDir Path dataDir) {
+    /** From before the start, so that the first admin's registration is searched too. */
+    static Map<String, String> captureLogs() {
         previous = gatewayLogger.getLevel();
         gatewayLogger.setLevel(Level.DEBUG);
         captured.start();
         gatewayLogger.addAppender(captured);
-        pg = TestPostgres.create();
-        gw = TestGateway.start(TestGateway.env(dataDir, Map.of("POSTGRES_DB_URI", pg.uri(), "GIN_MODE", "debug", "LOG_LEVEL", "debug")));
-        admin = gw.registerAdmin("boss@example.com", "boss-password-1");
+        return Map.of();
+    }
+
+    @BeforeAll
+    void start() {
+        gw = fixture.gw();
+        admin = fixture.adminToken();
     }
 
     @AfterAll
     void stop() {
         gatewayLogger.detachAppender(captured);
         gatewayLogger.setLevel(previous);
-        try {
-            if (gw != null) {
-                gw.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close();
-            }
-        }
     }
 
     @Test

@@ -2,17 +2,15 @@ package dev.hoop.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hoop.gateway.GatewayFixture;
 import dev.hoop.gateway.TestGateway;
-import dev.hoop.gateway.TestPostgres;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,15 +20,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalAuthApiTest {
-    TestPostgres pg;
+    @RegisterExtension
+    static final GatewayFixture fixture = GatewayFixture.gateway();
     TestGateway gw;
     String adminToken;
     String userToken;
 
     @BeforeAll
-    void start(@TempDir Path dataDir) {
-        pg = TestPostgres.create();
-        gw = TestGateway.start(TestGateway.env(dataDir, Map.of("POSTGRES_DB_URI", pg.uri())));
+    void start() {
+        gw = fixture.gw();
         TestGateway.Answer first = gw.post("/api/localauth/register", null,
                 Map.of("email", "boss@example.com", "password", "boss-password", "name", "Boss"));
         assertThat(first.status()).as(first.raw()).isEqualTo(201);
@@ -44,18 +42,6 @@ class LocalAuthApiTest {
         userToken = gw.login("dev@example.com", "dev-password");
     }
 
-    @AfterAll
-    void stop() {
-        try {
-            if (gw != null) {
-                gw.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close(); // drop the test database even when start failed
-            }
-        }
-    }
 
     @Test
     void laterSignUpIsClosedUntilAnAdminOpensIt() {

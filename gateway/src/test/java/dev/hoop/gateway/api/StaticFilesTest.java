@@ -2,8 +2,8 @@ package dev.hoop.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hoop.gateway.GatewayFixture;
 import dev.hoop.gateway.TestGateway;
-import dev.hoop.gateway.TestPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,43 +12,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The web app from STATIC_UI_PATH: files, index.html fallback, no escape from the folder. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StaticFilesTest {
-    TestPostgres pg;
+    @RegisterExtension
+    static final GatewayFixture fixture = GatewayFixture.gateway().setup(StaticFilesTest::writeWebApp);
     TestGateway gw;
 
-    @BeforeAll
-    void start(@TempDir Path tmp) throws IOException {
+    /** The web app in {@code tmp/ui}, and a file beside it that must stay out of reach. */
+    static Map<String, String> writeWebApp(Path tmp) throws IOException {
         Path ui = Files.createDirectories(tmp.resolve("ui"));
         Files.writeString(ui.resolve("index.html"), "<html>app</html>");
         Files.createDirectories(ui.resolve("assets"));
         Files.writeString(ui.resolve("assets").resolve("app.js"), "console.log(1)");
         Files.writeString(tmp.resolve("secret.txt"), "outside the web app");
-        pg = TestPostgres.create();
-        Map<String, String> env = new java.util.HashMap<>(TestGateway.env(tmp.resolve("data"), Map.of("POSTGRES_DB_URI", pg.uri())));
-        env.put("STATIC_UI_PATH", ui.toString());
-        gw = TestGateway.start(env);
+        return Map.of("STATIC_UI_PATH", ui.toString());
     }
 
-    @AfterAll
-    void stop() {
-        try {
-            if (gw != null) {
-                gw.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close(); // drop the test database even when start failed
-            }
-        }
+    @BeforeAll
+    void start() {
+        gw = fixture.gw();
     }
+
 
     @Test
     void servesFilesAndFallsBackToIndex() {
