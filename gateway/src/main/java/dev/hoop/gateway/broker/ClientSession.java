@@ -126,15 +126,7 @@ final class ClientSession {
             return;
         }
         Packet stamped = packet.toBuilder().putSpec(GATEWAY_SESSION_ID, idBytes).build();
-        toAgentInOrder.add(writtenSince(before), failed -> {
-            try {
-                if (recorded(failed)) {
-                    forwardToAgent(stamped);
-                }
-            } finally {
-                handled.run();
-            }
-        });
+        hold(toAgentInOrder, before, () -> forwardToAgent(stamped), handled);
     }
 
     private void forwardToAgent(Packet stamped) {
@@ -159,10 +151,18 @@ final class ClientSession {
             handled.run();
             return;
         }
-        toClientInOrder.add(writtenSince(before), failed -> {
+        hold(toClientInOrder, before, () -> forwardToClient(packet), handled);
+    }
+
+    /**
+     * Forwards a packet once the events appended since {@code before} are written (in its
+     * direction's order); then, or when it is dropped, runs {@code handled}.
+     */
+    private void hold(RecordedFirst direction, CompletableFuture<Void> before, Runnable forward, Runnable handled) {
+        direction.add(writtenSince(before), failed -> {
             try {
                 if (recorded(failed)) {
-                    forwardToClient(packet);
+                    forward.run();
                 }
             } finally {
                 handled.run();
