@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway test fixture as a JUnit 5 extension: a database of its own on the shared PostgreSQL
@@ -37,6 +39,10 @@ public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback
     private Setup setup = folder -> Map.of();
     private String adminEmail;
     private String adminPassword;
+    private String capturedLogger;
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+            new ch.qos.logback.core.read.ListAppender<>();
+    private ch.qos.logback.classic.Level levelBefore;
 
     private Path folder;
     private TestPostgres pg;
@@ -67,8 +73,35 @@ public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback
         return this;
     }
 
+    /**
+     * Captures what {@code loggerName} (and below) logs at DEBUG from before the start to the end of
+     * the class; see {@link #logs()}.
+     */
+    public GatewayFixture captureLogs(String loggerName) {
+        this.capturedLogger = Objects.requireNonNull(loggerName, "loggerName");
+        return this;
+    }
+
+    /** What was logged so far (when {@link #captureLogs} was asked for). */
+    public List<ch.qos.logback.classic.spi.ILoggingEvent> logs() {
+        if (capturedLogger == null) {
+            throw new IllegalStateException("no logs captured: call captureLogs(logger) when registering the fixture");
+        }
+        return List.copyOf(captured.list);
+    }
+
+    private ch.qos.logback.classic.Logger capturedLogger() {
+        return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(capturedLogger);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (capturedLogger != null) {
+            levelBefore = capturedLogger().getLevel();
+            capturedLogger().setLevel(ch.qos.logback.classic.Level.DEBUG);
+            captured.start();
+            capturedLogger().addAppender(captured);
+        }
         folder = Files.createTempDirectory("hoop-gateway-test-");
         pg = TestPostgres.create();
         Map<String, String> extra = new HashMap<>(env);
@@ -82,6 +115,10 @@ public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
+        if (capturedLogger != null) {
+            capturedLogger().detachAppender(captured);
+            capturedLogger().setLevel(levelBefore);
+        }
         try {
             if (gw != null) {
                 gw.close();

@@ -2,11 +2,8 @@ package dev.hoop.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.hoop.common.dsn.AgentDsn;
 import dev.hoop.gateway.GatewayFixture;
 import dev.hoop.gateway.TestGateway;
@@ -17,45 +14,25 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /** Admin routes for users, agents and connections against the real PostgreSQL, with logs captured. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminApiTest {
-    static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    static Level rootLevel;
+    /** Every line logged at DEBUG, from before the start. */
     @RegisterExtension
     static final GatewayFixture fixture = GatewayFixture.gateway().env("GIN_MODE", "debug")
-            .setup(folder -> captureLogs()).admin("admin@example.com", "admin-password");
+            .captureLogs(org.slf4j.Logger.ROOT_LOGGER_NAME).admin("admin@example.com", "admin-password");
     TestGateway gw;
     String admin;
-
-    /** From before the start: every line the gateway logs, at DEBUG. */
-    static Map<String, String> captureLogs() {
-        Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        rootLevel = root.getLevel();
-        root.setLevel(Level.DEBUG);
-        logs.start();
-        root.addAppender(logs);
-        return Map.of();
-    }
 
     @BeforeAll
     void start() {
         gw = fixture.gw();
         admin = fixture.adminToken();
-    }
-
-    @AfterAll
-    void stop() {
-        Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.detachAppender(logs);
-        root.setLevel(rootLevel);
     }
 
     @Test
@@ -155,7 +132,7 @@ class AdminApiTest {
 
     private String allLogs() {
         StringBuilder sb = new StringBuilder();
-        for (ILoggingEvent e : List.copyOf(logs.list)) {
+        for (ILoggingEvent e : fixture.logs()) {
             sb.append(e.getFormattedMessage()).append('\n');
             if (e.getThrowableProxy() != null) {
                 sb.append(e.getThrowableProxy().getMessage()).append('\n');

@@ -2,11 +2,7 @@ package dev.hoop.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import dev.hoop.common.dsn.AgentDsn;
 import dev.hoop.gateway.GatewayFixture;
 import dev.hoop.gateway.TestGateway;
@@ -14,7 +10,6 @@ import dev.hoop.gateway.auth.LoginLimiter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * Login rate limits (per account, then per address) and the rule that no secret reaches a log
@@ -32,34 +26,17 @@ import org.slf4j.LoggerFactory;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HardeningTest {
-    private static final Logger gatewayLogger = (Logger) LoggerFactory.getLogger("dev.hoop");
-    private static final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    private static Level previous;
+    /** Logs captured from before the start, so that the first admin's registration is searched too. */
     @RegisterExtension
     static final GatewayFixture fixture = GatewayFixture.gateway().env("GIN_MODE", "debug").env("LOG_LEVEL", "debug")
-            .setup(folder -> captureLogs()).admin("boss@example.com", "boss-password-1");
+            .captureLogs("dev.hoop").admin("boss@example.com", "boss-password-1");
     TestGateway gw;
     String admin;
-
-    /** From before the start, so that the first admin's registration is searched too. */
-    static Map<String, String> captureLogs() {
-        previous = gatewayLogger.getLevel();
-        gatewayLogger.setLevel(Level.DEBUG);
-        captured.start();
-        gatewayLogger.addAppender(captured);
-        return Map.of();
-    }
 
     @BeforeAll
     void start() {
         gw = fixture.gw();
         admin = fixture.adminToken();
-    }
-
-    @AfterAll
-    void stop() {
-        gatewayLogger.detachAppender(captured);
-        gatewayLogger.setLevel(previous);
     }
 
     @Test
@@ -144,7 +121,7 @@ class HardeningTest {
         gw.call("DELETE", "/api/apikeys/log-key", admin, null);
         gw.get("/api/userinfo", key);
 
-        List<String> lines = captured.list.stream()
+        List<String> lines = fixture.logs().stream()
                 .map(e -> e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
                 .toList();
         // the debug request log is on, so the calls above were logged
