@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * since each socket is its own PostgreSQL connection.
  */
 final class PostgresInputAuditor implements InputAuditor {
-    /** Prepared statements' SQL kept per client socket (for their Bind lines); the oldest go first. */
+    /** Prepared statements' SQL (and names) kept per client socket for their Bind lines; the least recently used go first. */
     static final int PREPARED_BUDGET_CHARS = 8 * 1024 * 1024;
 
     private final int recordedBytes;
@@ -117,10 +117,11 @@ final class PostgresInputAuditor implements InputAuditor {
         String sql = parse.sql().describe();
         Prepared old = connection.prepared.remove(parse.statement());
         if (old != null) {
-            connection.preparedChars -= old.sql.length();
+            connection.preparedChars -= cost(parse.statement(), old);
         }
-        connection.prepared.put(parse.statement(), new Prepared(sql));
-        connection.preparedChars += sql.length();
+        Prepared added = new Prepared(sql);
+        connection.prepared.put(parse.statement(), added);
+        connection.preparedChars += cost(parse.statement(), added);
         List<String> lines = new ArrayList<>(0);
         for (Iterator<Map.Entry<String, Prepared>> it = connection.prepared.entrySet().iterator();
                 connection.preparedChars > PREPARED_BUDGET_CHARS && it.hasNext(); ) {
@@ -129,12 +130,17 @@ final class PostgresInputAuditor implements InputAuditor {
                 continue;
             }
             it.remove();
-            connection.preparedChars -= eldest.getValue().sql.length();
+            connection.preparedChars -= cost(eldest.getKey(), eldest.getValue());
             if (!eldest.getValue().bound) {
                 lines.add("-- prepared statement '" + eldest.getKey() + "', not yet executed: " + eldest.getValue().sql);
             }
         }
         return lines;
+    }
+
+    /** What an entry counts against the budget: its texts and a fixed share for the objects (so many empty ones count too). */
+    private static long cost(String name, Prepared prepared) {
+        return name.length() + prepared.sql.length() + 64;
     }
 
     private static String parameters(List<StatementEvent.Parameter> values) {

@@ -95,4 +95,14 @@ class PostgresInputAuditorTest {
                 .containsExactly("<prepared statement 'evil'>");
         assertThat(connection.preparedChars).isLessThanOrEqualTo(PostgresInputAuditor.PREPARED_BUDGET_CHARS);
     }
+
+    @Test
+    void manyEmptyPreparedStatementsAreBoundedToo() {
+        var connection = new PostgresInputAuditor.Connection(LIMIT);
+        for (int i = 0; i < 200_000; i++) {
+            PostgresInputAuditor.describe(connection, new StatementEvent.Parse("s" + i, ""));
+        }
+        assertThat(connection.preparedChars).isLessThanOrEqualTo(PostgresInputAuditor.PREPARED_BUDGET_CHARS);
+        assertThat(connection.prepared).hasSizeLessThan(200_000);
+    }
 }
