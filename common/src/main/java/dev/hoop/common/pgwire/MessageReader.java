@@ -180,12 +180,9 @@ final class MessageReader {
         }
     }
 
+    /** The next Int16: another format code, or (after the last) the parameter count. */
     private void formatAfterCount() {
-        if (formatCount < formats.length) {
-            integer(Field.INT16);
-        } else {
-            integer(Field.INT16); // parameter count
-        }
+        integer(Field.INT16);
     }
 
     private void nextParameter() {
