@@ -50,9 +50,14 @@ final class HoopStack implements AutoCloseable {
     String dsn;
 
     HoopStack(Path work) throws IOException, SQLException {
+        this(work, Map.of());
+    }
+
+    /** @param env added to every hoop process's environment (e.g. HOOP_JAVA_OPTS for heap caps) */
+    HoopStack(Path work, Map<String, String> env) throws IOException, SQLException {
         this.work = work;
         Path root = Path.of(System.getProperty("hoop.home")).toAbsolutePath();
-        this.hoop = new HoopProcess(root, work, Map.of());
+        this.hoop = new HoopProcess(root, work, env);
         this.apiPort = freePort();
         this.grpcPort = freePort();
         this.api = "http://127.0.0.1:" + apiPort;

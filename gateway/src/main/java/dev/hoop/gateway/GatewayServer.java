@@ -145,7 +145,8 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access), sessions, audit);
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access), sessions, audit,
+                    cfg.auditStatementBytes());
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
             Info info = new Info(cfg.authMethod(), db);

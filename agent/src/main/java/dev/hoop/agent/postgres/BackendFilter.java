@@ -6,13 +6,13 @@ import dev.hoop.common.pgwire.PgWireException;
 import dev.hoop.common.pgwire.StartupPacket;
 
 /**
- * The server-to-client direction after authentication: relays bytes unchanged, except that an
- * ErrorResponse answering a refusal marker is replaced by the refusal. It follows message
+ * The server-to-client direction after authentication: relays bytes unchanged, except that the
+ * ErrorResponse answering a refused statement is replaced by the refusal (see {@link RefusalMarkers}). It follows message
  * boundaries all the time (headers only) and buffers an ErrorResponse only while a marker is
  * outstanding. One instance per connection, used on its event loop.
  */
 final class BackendFilter implements FrontendFramer.Listener {
-    /** Server errors above this size are relayed unexamined (a marker's error is a few hundred bytes). */
+    /** Server errors above this size are relayed unexamined (the error for a refused statement is a few hundred bytes). */
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     private final RefusalMarkers markers;
@@ -38,6 +38,10 @@ final class BackendFilter implements FrontendFramer.Listener {
 
     @Override
     public boolean capture(char type, int bodyLength) {
+        if (type == 'Z') { // ReadyForQuery: relayed as is, counted
+            markers.readyForQuery();
+            return false;
+        }
         return type == ErrorResponse.TYPE && !markers.isEmpty() && bodyLength <= MAX_ERROR_BYTES;
     }
 
@@ -45,7 +49,7 @@ final class BackendFilter implements FrontendFramer.Listener {
     public void message(char type, byte[] body) {
         ErrorResponse refusal = null;
         try {
-            refusal = markers.resolve(ErrorResponse.decode(body).message());
+            refusal = markers.resolve(ErrorResponse.decode(body));
         } catch (PgWireException e) {
             // Not ours to judge: relay the server's message as it came.
         }

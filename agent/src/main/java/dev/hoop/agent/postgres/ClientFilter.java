@@ -1,20 +1,20 @@
 package dev.hoop.agent.postgres;
 
+import dev.hoop.common.pgwire.ErrorResponse;
 import dev.hoop.common.pgwire.FrontendFramer;
 import dev.hoop.common.pgwire.FrontendMessages;
+import dev.hoop.common.pgwire.SqlLexer;
 import dev.hoop.common.pgwire.StartupPacket;
-import java.nio.charset.StandardCharsets;
 
 /**
- * The client-to-server direction: hands startup packets to the session, relays typed messages
- * unchanged, and swaps a refused Query or Parse (see {@link PasswordChangeGuard}) for a marker
- * request whose error {@link BackendFilter} turns into the refusal. Query and Parse are buffered
- * (to read their SQL) up to {@link #MAX_STATEMENT_BYTES}; everything else streams through.
+ * The client-to-server direction: hands startup packets to the session and relays typed messages
+ * as they arrive, whatever their size (PostgreSQL's own limit is 1 GB), holding none of them whole.
+ * The SQL of every Query and Parse streams through a {@link SqlLexer} while it is relayed; when
+ * its terminating NUL arrives, {@link PasswordChangeGuard} has seen every statement's skeleton. A
+ * refused statement's NUL and the rest of its message are sent as spaces, so the server cannot read
+ * the string and runs nothing; {@link RefusalMarkers} turns its error into the refusal.
  */
 final class ClientFilter implements FrontendFramer.Listener {
-    /** The largest Query/Parse checked; a larger one is refused since it cannot be checked. */
-    static final int MAX_STATEMENT_BYTES = 16 * 1024 * 1024;
-
     /** What the session does with the parts that are not relayed. */
     interface Session {
         void startupPacket(StartupPacket packet);
@@ -22,15 +22,28 @@ final class ClientFilter implements FrontendFramer.Listener {
         void malformed(String reason);
     }
 
+    /** Where in a streamed Query/Parse body the filter is. */
+    private enum Part { NAME, SQL, REST, SPOILED }
+
+    private static final byte[] SPACES = new byte[8192];
+
+    static {
+        java.util.Arrays.fill(SPACES, (byte) ' ');
+    }
+
     private final Session session;
     private final RefusalMarkers markers;
     private final FrontendFramer framer;
     private final ChunkAssembler out = new ChunkAssembler();
+    private Part part;
+    private long batch;
+    private SqlLexer lexer;
+    private ErrorResponse refusal;
 
     ClientFilter(Session session, RefusalMarkers markers) {
         this.session = session;
         this.markers = markers;
-        this.framer = new FrontendFramer(this, MAX_STATEMENT_BYTES, true);
+        this.framer = new FrontendFramer(this, 0, true);
     }
 
     /** The bytes to send to the server for this chunk from the client (often the same array). */
@@ -42,35 +55,106 @@ final class ClientFilter implements FrontendFramer.Listener {
 
     @Override
     public void startupPacket(StartupPacket packet) {
+        if (packet instanceof StartupPacket.StartupMessage) {
+            markers.requestSent(); // answered by the ReadyForQuery that ends the startup
+        }
         session.startupPacket(packet);
     }
 
     @Override
-    public boolean capture(char type, int bodyLength) {
+    public boolean stream(char type, int bodyLength) {
+        batch = markers.requests();
+        if (type == FrontendMessages.QUERY || type == FrontendMessages.SYNC || type == 'F') {
+            markers.requestSent();
+        }
         return type == FrontendMessages.QUERY || type == FrontendMessages.PARSE;
     }
 
     @Override
+    public void bodyStart(char type, int bodyLength) {
+        part = type == FrontendMessages.QUERY ? Part.SQL : Part.NAME; // Parse: statement name, then the SQL
+        lexer = part == Part.SQL ? new SqlLexer() : null;
+        refusal = null;
+    }
+
+    @Override
+    public void body(byte[] bytes, int offset, int length) {
+        int p = offset;
+        int end = offset + length;
+        while (p < end) {
+            switch (part) {
+                case NAME -> {
+                    int nul = indexOfNul(bytes, p, end);
+                    int n = (nul < 0 ? end : nul + 1) - p;
+                    out.append(bytes, p, n);
+                    p += n;
+                    if (nul >= 0) {
+                        part = Part.SQL;
+                        lexer = new SqlLexer();
+                    }
+                }
+                case SQL -> {
+                    int nul = indexOfNul(bytes, p, end);
+                    int n = (nul < 0 ? end : nul) - p;
+                    lexer.feed(bytes, p, n);
+                    check();
+                    out.append(bytes, p, n);
+                    p += n;
+                    if (nul >= 0) {
+                        lexer.end();
+                        check();
+                        lexer = null;
+                        if (refusal == null) {
+                            part = Part.REST;
+                        } else {
+                            markers.register(batch, refusal);
+                            part = Part.SPOILED;
+                        }
+                    }
+                }
+                case REST -> {
+                    out.append(bytes, p, end - p);
+                    p = end;
+                }
+                case SPOILED -> {
+                    int n = Math.min(end - p, SPACES.length);
+                    out.append(SPACES, 0, n);
+                    p += n;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void bodyEnd() {
+        // A SQL text without its NUL (part SQL) is relayed as it came: the server rejects it unread.
+        part = null;
+        lexer = null;
+        refusal = null;
+    }
+
+    /** Checks the statements the lexer completed; the first refusal stands. */
+    private void check() {
+        for (SqlLexer.Skeleton statement : lexer.takeStatements()) {
+            if (refusal == null) {
+                refusal = PasswordChangeGuard.check(statement);
+            }
+        }
+    }
+
+    @Override
+    public boolean capture(char type, int bodyLength) {
+        return false;
+    }
+
+    @Override
     public void message(char type, byte[] body) {
-        String sql;
-        if (type == FrontendMessages.QUERY) {
-            sql = cstring(body, 0);
-        } else {
-            int nameEnd = cstringEnd(body, 0); // Parse: statement name, then the SQL
-            sql = nameEnd < 0 ? null : cstring(body, nameEnd + 1);
-        }
-        if (sql != null && PasswordChangeGuard.refuses(sql)) {
-            out.append(marker(type, markers.register(PasswordChangeGuard.REFUSAL)));
-            return;
-        }
-        int length = body.length + 4;
-        out.append(new byte[] {(byte) type, (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
-        out.append(body);
+        throw new IllegalStateException("nothing is captured");
     }
 
     @Override
     public void oversized(char type, int bodyLength) {
-        out.append(marker(type, markers.register(PasswordChangeGuard.tooLargeToCheck(bodyLength, MAX_STATEMENT_BYTES))));
+        throw new IllegalStateException("nothing is captured");
     }
 
     @Override
@@ -83,30 +167,12 @@ final class ClientFilter implements FrontendFramer.Listener {
         session.malformed(reason);
     }
 
-    /**
-     * A request the server answers with an error naming {@code name}. For a Query, DEALLOCATE
-     * fails like the refused statement would have (ending the transaction block's chances, then
-     * ReadyForQuery); for a Parse, Describe of an unknown statement fails and makes the server skip
-     * to the client's Sync, as it does for any extended-protocol error.
-     */
-    private static byte[] marker(char type, String name) {
-        return type == FrontendMessages.QUERY
-                ? FrontendMessages.query("DEALLOCATE \"" + name + "\"")
-                : FrontendMessages.describe('S', name);
-    }
-
-    private static int cstringEnd(byte[] body, int from) {
-        for (int i = from; i < body.length; i++) {
-            if (body[i] == 0) {
+    private static int indexOfNul(byte[] bytes, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (bytes[i] == 0) {
                 return i;
             }
         }
         return -1;
-    }
-
-    /** The NUL-terminated string at {@code from}, or null when malformed (the server will reject it). */
-    private static String cstring(byte[] body, int from) {
-        int end = cstringEnd(body, from);
-        return end < 0 ? null : new String(body, from, end - from, StandardCharsets.UTF_8);
     }
 }

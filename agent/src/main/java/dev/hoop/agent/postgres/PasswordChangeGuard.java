@@ -1,19 +1,21 @@
 package dev.hoop.agent.postgres;
 
 import dev.hoop.common.pgwire.ErrorResponse;
-import java.util.regex.Pattern;
+import dev.hoop.common.pgwire.SqlLexer;
+import java.util.List;
 
 /**
  * Decides which statements the agent refuses: changing a role's password would let a user replace
  * the credentials the connection stores (or lock everyone else out), so {@code ALTER USER|ROLE …
- * PASSWORD} never reaches the server. The check is deliberately wide (it also matches inside
- * strings, e.g. a DO block that EXECUTEs it): refusing a harmless statement is better than letting
- * a password change through.
+ * PASSWORD} never reaches the server. It judges each statement by its {@link SqlLexer.Skeleton}
+ * (comments gone, literals cut short), so padding with comments or huge literals, and hiding the
+ * change among other statements, do not help. The check is deliberately wide: it also looks inside
+ * the literals it keeps (e.g. a DO block that EXECUTEs the change); refusing a harmless statement
+ * is better than letting a password change through.
  */
 final class PasswordChangeGuard {
-    private static final Pattern COMMENTS = Pattern.compile("/\\*.*?\\*/|--[^\\n]*", Pattern.DOTALL);
-    private static final Pattern ALTER_PASSWORD = Pattern.compile(
-            "\\balter\\s+(user|role)\\b[^;]*?\\bpassword\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    /** How deep literals inside literals are examined (a DO body holding an EXECUTE string is 2). */
+    private static final int MAX_NESTING = 4;
 
     static final ErrorResponse REFUSAL = ErrorResponse.error("42501",
             "changing a password (ALTER USER/ROLE ... PASSWORD) is not allowed through hoop",
@@ -22,31 +24,80 @@ final class PasswordChangeGuard {
     private PasswordChangeGuard() {
     }
 
-    static boolean refuses(String sql) {
-        // Every statement passes here: most never say "password", and removing comments cannot
-        // make the word appear (a comment becomes a space), so they skip the regular expressions.
-        if (!mentionsPassword(sql)) {
-            return false;
+    /** The refusal for this statement, or null when it may run. */
+    static ErrorResponse check(SqlLexer.Skeleton statement) {
+        if (statement.overflowed()) {
+            return tooLargeToCheck();
         }
-        // Comments are removed first so "ALTER/**/USER" is seen as "ALTER USER".
-        String plain = COMMENTS.matcher(sql).replaceAll(" ");
-        return ALTER_PASSWORD.matcher(plain).find();
+        return refuses(statement, 0) ? REFUSAL : null;
     }
 
-    private static boolean mentionsPassword(String sql) {
-        for (int i = 0, last = sql.length() - "password".length(); i <= last; i++) {
-            // the first letter alone rules out almost every position (regionMatches per position was
-            // 1 % of the agent's CPU under pgbench)
-            if ((sql.charAt(i) | 0x20) == 'p' && sql.regionMatches(true, i, "password", 0, "password".length())) {
+    /** Whether any statement of {@code sql} is refused (for a whole text at hand, as in tests). */
+    static boolean refuses(String sql) {
+        return lex(sql).stream().anyMatch(s -> check(s) != null);
+    }
+
+    private static boolean refuses(SqlLexer.Skeleton statement, int depth) {
+        // Most statements never say "password": they skip the token walk.
+        if (!mentionsPassword(statement.text())) {
+            return false;
+        }
+        List<String> tokens = statement.tokens();
+        boolean alterRole = false;
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (token.startsWith("'")) {
+                if (depth < MAX_NESTING && literalRefuses(token, depth)) {
+                    return true;
+                }
+                continue;
+            }
+            if (token.equalsIgnoreCase("alter") && i + 1 < tokens.size()
+                    && (tokens.get(i + 1).equalsIgnoreCase("user") || tokens.get(i + 1).equalsIgnoreCase("role"))) {
+                alterRole = true;
+            } else if (alterRole && token.equalsIgnoreCase("password")) {
                 return true;
             }
         }
         return false;
     }
 
-    static ErrorResponse tooLargeToCheck(int length, int limit) {
+    /** A kept literal's contents, read as SQL (dynamic SQL in EXECUTE, a DO or function body). */
+    private static boolean literalRefuses(String literal, int depth) {
+        String contents = literal.substring(1, literal.length() - 1).replace("''", "'");
+        if (contents.endsWith("…")) {
+            contents = contents.substring(0, contents.length() - 1);
+        }
+        for (SqlLexer.Skeleton inner : lex(contents)) {
+            if (inner.overflowed() || refuses(inner, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<SqlLexer.Skeleton> lex(String sql) {
+        SqlLexer lexer = new SqlLexer();
+        lexer.feed(sql.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        lexer.end();
+        return lexer.takeStatements();
+    }
+
+    private static boolean mentionsPassword(String text) {
+        for (int i = 0, last = text.length() - "password".length(); i <= last; i++) {
+            // the first letter alone rules out almost every position (regionMatches per position was
+            // 1 % of the agent's CPU under pgbench)
+            if ((text.charAt(i) | 0x20) == 'p' && text.regionMatches(true, i, "password", 0, "password".length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ErrorResponse tooLargeToCheck() {
         return ErrorResponse.error("54000",
-                "statement of " + length + " bytes is larger than the " + limit + " bytes hoop checks",
-                "Split the statement, or load large data with COPY.");
+                "statement with more than " + SqlLexer.DEFAULT_MAX_SKELETON_BYTES + " bytes of SQL outside literals and comments"
+                        + " is larger than hoop checks",
+                "Split the statement into smaller ones, or pass large values as literals, parameters or COPY data.");
     }
 }

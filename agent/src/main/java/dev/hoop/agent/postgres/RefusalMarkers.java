@@ -1,62 +1,73 @@
 package dev.hoop.agent.postgres;
 
 import dev.hoop.common.pgwire.ErrorResponse;
-import java.security.SecureRandom;
-import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayDeque;
 
 /**
- * Puts a refusal in its right place in the reply stream. A refused statement is replaced by a
- * request that makes the server fail on a unique statement name (the marker); the server's error
- * therefore arrives exactly where the refused statement's answer belongs — after earlier pipelined
- * results, with the transaction and skip-to-Sync state the server keeps — and is swapped for the
- * refusal on the way back. Touched only on the connection's event loop.
+ * Puts a refusal in its right place in the reply stream. A refused Query or Parse has already
+ * streamed to the server (statements are never held back whole), except its SQL's terminating
+ * NUL: {@link ClientFilter} sends a space instead (and for every byte after it), so the server
+ * cannot read the SQL string and answers "invalid string in message" without running anything.
+ * That error arrives exactly where the refused statement's answer belongs — after earlier
+ * pipelined results, with the transaction and skip-to-Sync state the server keeps — and is swapped
+ * for the refusal on the way back.
+ *
+ * <p>To know which such error is ours, both directions count: every StartupMessage, Query, Sync and
+ * FunctionCall is answered by exactly one ReadyForQuery, so a message sent after {@code k} of those
+ * requests is answered after the {@code k}-th ReadyForQuery and before the next. Touched only on the
+ * connection's event loop.
  */
 final class RefusalMarkers {
-    /** Markers the server skipped (an earlier error in the pipeline) are never answered; keep only the newest. */
+    /** What PostgreSQL answers a message whose string lacks its NUL (pqformat.c, SQLSTATE 08P01). */
+    static final String SERVER_MESSAGE = "invalid string in message";
+    private static final String SERVER_CODE = "08P01";
+    /** Refusals the server skipped (an earlier error in the batch) are dropped at the next ReadyForQuery; this bounds the rest. */
     private static final int MAX_PENDING = 64;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final String prefix;
-    private final Map<String, ErrorResponse> pending = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ErrorResponse> eldest) {
-            return size() > MAX_PENDING;
-        }
-    };
-    private long counter;
-
-    RefusalMarkers() {
-        byte[] token = new byte[8];
-        RANDOM.nextBytes(token);
-        prefix = "hoop_refused_" + HexFormat.of().formatHex(token) + "_";
+    private record Pending(long batch, ErrorResponse refusal) {
     }
 
-    /** A fresh statement name (a valid identifier under 63 bytes) that will be answered with {@code refusal}. */
-    String register(ErrorResponse refusal) {
-        String name = prefix + (counter++);
-        pending.put(name, refusal);
-        return name;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private long requests;
+    private long ready;
+
+    /** Requests (StartupMessage, Query, Sync, FunctionCall) the client sent so far. */
+    long requests() {
+        return requests;
+    }
+
+    void requestSent() {
+        requests++;
+    }
+
+    /** The server's error for the message sent after {@code batch} requests is to become {@code refusal}. */
+    void register(long batch, ErrorResponse refusal) {
+        pending.addLast(new Pending(batch, refusal));
+        if (pending.size() > MAX_PENDING) {
+            pending.removeFirst();
+        }
     }
 
     boolean isEmpty() {
         return pending.isEmpty();
     }
 
-    /** The refusal whose marker the server's error message names, or null when it names none. */
-    ErrorResponse resolve(String serverMessage) {
-        if (!serverMessage.contains(prefix)) {
+    /** A ReadyForQuery from the server: refusals of earlier batches will never be answered. */
+    void readyForQuery() {
+        ready++;
+        while (!pending.isEmpty() && pending.peekFirst().batch() < ready) {
+            pending.removeFirst();
+        }
+    }
+
+    /** The refusal this server error stands for, or null when it is the server's own. */
+    ErrorResponse resolve(ErrorResponse serverError) {
+        Pending next = pending.peekFirst();
+        if (next == null || next.batch() != ready || !SERVER_CODE.equals(serverError.sqlState())
+                || !SERVER_MESSAGE.equals(serverError.message())) {
             return null;
         }
-        for (Iterator<Map.Entry<String, ErrorResponse>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, ErrorResponse> entry = it.next();
-            if (serverMessage.contains("\"" + entry.getKey() + "\"")) {
-                it.remove();
-                return entry.getValue();
-            }
-        }
-        return null;
+        pending.removeFirst();
+        return next.refusal();
     }
 }

@@ -135,6 +135,28 @@ class JdbcThroughProxyTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} protocol")
+    @ValueSource(strings = {"simple", "extended"})
+    void paddedPasswordChangeIsRefusedAndTwentyMegabyteStatementsPass(String mode) throws Exception {
+        try (Connection c = connect(mode); Statement s = c.createStatement()) {
+            String padding = "/* " + "x".repeat(2_000_000) + " */";
+            assertThatThrownBy(() -> s.execute("select 1; " + padding + " alter role " + role + " password 'stolen'"))
+                    .isInstanceOfSatisfying(PSQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("42501");
+                        assertThat(e.getServerErrorMessage().getMessage()).isEqualTo(REFUSED);
+                    });
+            // Over the former 16 MiB cap: streamed through, literals cost the guard nothing.
+            try (ResultSet rs = s.executeQuery("select length('" + "y".repeat(20_000_000) + "')")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(20_000_000);
+            }
+            try (ResultSet rs = s.executeQuery("select rolpassword is null from pg_authid where rolname = '" + role + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+        }
+    }
+
     @Test
     void refusalInAPipelinedBatchArrivesInOrderAndAbortsTheBatch() throws Exception {
         try (Connection c = connect("extended"); Statement s = c.createStatement()) {

@@ -9,14 +9,38 @@ import java.util.Objects;
  * messages (type byte, Int32 length counting itself, body).
  *
  * <p>Only the messages the listener asks for are buffered ({@link Listener#capture}), and only up to
- * {@code captureLimit} body bytes; the bytes of every other message are handed on as they arrive
- * ({@link Listener#raw}), so COPY data and large binds cost no memory. Not thread-safe: one feeder.
+ * {@code captureLimit} body bytes; a message the listener wants to read without buffering is handed
+ * over piece by piece ({@link Listener#stream}); the bytes of every other message are handed on as
+ * they arrive ({@link Listener#raw}), so COPY data and large statements cost no memory. Not
+ * thread-safe: one feeder.
  */
 public final class FrontendFramer {
     /** What the framer found, in stream order. */
     public interface Listener {
         /** A whole startup-phase packet. */
         void startupPacket(StartupPacket packet);
+
+        /**
+         * Whether to hand this typed message's body over as it arrives ({@link #bodyStart}, {@link
+         * #body}, {@link #bodyEnd}); asked before {@link #capture}. Its header goes to {@link #raw}
+         * like a relayed message's; its body reaches neither {@link #raw} nor {@link #message}: the
+         * listener relays or rewrites it itself.
+         */
+        default boolean stream(char type, int bodyLength) {
+            return false;
+        }
+
+        /** A streamed message begins; {@code bodyLength} bytes follow through {@link #body}. */
+        default void bodyStart(char type, int bodyLength) {
+        }
+
+        /** The next bytes of a streamed message's body; valid only during the call. */
+        default void body(byte[] bytes, int offset, int length) {
+        }
+
+        /** The streamed message's body is complete. */
+        default void bodyEnd() {
+        }
 
         /** Whether to buffer this typed message and deliver it to {@link #message}; otherwise its bytes go to {@link #raw}. */
         boolean capture(char type, int bodyLength);
@@ -34,7 +58,7 @@ public final class FrontendFramer {
         void malformed(String reason);
     }
 
-    private enum State { STARTUP, HEADER, CAPTURE, PASS, SKIP, DEAD }
+    private enum State { STARTUP, HEADER, CAPTURE, STREAM, PASS, SKIP, DEAD }
 
     private final Listener listener;
     private final int captureLimit;
@@ -92,6 +116,19 @@ public final class FrontendFramer {
                         packet = null;
                         state = State.HEADER;
                         listener.message(type, body);
+                    }
+                }
+                case STREAM -> {
+                    flushRun(chunk, p);
+                    int n = Math.min(remaining, end - p);
+                    p += n;
+                    remaining -= n;
+                    if (remaining == 0) {
+                        state = State.HEADER;
+                    }
+                    listener.body(chunk, p - n, n);
+                    if (remaining == 0) {
+                        listener.bodyEnd();
                     }
                 }
                 case PASS -> {
@@ -191,6 +228,16 @@ public final class FrontendFramer {
             fail("message '" + printable(type) + "' with length " + (remaining + 4) + " (expected: at least 4)");
             return end;
         }
+        if (listener.stream(type, remaining)) {
+            passHeader(chunk, headerStart); // the header goes to raw like any relayed message's
+            flushRun(chunk, p);
+            state = remaining == 0 ? State.HEADER : State.STREAM;
+            listener.bodyStart(type, remaining);
+            if (remaining == 0) {
+                listener.bodyEnd();
+            }
+            return p;
+        }
         if (listener.capture(type, remaining)) {
             if (headerStart >= 0) {
                 flushRun(chunk, headerStart);
@@ -206,6 +253,13 @@ public final class FrontendFramer {
             }
             return p;
         }
+        passHeader(chunk, headerStart);
+        state = remaining == 0 ? State.HEADER : State.PASS;
+        return p;
+    }
+
+    /** A relayed message's header: part of the current run when it lies in this chunk, else its own piece. */
+    private void passHeader(byte[] chunk, int headerStart) {
         if (headerStart >= 0) {
             if (runStart < 0) {
                 runStart = headerStart;
@@ -213,8 +267,6 @@ public final class FrontendFramer {
         } else {
             listener.raw(Arrays.copyOf(header, 5), 0, 5);
         }
-        state = remaining == 0 ? State.HEADER : State.PASS;
-        return p;
     }
 
     private void flushRun(byte[] chunk, int end) {

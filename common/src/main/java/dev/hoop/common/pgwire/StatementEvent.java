@@ -1,7 +1,6 @@
 package dev.hoop.common.pgwire;
 
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,35 +34,89 @@ public sealed interface StatementEvent {
         }
     }
 
+    /**
+     * A statement text as recorded: its first {@code recordedBytes} bytes ({@code head}, decoded as
+     * UTF-8, a character cut at the end dropped), its full length in bytes and the SHA-256 of all of
+     * it (lowercase hex), computed while the text streamed past.
+     */
+    record Text(String head, int recordedBytes, long length, String sha256) {
+        /** The whole of {@code sql}, as {@link StatementExtractor} reports a text under its limit. */
+        public static Text of(String sql) {
+            byte[] bytes = sql.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return new Text(sql, bytes.length, bytes.length, TextCapture.sha256(bytes));
+        }
+
+        public boolean complete() {
+            return recordedBytes == length;
+        }
+
+        /** The head, then, when cut, "… -- statement of N bytes, sha256 H, first M recorded". */
+        public String describe() {
+            return complete() ? head
+                    : head + "… -- statement of " + length + " bytes, sha256 " + sha256 + ", first " + recordedBytes + " recorded";
+        }
+    }
+
     /** A simple-protocol Query: one or more statements as the client typed them. */
-    record Query(String sql) implements StatementEvent {
+    record Query(Text sql) implements StatementEvent {
+        public Query(String sql) {
+            this(Text.of(sql));
+        }
+
         @Override
         public String text() {
-            return sql;
+            return sql.describe();
         }
     }
 
     /** An extended-protocol Parse; {@code statement} is empty for the unnamed statement. */
-    record Parse(String statement, String sql) implements StatementEvent {
+    record Parse(String statement, Text sql) implements StatementEvent {
+        public Parse(String statement, String sql) {
+            this(statement, Text.of(sql));
+        }
+
         @Override
         public String text() {
-            return (statement.isEmpty() ? "parse: " : "parse " + statement + ": ") + sql;
+            return (statement.isEmpty() ? "parse: " : "parse " + statement + ": ") + sql.describe();
         }
     }
 
     /**
-     * An extended-protocol Bind. Each parameter is its text when sent in text format, lowercase hex
-     * when sent in binary format, and null for SQL NULL.
+     * One Bind parameter: {@code value} is its text when sent in text format, lowercase hex when
+     * sent in binary format, of its first {@code recordedBytes} bytes; null for SQL NULL (length -1).
      */
-    record Bind(String portal, String statement, List<String> parameters) implements StatementEvent {
+    record Parameter(String value, int recordedBytes, long length) {
+        public static final Parameter NULL = new Parameter(null, 0, -1);
+
+        public static Parameter text(String value) {
+            int n = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            return new Parameter(value, n, n);
+        }
+
+        public static Parameter binary(byte[] value) {
+            return new Parameter(HexFormat.of().formatHex(value), value.length, value.length);
+        }
+
+        /** {@code 'value'} (quotes doubled) or NULL; a cut value ends with "…' (N bytes)". */
+        public String describe() {
+            if (value == null) {
+                return "NULL";
+            }
+            String quoted = "'" + value.replace("'", "''");
+            return recordedBytes == length ? quoted + "'" : quoted + "…' (" + length + " bytes)";
+        }
+    }
+
+    /** An extended-protocol Bind, with its parameters in order. */
+    record Bind(String portal, String statement, List<Parameter> parameters) implements StatementEvent {
         public Bind {
-            parameters = Collections.unmodifiableList(new ArrayList<>(parameters)); // allows nulls
+            parameters = List.copyOf(parameters);
         }
 
         @Override
         public String text() {
             return "bind " + (portal.isEmpty() ? "" : portal + " ") + "to " + (statement.isEmpty() ? "unnamed" : statement)
-                    + ": [" + parameters.stream().map(p -> p == null ? "NULL" : "'" + p + "'").collect(Collectors.joining(", ")) + "]";
+                    + ": [" + parameters.stream().map(Parameter::describe).collect(Collectors.joining(", ")) + "]";
         }
     }
 
@@ -72,21 +125,6 @@ public sealed interface StatementEvent {
         @Override
         public String text() {
             return "execute" + (portal.isEmpty() ? "" : " " + portal) + (maxRows == 0 ? "" : " (at most " + maxRows + " rows)");
-        }
-    }
-
-    /** A Query/Parse/Bind/Execute larger than the extractor's limit: reported, not buffered. */
-    record Oversized(char type, int bodyLength) implements StatementEvent {
-        @Override
-        public String text() {
-            String name = switch (type) {
-                case FrontendMessages.QUERY -> "query";
-                case FrontendMessages.PARSE -> "parse";
-                case FrontendMessages.BIND -> "bind";
-                case FrontendMessages.EXECUTE -> "execute";
-                default -> "message '" + FrontendFramer.printable(type) + "'";
-            };
-            return name + " of " + bodyLength + " bytes, over the audit limit: not recorded";
         }
     }
 

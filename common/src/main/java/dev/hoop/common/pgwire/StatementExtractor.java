@@ -1,30 +1,35 @@
 package dev.hoop.common.pgwire;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a client-to-server PostgreSQL byte stream, fed in chunks of any size, into the statements
- * the audit records: simple Query text and extended Parse/Bind/Execute (parameters included). COPY
- * data and every other message are skipped without being buffered; a statement larger than the
- * limit is reported as {@link StatementEvent.Oversized}. Not thread-safe: one feeder per stream.
+ * the audit records: simple Query text and extended Parse/Bind/Execute (parameters included).
+ * Statements of any size are read as they stream past, never buffered whole: each text keeps its
+ * first {@code recordedBytes} bytes, its full length and its SHA-256; each Bind parameter its first
+ * bytes (all parameters of one Bind together at most {@code recordedBytes}) and its length. COPY
+ * data and every other message are skipped. Not thread-safe: one feeder per stream.
  */
 public final class StatementExtractor {
-    /** Default largest message body kept for the audit (a statement longer than this is reported as oversized). */
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+    /** Default bytes of a statement text kept for the audit (the rest is counted and hashed). */
+    public static final int DEFAULT_RECORDED_BYTES = 64 * 1024;
 
     private final FrontendFramer framer;
+    private final int recordedBytes;
     private final List<StatementEvent> events = new ArrayList<>();
 
     public StatementExtractor() {
-        this(DEFAULT_MAX_MESSAGE_BYTES);
+        this(DEFAULT_RECORDED_BYTES);
     }
 
-    /** @param maxMessageBytes the largest Query/Parse/Bind/Execute body decoded */
-    public StatementExtractor(int maxMessageBytes) {
-        this.framer = new FrontendFramer(new Collector(), maxMessageBytes, true);
+    /** @param recordedBytes the bytes of each statement text (and of each Bind's parameters) kept */
+    public StatementExtractor(int recordedBytes) {
+        if (recordedBytes < 1) {
+            throw new IllegalArgumentException("recordedBytes: " + recordedBytes + " (expected: >= 1)");
+        }
+        this.recordedBytes = recordedBytes;
+        this.framer = new FrontendFramer(new Collector(), 0, true);
     }
 
     /** Feeds the next chunk of the stream and returns the events it completed, in order. */
@@ -40,6 +45,8 @@ public final class StatementExtractor {
     }
 
     private final class Collector implements FrontendFramer.Listener {
+        private MessageReader reader;
+
         @Override
         public void startupPacket(StartupPacket packet) {
             switch (packet) {
@@ -50,18 +57,40 @@ public final class StatementExtractor {
         }
 
         @Override
-        public boolean capture(char type, int bodyLength) {
+        public boolean stream(char type, int bodyLength) {
             return type == FrontendMessages.QUERY || type == FrontendMessages.PARSE
                     || type == FrontendMessages.BIND || type == FrontendMessages.EXECUTE;
         }
 
         @Override
-        public void message(char type, byte[] body) {
+        public void bodyStart(char type, int bodyLength) {
+            reader = new MessageReader(type, recordedBytes);
+        }
+
+        @Override
+        public void body(byte[] bytes, int offset, int length) {
+            reader.feed(bytes, offset, length);
+        }
+
+        @Override
+        public void bodyEnd() {
+            MessageReader done = reader;
+            reader = null;
             try {
-                events.add(decode(type, body));
+                events.add(done.finish());
             } catch (PgWireException e) {
                 events.add(new StatementEvent.Malformed(e.getMessage()));
             }
+        }
+
+        @Override
+        public boolean capture(char type, int bodyLength) {
+            return false;
+        }
+
+        @Override
+        public void message(char type, byte[] body) {
+            throw new IllegalStateException("nothing is captured");
         }
 
         @Override
@@ -70,55 +99,12 @@ public final class StatementExtractor {
 
         @Override
         public void oversized(char type, int bodyLength) {
-            events.add(new StatementEvent.Oversized(type, bodyLength));
+            throw new IllegalStateException("nothing is captured");
         }
 
         @Override
         public void malformed(String reason) {
             events.add(new StatementEvent.Malformed(reason));
         }
-    }
-
-    static StatementEvent decode(char type, byte[] body) {
-        return switch (type) {
-            case FrontendMessages.QUERY -> new StatementEvent.Query(new PgBuffer(body, "Query").cstring());
-            case FrontendMessages.PARSE -> {
-                PgBuffer in = new PgBuffer(body, "Parse");
-                yield new StatementEvent.Parse(in.cstring(), in.cstring());
-            }
-            case FrontendMessages.EXECUTE -> {
-                PgBuffer in = new PgBuffer(body, "Execute");
-                yield new StatementEvent.Execute(in.cstring(), in.int32());
-            }
-            case FrontendMessages.BIND -> decodeBind(body);
-            default -> throw new IllegalArgumentException("not a statement message: " + type);
-        };
-    }
-
-    private static StatementEvent.Bind decodeBind(byte[] body) {
-        PgBuffer in = new PgBuffer(body, "Bind");
-        String portal = in.cstring();
-        String statement = in.cstring();
-        short[] formats = new short[in.int16()];
-        for (int i = 0; i < formats.length; i++) {
-            formats[i] = in.int16();
-        }
-        int count = in.int16();
-        if (formats.length > 1 && formats.length != count) {
-            throw new PgWireException("Bind: " + formats.length + " format codes for " + count + " parameters");
-        }
-        List<String> values = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int length = in.int32();
-            if (length == -1) {
-                values.add(null);
-                continue;
-            }
-            byte[] value = in.bytes(length);
-            // One format code applies to all parameters; none means all text.
-            short format = formats.length == 0 ? 0 : formats.length == 1 ? formats[0] : formats[i];
-            values.add(format == 0 ? new String(value, StandardCharsets.UTF_8) : HexFormat.of().formatHex(value));
-        }
-        return new StatementEvent.Bind(portal, statement, values);
     }
 }

@@ -75,4 +75,83 @@ class FrontendFramerTest {
         assertThat(recorder.calls).containsExactly("message Q");
         assertThat(recorder.rebuilt.toByteArray()).isEqualTo(stream);
     }
+
+    /** Streams Parse and Bind bodies: headers reach raw, bodies arrive in order between start and end. */
+    private static final class Streamer implements FrontendFramer.Listener {
+        final ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
+        final List<String> calls = new ArrayList<>();
+        private int received;
+
+        @Override
+        public void startupPacket(StartupPacket packet) {
+            rebuilt.writeBytes(packet.encode());
+        }
+
+        @Override
+        public boolean stream(char type, int bodyLength) {
+            return type == 'P' || type == 'B';
+        }
+
+        @Override
+        public void bodyStart(char type, int bodyLength) {
+            calls.add("start " + type + " " + bodyLength);
+            received = 0;
+        }
+
+        @Override
+        public void body(byte[] bytes, int offset, int length) {
+            assertThat(length).isPositive();
+            received += length;
+            rebuilt.write(bytes, offset, length);
+        }
+
+        @Override
+        public void bodyEnd() {
+            calls.add("end " + received);
+        }
+
+        @Override
+        public boolean capture(char type, int bodyLength) {
+            return false;
+        }
+
+        @Override
+        public void message(char type, byte[] body) {
+            throw new AssertionError("nothing is captured");
+        }
+
+        @Override
+        public void raw(byte[] bytes, int offset, int length) {
+            assertThat(length).isPositive();
+            rebuilt.write(bytes, offset, length);
+        }
+
+        @Override
+        public void oversized(char type, int bodyLength) {
+            throw new AssertionError("nothing is captured");
+        }
+
+        @Override
+        public void malformed(String reason) {
+            calls.add("malformed " + reason);
+        }
+    }
+
+    @Test
+    void streamedBodiesAndRawRunsRebuildTheStreamAtEverySplit() {
+        byte[] stream = StatementExtractorTest.SESSION;
+        List<String> expected = null;
+        for (int cut = 0; cut <= stream.length; cut++) {
+            Streamer streamer = new Streamer();
+            FrontendFramer framer = new FrontendFramer(streamer, 0, true);
+            framer.feed(stream, 0, cut);
+            framer.feed(stream, cut, stream.length - cut);
+            assertThat(streamer.rebuilt.toByteArray()).as("split at %d", cut).isEqualTo(stream);
+            if (expected == null) {
+                expected = streamer.calls;
+                assertThat(expected).hasSize(8).allMatch(c -> c.startsWith("start ") || c.startsWith("end "));
+            }
+            assertThat(streamer.calls).as("split at %d", cut).isEqualTo(expected);
+        }
+    }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,11 +54,12 @@ class StatementExtractorTest {
             new StatementEvent.Startup(STARTUP),
             new StatementEvent.Query("select 1; select 'é'"),
             new StatementEvent.Parse("s1", "select * from t where a = $1 and b = $2 and c = $3"),
-            new StatementEvent.Bind("p1", "s1", Arrays.asList("42", "0001ff", null)),
+            new StatementEvent.Bind("p1", "s1", List.of(StatementEvent.Parameter.text("42"),
+                    StatementEvent.Parameter.binary(new byte[] {0, 1, (byte) 0xff}), StatementEvent.Parameter.NULL)),
             new StatementEvent.Execute("p1", 0),
             new StatementEvent.Query("copy t from stdin"),
             new StatementEvent.Parse("", "insert into t values ($1)"),
-            new StatementEvent.Bind("", "", List.of("0102")),
+            new StatementEvent.Bind("", "", List.of(StatementEvent.Parameter.binary(new byte[] {1, 2}))),
             new StatementEvent.Execute("", 10));
 
     @Test
@@ -88,21 +88,39 @@ class StatementExtractorTest {
     }
 
     @Test
-    void statementLargerThanTheLimitIsReportedAndSkipped() {
-        String big = "select '" + "x".repeat(200) + "'";
+    void statementLargerThanTheLimitIsRecordedByItsHeadLengthAndHash() throws Exception {
+        String big = "select 'é" + "x".repeat(200) + "'";
         byte[] stream = concat(
                 new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, STARTUP).encode(),
                 FrontendMessages.query(big),
                 FrontendMessages.query("select 2"));
-        StatementExtractor extractor = new StatementExtractor(100);
+        // 9 bytes would cut the "é" (2 bytes at offsets 8-9): the head stops before it.
+        StatementExtractor extractor = new StatementExtractor(9);
         List<StatementEvent> events = new ArrayList<>();
         for (int i = 0; i < stream.length; i += 7) {
             events.addAll(extractor.feed(stream, i, Math.min(7, stream.length - i)));
         }
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(utf8(big)));
         assertThat(events).containsExactly(
                 new StatementEvent.Startup(STARTUP),
-                new StatementEvent.Oversized('Q', big.length() + 1),
+                new StatementEvent.Query(new StatementEvent.Text("select '", 8, utf8(big).length, sha)),
                 new StatementEvent.Query("select 2"));
+    }
+
+    @Test
+    void bindParametersAreCutWithTheirLengthsWithinOneBudget() {
+        byte[] stream = concat(
+                new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, STARTUP).encode(),
+                FrontendMessages.bind("", "s", new byte[][] {utf8("a".repeat(30)), new byte[40], utf8("tail")}, new boolean[] {false, true, false}));
+        List<StatementEvent> events = new ArrayList<>();
+        StatementExtractor extractor = new StatementExtractor(32);
+        for (byte b : stream) {
+            events.addAll(extractor.feed(new byte[] {b}));
+        }
+        assertThat(events).containsExactly(new StatementEvent.Startup(STARTUP), new StatementEvent.Bind("", "s", List.of(
+                new StatementEvent.Parameter("a".repeat(30), 30, 30),
+                new StatementEvent.Parameter("0000", 2, 40),
+                new StatementEvent.Parameter("", 0, 4))));
     }
 
     static Stream<Arguments> brokenStreams() {
@@ -145,11 +163,14 @@ class StatementExtractorTest {
                 Arguments.of(new StatementEvent.Query("select 1"), "select 1"),
                 Arguments.of(new StatementEvent.Parse("s1", "select $1"), "parse s1: select $1"),
                 Arguments.of(new StatementEvent.Parse("", "select $1"), "parse: select $1"),
-                Arguments.of(new StatementEvent.Bind("p1", "s1", Arrays.asList("42", null, "00ff")), "bind p1 to s1: ['42', NULL, '00ff']"),
+                Arguments.of(new StatementEvent.Bind("p1", "s1", List.of(StatementEvent.Parameter.text("4'2"), StatementEvent.Parameter.NULL,
+                        StatementEvent.Parameter.binary(new byte[] {0, (byte) 0xff}), new StatementEvent.Parameter("ab", 2, 1500))),
+                        "bind p1 to s1: ['4''2', NULL, '00ff', 'ab…' (1500 bytes)]"),
                 Arguments.of(new StatementEvent.Bind("", "", List.of()), "bind to unnamed: []"),
                 Arguments.of(new StatementEvent.Execute("", 0), "execute"),
                 Arguments.of(new StatementEvent.Execute("p1", 10), "execute p1 (at most 10 rows)"),
-                Arguments.of(new StatementEvent.Oversized('Q', 2000), "query of 2000 bytes, over the audit limit: not recorded"),
+                Arguments.of(new StatementEvent.Query(new StatementEvent.Text("select", 6, 2000, "ab12")),
+                        "select… -- statement of 2000 bytes, sha256 ab12, first 6 recorded"),
                 Arguments.of(new StatementEvent.Malformed("x"), "malformed PostgreSQL stream: x"));
     }
 

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.broker;
 
+import dev.hoop.common.pgwire.StatementExtractor;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.GatewayPacket;
@@ -60,7 +61,12 @@ public final class SessionBroker implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
 
     public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit) {
-        this(agents, catalog, ledger, audit, SessionBroker::auditorFor, Wire.KEEP_ALIVE_INTERVAL);
+        this(agents, catalog, ledger, audit, StatementExtractor.DEFAULT_RECORDED_BYTES);
+    }
+
+    /** @param auditStatementBytes bytes of each PostgreSQL statement the audit keeps (PLUGIN_AUDIT_STATEMENT_BYTES) */
+    public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit, int auditStatementBytes) {
+        this(agents, catalog, ledger, audit, (c, verb) -> auditorFor(c, verb, auditStatementBytes), Wire.KEEP_ALIVE_INTERVAL);
     }
 
     SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
@@ -100,7 +106,12 @@ public final class SessionBroker implements AutoCloseable {
 
     /** PostgreSQL wire parsing for a postgres connect session; exec input and keystrokes as they are otherwise. */
     static InputAuditor auditorFor(ResolvedConnection connection, String verb) {
-        return "postgres".equals(connection.type()) && Wire.VERB_CONNECT.equals(verb) ? new PostgresInputAuditor() : new RawInputAuditor();
+        return auditorFor(connection, verb, StatementExtractor.DEFAULT_RECORDED_BYTES);
+    }
+
+    static InputAuditor auditorFor(ResolvedConnection connection, String verb, int auditStatementBytes) {
+        return "postgres".equals(connection.type()) && Wire.VERB_CONNECT.equals(verb)
+                ? new PostgresInputAuditor(auditStatementBytes) : new RawInputAuditor();
     }
 
     public AgentDirectory agents() {

@@ -48,7 +48,13 @@ public record GatewayConfig(
         int apiPort,
         int grpcPort,
         OidcSettings oidc,
-        java.time.Duration tokenTtl) {
+        java.time.Duration tokenTtl,
+        int auditStatementBytes) {
+
+    /** Bytes of each statement the PostgreSQL audit keeps (the rest is counted and hashed); PLUGIN_AUDIT_STATEMENT_BYTES. */
+    public static final int DEFAULT_AUDIT_STATEMENT_BYTES = 64 * 1024;
+    private static final int MIN_AUDIT_STATEMENT_BYTES = 1024;
+    private static final int MAX_AUDIT_STATEMENT_BYTES = 16 * 1024 * 1024;
 
     public static final String AUTH_LOCAL = "local";
     public static final String AUTH_OIDC = "oidc";
@@ -124,8 +130,10 @@ public record GatewayConfig(
         if (apiPort != 0 && apiPort == grpcPort) {
             throw new ConfigException("HOOP_GRPC_PORT: '" + grpcPort + "' (expected: a port other than HOOP_API_PORT)");
         }
+        int auditStatementBytes = env.parsed("PLUGIN_AUDIT_STATEMENT_BYTES", DEFAULT_AUDIT_STATEMENT_BYTES, GatewayConfig::statementBytes);
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, staticUi, audit, ginDebug, logEncoding,
-                logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl);
+                logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl,
+                auditStatementBytes);
     }
 
     public boolean tlsEnabled() {
@@ -146,6 +154,19 @@ public record GatewayConfig(
     }
 
     /** {@code 90s}, {@code 15m} or {@code 24h}: from 1 minute to 7 days. */
+    private static int statementBytes(String v) {
+        String expected = "'" + v + "' (expected: a number of bytes from " + MIN_AUDIT_STATEMENT_BYTES + " to " + MAX_AUDIT_STATEMENT_BYTES + ")";
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= MIN_AUDIT_STATEMENT_BYTES && n <= MAX_AUDIT_STATEMENT_BYTES) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(expected, e);
+        }
+        throw new IllegalArgumentException(expected);
+    }
+
     private static java.time.Duration ttl(String v) {
         String expected = "'" + v + "' (expected: a duration such as 15m, 1h or 24h, from 1m to 168h)";
         if (!v.matches("[0-9]{1,6}[smh]")) {

@@ -52,6 +52,12 @@ class GatewayConfigTest {
         assertThat(c.listenAddr()).isEqualTo("0.0.0.0");
         assertThat(c.apiPort()).isEqualTo(8009);
         assertThat(c.grpcPort()).isEqualTo(8010);
+        assertThat(c.auditStatementBytes()).isEqualTo(65536);
+    }
+
+    @Test
+    void auditStatementBytesIsRead() {
+        assertThat(parse(Map.of("PLUGIN_AUDIT_STATEMENT_BYTES", "1048576")).auditStatementBytes()).isEqualTo(1048576);
     }
 
     @Test
@@ -131,6 +137,8 @@ class GatewayConfigTest {
                 Arguments.of(Map.of("AUTH_METHOD", "ldap"), "AUTH_METHOD: 'ldap' (expected: one of local, oidc)"),
                 Arguments.of(Map.of("HOOP_TOKEN_TTL", "10"), "HOOP_TOKEN_TTL: '10' (expected: a duration such as 15m, 1h or 24h, from 1m to 168h)"),
                 Arguments.of(Map.of("HOOP_TOKEN_TTL", "30s"), "HOOP_TOKEN_TTL: '30s' (expected: a duration such as 15m, 1h or 24h, from 1m to 168h)"),
+                Arguments.of(Map.of("PLUGIN_AUDIT_STATEMENT_BYTES", "100"), "PLUGIN_AUDIT_STATEMENT_BYTES: '100' (expected: a number of bytes from 1024 to 16777216)"),
+                Arguments.of(Map.of("PLUGIN_AUDIT_STATEMENT_BYTES", "64k"), "PLUGIN_AUDIT_STATEMENT_BYTES: '64k' (expected: a number of bytes from 1024 to 16777216)"),
                 Arguments.of(Map.of("AUTH_METHOD", "oidc"), "IDP_ISSUER: not set (expected: the OIDC issuer URL when AUTH_METHOD=oidc)"),
                 Arguments.of(Map.of("IDP_ISSUER", "https://idp.example.com"), "IDP_CLIENT_ID: not set (expected: the OAuth2 client id when AUTH_METHOD=oidc)"),
                 Arguments.of(Map.of("IDP_ISSUER", "https://idp.example.com", "IDP_CLIENT_ID", "c"), "IDP_CLIENT_SECRET: not set (expected: the OAuth2 client secret when AUTH_METHOD=oidc)"),
