@@ -103,6 +103,9 @@ final class AlignedTable {
                 if (isHeader) {
                     out.repeat(' ', pad / 2).append(text).repeat(' ', (pad + 1) / 2);
                     out.append(continues ? '+' : ' ');
+                } else if (!has && c == last) {
+                    // psql pads a finished cell only when another column follows
+                    continue;
                 } else if (rightAligned[c]) {
                     out.repeat(' ', pad).append(text);
                     if (c < last || continues) {

@@ -35,7 +35,9 @@ final class ScriptRunner extends ChannelInboundHandlerAdapter {
     private ByteBuf cumulation = Unpooled.EMPTY_BUFFER;
     private State state = State.WAITING_FOR_READY;
     private AlignedTable table;
-    private boolean failed;
+    private int exitCode;
+    /** COPY … TO STDOUT: psql prints the data, not the command tag. */
+    private boolean copyingOut;
 
     /** @param exited called once with the exit code, after the last output was taken */
     ScriptRunner(String script, String serverAddress, ProcessOutput out, IntConsumer exited) {
@@ -59,7 +61,7 @@ final class ScriptRunner extends ChannelInboundHandlerAdapter {
             if (length < 4 || length > MAX_MESSAGE) {
                 printed.stderr("hoop: the database server at " + serverAddress + " sent a message of length " + length
                         + "; ending the script\n");
-                failed = true;
+                exitCode = SqlScript.EXIT_CONNECTION;
                 state = State.FINISHED;
                 break;
             }
@@ -99,7 +101,7 @@ final class ScriptRunner extends ChannelInboundHandlerAdapter {
             ctx.close();
         } else if (state == State.FINISHED) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(FrontendMessages.terminate())).addListener(ChannelFutureListener.CLOSE);
-            exited.accept(failed ? 1 : 0);
+            exited.accept(exitCode);
         } else {
             ctx.read();
         }
@@ -126,10 +128,19 @@ final class ScriptRunner extends ChannelInboundHandlerAdapter {
             }
             case 'C' -> commandComplete(cstring(body, 0));
             case 'E' -> {
+                if (state == State.WAITING_FOR_READY) {
+                    // e.g. a database that does not exist: refused after AuthenticationOk
+                    printed.stderr("hoop: connection to the database server at " + serverAddress + " failed: "
+                            + PsqlMessages.render(body, null, true));
+                    exitCode = SqlScript.EXIT_CONNECTION;
+                    state = State.FINISHED;
+                    return;
+                }
                 table = null; // psql shows no part of a failed result (what a batch printed stays)
-                failed = true;
+                exitCode = SqlScript.EXIT_ERROR;
                 printed.stderr(PsqlMessages.render(body, script, true));
             }
+            case 'H' -> copyingOut = true;
             case 'N' -> printed.stderr(PsqlMessages.render(body, script, false));
             case 'd' -> printed.stdout(body); // COPY … TO STDOUT: the data as is
             case 'G' -> ctx.writeAndFlush(Unpooled.wrappedBuffer(copyFail(COPY_IN_REFUSED)));
@@ -153,6 +164,8 @@ final class ScriptRunner extends ChannelInboundHandlerAdapter {
             if (tag.startsWith("INSERT") || tag.startsWith("UPDATE") || tag.startsWith("DELETE") || tag.startsWith("MERGE")) {
                 printed.stdout(tag + "\n");
             }
+        } else if (copyingOut) {
+            copyingOut = false;
         } else {
             printed.stdout(tag + "\n");
         }
