@@ -27,12 +27,16 @@ import org.slf4j.LoggerFactory;
  * takes the client's StartupMessage, opens its own connection to the real server with the
  * stored user and database, authenticates with the stored password, then relays both ways
  * through {@link ClientFilter} and {@link BackendFilter}. Every failure reaches the client as a
- * FATAL ErrorResponse before the connection closes.
+ * FATAL ErrorResponse before the connection closes, as does a startup not finished in time.
+ *
+ * <p>The stages hand over once each: {@link ClientStartup} (the client's startup packets) starts
+ * a {@link ServerConnection} (connect, TLS, authentication), whose {@link Handover} installs the
+ * relay ({@link ServerRelayHandler}, ending at {@link RelayEnd}).
  *
  * <p>Threading: all state is touched only on {@link #loop}, the event loop that also serves the
  * server channel; {@link #write} and {@link #close} hop onto it.
  */
-final class PostgresSession implements ConnectionHandler, ClientFilter.Session, ServerRelayHandler.Client {
+final class PostgresSession implements ConnectionHandler {
     private static final Logger log = LoggerFactory.getLogger(PostgresSession.class);
 
     private enum State { STARTUP, CONNECTING, RELAY, CLOSED }
@@ -44,7 +48,7 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     private final String configError;
     private final String connectionName;
     private final RefusalMarkers markers = new RefusalMarkers();
-    private final ClientFilter clientFilter = new ClientFilter(this, markers);
+    private final ClientFilter clientFilter = new ClientFilter(new ClientStartup(), markers);
     private BackendFilter backendFilter;
     private State state = State.STARTUP;
     /** The connection stages until authenticated; then {@link #serverChannel} carries the relay. */
@@ -119,21 +123,22 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         }
     }
 
-    // ---- startup phase (ClientFilter.Session) ----
-
-    @Override
-    public void startupPacket(StartupPacket packet) {
-        switch (packet) {
-            case StartupPacket.SslRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
-            case StartupPacket.GssEncRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
-            case StartupPacket.CancelRequest cancel -> forwardCancel(cancel);
-            case StartupPacket.StartupMessage startup -> connect(startup);
+    /** The client's startup stage: its startup packets and protocol errors, until the relay takes over. */
+    private final class ClientStartup implements ClientFilter.Session {
+        @Override
+        public void startupPacket(StartupPacket packet) {
+            switch (packet) {
+                case StartupPacket.SslRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
+                case StartupPacket.GssEncRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
+                case StartupPacket.CancelRequest cancel -> forwardCancel(cancel);
+                case StartupPacket.StartupMessage startup -> connect(startup);
+            }
         }
-    }
 
-    @Override
-    public void malformed(String reason) {
-        fatal(ErrorResponse.fatal("08P01", "invalid frontend message: " + reason, null));
+        @Override
+        public void malformed(String reason) {
+            fatal(ErrorResponse.fatal("08P01", "invalid frontend message: " + reason, null));
+        }
     }
 
     private void connect(StartupPacket.StartupMessage startup) {
@@ -189,7 +194,7 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
             startupTimer.cancel(false);
             log.debug("postgres connection '{}': authenticated to {} as {}", connectionName, target.address(), target.user());
             backendFilter = new BackendFilter(markers);
-            ServerRelayHandler relay = new ServerRelayHandler(backendFilter, PostgresSession.this);
+            ServerRelayHandler relay = new ServerRelayHandler(backendFilter, new RelayEnd());
             ctx.pipeline().addLast("relay", relay);
             serverChannel = ctx.channel();
             // The rest was already decrypted (when TLS is on): hand it to the relay directly, not through the pipeline's head.
@@ -234,27 +239,28 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    // ---- relay (ServerRelayHandler.Client) ----
-
-    @Override
-    public CompletionStage<Void> send(byte[] bytes) {
-        return sendToClient(bytes);
-    }
-
-    @Override
-    public void serverClosed() {
-        closeAll(null);
-    }
-
-    @Override
-    public void serverFailed(Throwable cause) {
-        log.info("postgres connection '{}': relay with {} ended: {}", connectionName, target.address(), describe(cause));
-        String reason = "connection to the database server at " + target.address() + " failed: " + describe(cause);
-        // Tell psql in its protocol, unless that would cut a server message in two.
-        if (state == State.RELAY && backendFilter != null && backendFilter.atMessageBoundary()) {
-            sendToClient(ErrorResponse.fatal("08006", reason, null).encode());
+    /** The relay stage's end towards the client. */
+    private final class RelayEnd implements ServerRelayHandler.Client {
+        @Override
+        public CompletionStage<Void> send(byte[] bytes) {
+            return sendToClient(bytes);
         }
-        closeAll(reason);
+
+        @Override
+        public void serverClosed() {
+            closeAll(null);
+        }
+
+        @Override
+        public void serverFailed(Throwable cause) {
+            log.info("postgres connection '{}': relay with {} ended: {}", connectionName, target.address(), describe(cause));
+            String reason = "connection to the database server at " + target.address() + " failed: " + describe(cause);
+            // Tell psql in its protocol, unless that would cut a server message in two.
+            if (state == State.RELAY && backendFilter != null && backendFilter.atMessageBoundary()) {
+                sendToClient(ErrorResponse.fatal("08006", reason, null).encode());
+            }
+            closeAll(reason);
+        }
     }
 
     // ---- helpers ----
