@@ -66,6 +66,12 @@ final class SqlScript implements ExecHandle {
         if (input.length > ClientFilter.MAX_STATEMENT_BYTES) {
             return psqlText(PasswordChangeGuard.tooLargeToCheck(input.length, ClientFilter.MAX_STATEMENT_BYTES));
         }
+        for (int i = 0; i < input.length; i++) {
+            if (input[i] == 0) {
+                // A Query ends at its first NUL: the server would run a prefix of what was checked.
+                return "hoop: the script contains a NUL byte at offset " + i + "; SQL text cannot contain one\n";
+            }
+        }
         String script = new String(input, StandardCharsets.UTF_8);
         String meta = MetaCommands.find(script);
         if (meta != null) {

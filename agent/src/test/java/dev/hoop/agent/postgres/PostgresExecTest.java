@@ -176,6 +176,7 @@ class PostgresExecTest {
         "select 1;\n  \\! printenv PGPASSWORD|2|\\!",
         "\\d people|1|\\d",
         "select 1;\n\\gexec|2|\\gexec",
+        "select 1;\r\n\t\\! id|2|\\!",
         "\\copy people to '/tmp/x'|1|\\copy",
     })
     void psqlMetaCommandsAreRefusedByNameAndNothingReachesTheServer(String testCase) throws Exception {
@@ -202,6 +203,15 @@ class PostgresExecTest {
             assertThat(r).isEqualTo(new Run("", "ERROR:  changing a password (ALTER USER/ROLE ... PASSWORD) is not allowed"
                     + " through hoop\nHINT:  The connection's credentials are managed by hoop; ask an administrator to"
                     + " change them.\n", 1));
+            assertThat(target.accepted).hasValue(0);
+        }
+    }
+
+    @Test
+    void aNulByteIsRefusedSinceTheServerWouldRunOnlyWhatPrecedesIt() throws Exception {
+        try (Untouched target = new Untouched()) {
+            Run r = exec(target.params(), "select 1;\0alter role postgres password 'x'");
+            assertThat(r).isEqualTo(new Run("", "hoop: the script contains a NUL byte at offset 9; SQL text cannot contain one\n", 1));
             assertThat(target.accepted).hasValue(0);
         }
     }
