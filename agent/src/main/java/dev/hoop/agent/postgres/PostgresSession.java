@@ -16,9 +16,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,6 +161,7 @@ final class PostgresSession implements ConnectionHandler {
     }
 
     private void forwardCancel(StartupPacket.CancelRequest cancel) {
+        startupTimer.cancel(false); // a cancel connection ends by itself once forwarded
         if (configError != null) {
             closeClient(null);
             return;
