@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code hoop exec} and {@code POST /api/sessions} on command-line and postgres connections, with real processes. */
+/** {@code hoop exec} and {@code POST /api/sessions} on command-line connections (real processes) and postgres ones (SQL on the agent). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExecThroughHoopTest {
     @TempDir
@@ -52,10 +52,39 @@ class ExecThroughHoopTest {
     }
 
     @Test
-    void aPostgresExecRunsPsqlWithTheStoredCredentials() throws Exception {
+    void aPostgresExecRunsTheSqlOnTheAgentsOwnConnectionAndPrintsLikePsql() throws Exception {
         HoopProcess.Result r = stack.exec("", "exec", "pg", "-i", "select current_user, 6 * 7");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("postgres\t42");
+        assertThat(r.out()).isEqualTo(" current_user | ?column? \n--------------+----------\n postgres     |       42\n(1 row)\n\n");
+    }
+
+    @Test
+    void aPostgresExecStopsAtTheFirstErrorWithExitOne() throws Exception {
+        HoopProcess.Result r = stack.exec("", "exec", "pg", "-i", "select 1/0");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("ERROR:  division by zero\n");
+    }
+
+    @Test
+    void psqlMetaCommandsAndExtraArgumentsAreRefusedOnPostgres() throws Exception {
+        HoopProcess.Result shell = stack.exec("", "exec", "pg", "-i", "\\! printenv PGPASSWORD");
+        assertThat(shell.exit()).isEqualTo(1);
+        assertThat(shell.out()).isEmpty();
+        assertThat(shell.err()).contains("hoop: line 1: psql meta-command '\\!' refused").doesNotContain("unused");
+
+        HoopProcess.Result args = stack.exec("select 1", "exec", "pg", "--", "-c", "select 2");
+        assertThat(args.exit()).isNotZero();
+        assertThat(args.err()).contains("connection 'pg' is a postgres connection: hoop exec takes no arguments after '--'");
+    }
+
+    @Test
+    void theApiRunsSqlOnAPostgresConnection() throws Exception {
+        JsonNode ok = stack.post("/api/sessions", Map.of("connection", "pg", "script", "select 2 as two"), 200);
+        assertThat(ok.get("output").asText()).isEqualTo(" two \n-----\n   2\n(1 row)\n\n");
+        assertThat(ok.get("exit_code").asInt()).isZero();
+        JsonNode failed = stack.post("/api/sessions", Map.of("connection", "pg", "script", "select 1/0"), 200);
+        assertThat(failed.get("exit_code").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.util.Map;
  * A command ready to start: its arguments after {@code $VAR} expansion and its full environment.
  * {@link #toString()} shows variable names only: values are the connection's secrets.
  */
-public record CommandSpec(List<String> argv, Map<String, String> env) {
+public record CommandSpec(List<String> argv, Map<String, String> env) implements ExecPlan {
     public CommandSpec {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty command");

@@ -14,42 +14,62 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves what a session runs: the connection's command (or the type's default), the client's
+ * Resolves what a session runs: the connection's command (none for postgres: see {@link #forExec}), the client's
  * extra arguments, and the environment: the agent's own, without its credentials, plus the
  * connection's envs. {@code $VAR} and {@code ${VAR}} in arguments expand from that environment;
  * unknown names stay as written, so a shell script's own variables still reach the shell.
  */
 public final class Commands {
-    /** docs/architecture.md#flows: what a postgres connection runs for exec and terminal sessions. */
-    public static final List<String> POSTGRES_DEFAULT = List.of(
-            "psql", "-A", "-F\t", "-P", "pager=off", "-h", "$HOST", "-U", "$USER", "--port=$PORT", "$DB");
     // The agent's own secrets never reach the commands it runs.
     private static final Set<String> AGENT_SECRETS = Set.of("HOOP_KEY", "HOOP_DSN", "HOOP_TOKEN");
     private static final Pattern VAR = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
 
+    private static final String POSTGRES = "postgres";
+
     private Commands() {}
 
     /**
+     * What {@code hoop exec} runs: on a postgres connection the input itself, as SQL over the
+     * agent's own database connection (no psql, so no password in any environment, no psql
+     * meta-commands); otherwise the connection's command as {@link #resolve} gives it.
+     *
+     * @throws IllegalArgumentException for extra arguments on a postgres connection, or nothing to run
+     */
+    public static ExecPlan forExec(ConnectionParams params, List<String> extraArgs, Map<String, String> agentEnv) {
+        if (POSTGRES.equals(params.type())) {
+            if (!extraArgs.isEmpty()) {
+                throw new IllegalArgumentException("connection '" + params.name() + "' is a postgres connection: hoop exec"
+                        + " takes no arguments after '--' for it (got " + extraArgs.size() + "); the agent runs the"
+                        + " input as SQL itself, so pass the SQL with -i, -f or on stdin");
+            }
+            return new ExecPlan.Sql();
+        }
+        return resolve(params, extraArgs, agentEnv);
+    }
+
+    /**
+     * The program a session starts (exec and terminal), with the client's extra arguments.
+     *
      * @param extraArgs the client's arguments ({@code hoop exec CONN -- args}), appended
      * @param agentEnv  the agent's environment
-     * @throws IllegalArgumentException when the connection has nothing to run
+     * @throws IllegalArgumentException when the connection has nothing to run, or is a postgres one
      */
     public static CommandSpec resolve(ConnectionParams params, List<String> extraArgs, Map<String, String> agentEnv) {
+        if (POSTGRES.equals(params.type())) {
+            // Running psql would put the stored password in a child's environment and let the user
+            // run its meta-commands (\! starts a shell on the agent's host).
+            throw new IllegalArgumentException("connection '" + params.name() + "' is a postgres connection: the agent"
+                    + " starts no program for it, so there is no interactive terminal; use 'hoop connect "
+                    + params.name() + "' with a client on your machine, or 'hoop exec " + params.name() + " -i SQL'");
+        }
         List<String> base = params.command();
-        boolean postgres = "postgres".equals(params.type());
         if (base.isEmpty()) {
-            if (!postgres) {
-                throw new IllegalArgumentException("connection '" + params.name() + "' (type " + params.type()
-                        + ") has no command to run (set the connection's command)");
-            }
-            base = POSTGRES_DEFAULT;
+            throw new IllegalArgumentException("connection '" + params.name() + "' (type " + params.type()
+                    + ") has no command to run (set the connection's command)");
         }
         Map<String, String> env = new HashMap<>(agentEnv);
         AGENT_SECRETS.forEach(env::remove);
         env.putAll(params.envs());
-        if (postgres && params.envs().containsKey("PASS")) {
-            env.put("PGPASSWORD", params.envs().get("PASS"));
-        }
         List<String> argv = new ArrayList<>();
         for (String arg : base) {
             argv.add(expand(arg, env));

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * A program that does not exist ends with exit code 127 and {@code command not found: NAME} on
  * stderr, as a shell does. Pipes are served by virtual threads.
  */
-public final class ExecRun {
+public final class ExecRun implements ExecHandle {
     static final int CHUNK = 32 * 1024;
     public static final int EXIT_NOT_FOUND = 127;
     public static final int EXIT_NOT_EXECUTABLE = 126;
@@ -120,6 +120,7 @@ public final class ExecRun {
     }
 
     /** Stops the command and its children; no exit is reported afterwards. Idempotent. */
+    @Override
     public void kill() {
         if (process == null || !killed.compareAndSet(false, true)) {
             return;

@@ -1,5 +1,8 @@
 package dev.hoop.agent.postgres;
 
+import dev.hoop.agent.exec.ExecHandle;
+import dev.hoop.agent.exec.ProcessOutput;
+import dev.hoop.agent.exec.SqlExecutor;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.session.ConnectionHandlerFactory;
@@ -10,6 +13,7 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -18,17 +22,26 @@ import java.util.Objects;
  * server, authenticated with the credentials stored in the connection, which never reach the
  * client. {@code group} comes from {@link EventLoops#newGroup}.
  */
-public final class PostgresHandlers implements ConnectionHandlerFactory {
+public final class PostgresHandlers implements ConnectionHandlerFactory, SqlExecutor {
     /** A connect attempt to the database server gives up after this long. */
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** The most one read from the server takes (and so the largest data packet towards the client). */
     static final int MAX_READ_BYTES = 256 * 1024;
 
+    /** A client connection must finish its startup (through authentication) within this. */
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
     private final EventLoopGroup group;
     private final Bootstrap template;
+    private final Duration startupTimeout;
 
     public PostgresHandlers(EventLoopGroup group) {
+        this(group, STARTUP_TIMEOUT);
+    }
+
+    PostgresHandlers(EventLoopGroup group, Duration startupTimeout) {
         this.group = Objects.requireNonNull(group, "group");
+        this.startupTimeout = Objects.requireNonNull(startupTimeout, "startupTimeout");
         this.template = new Bootstrap()
                 .channel(EventLoops.socketChannel())
                 // Backpressure: the server channel reads only when the client took the previous chunk,
@@ -54,6 +67,12 @@ public final class PostgresHandlers implements ConnectionHandlerFactory {
             configError = e.getMessage();
         }
         EventLoop loop = group.next();
-        return new PostgresSession(loop, template, toClient, target, configError, params.name());
+        return new PostgresSession(loop, template, toClient, target, configError, params.name(), startupTimeout);
+    }
+
+    /** {@code hoop exec} on a postgres connection: the script as SQL over the agent's own connection. */
+    @Override
+    public ExecHandle runSql(ConnectionParams params, byte[] script, ProcessOutput out) {
+        return SqlScript.start(group.next(), template, params, script, out);
     }
 }

@@ -9,17 +9,16 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +27,16 @@ import org.slf4j.LoggerFactory;
  * takes the client's StartupMessage, opens its own connection to the real server with the
  * stored user and database, authenticates with the stored password, then relays both ways
  * through {@link ClientFilter} and {@link BackendFilter}. Every failure reaches the client as a
- * FATAL ErrorResponse before the connection closes.
+ * FATAL ErrorResponse before the connection closes, as does a startup not finished in time.
+ *
+ * <p>The stages hand over once each: {@link ClientStartup} (the client's startup packets) starts
+ * a {@link ServerConnection} (connect, TLS, authentication), whose {@link Handover} installs the
+ * relay ({@link ServerRelayHandler}, ending at {@link RelayEnd}).
  *
  * <p>Threading: all state is touched only on {@link #loop}, the event loop that also serves the
  * server channel; {@link #write} and {@link #close} hop onto it.
  */
-final class PostgresSession implements ConnectionHandler, ClientFilter.Session, ServerAuthHandler.Outcome,
-        ServerRelayHandler.Client {
+final class PostgresSession implements ConnectionHandler {
     private static final Logger log = LoggerFactory.getLogger(PostgresSession.class);
 
     private enum State { STARTUP, CONNECTING, RELAY, CLOSED }
@@ -46,10 +48,14 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     private final String configError;
     private final String connectionName;
     private final RefusalMarkers markers = new RefusalMarkers();
-    private final ClientFilter clientFilter = new ClientFilter(this, markers);
+    private final ClientFilter clientFilter = new ClientFilter(new ClientStartup(), markers);
     private BackendFilter backendFilter;
     private State state = State.STARTUP;
-    private Channel server;
+    /** The connection stages until authenticated; then {@link #serverChannel} carries the relay. */
+    private ServerConnection server;
+    private Channel serverChannel;
+    private final Duration startupTimeout;
+    private final ScheduledFuture<?> startupTimer;
     private CompletionStage<Void> lastClientWrite = CompletableFuture.completedFuture(null);
     /** Client bytes that arrived before the server was ready, and the write that waits for them. */
     private ByteBuf held;
@@ -57,13 +63,15 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
 
     /** @param configError why the connection's settings are unusable (sent after the startup), or null */
     PostgresSession(EventLoop loop, Bootstrap bootstrap, ClientSink sink, PostgresTarget target, String configError,
-            String connectionName) {
+            String connectionName, Duration startupTimeout) {
         this.loop = loop;
+        this.startupTimeout = startupTimeout;
         this.bootstrap = bootstrap;
         this.sink = sink;
         this.target = target;
         this.configError = configError;
         this.connectionName = connectionName;
+        this.startupTimer = loop.schedule(this::startupTimedOut, startupTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -90,6 +98,7 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         loop.execute(() -> {
             state = State.CLOSED;
             releaseHeld();
+            startupTimer.cancel(false);
             if (server != null) {
                 server.close();
             }
@@ -105,7 +114,7 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         if (out.length == 0 || state == State.CLOSED) {
             done.complete(null);
         } else if (state == State.RELAY) {
-            server.writeAndFlush(Unpooled.wrappedBuffer(out)).addListener(completes(done));
+            serverChannel.writeAndFlush(Unpooled.wrappedBuffer(out)).addListener(completes(done));
         } else {
             // Bytes after the StartupMessage but before AuthenticationOk: keep them (one chunk,
             // since the caller waits for `done`) until the server is ready.
@@ -114,21 +123,22 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         }
     }
 
-    // ---- startup phase (ClientFilter.Session) ----
-
-    @Override
-    public void startupPacket(StartupPacket packet) {
-        switch (packet) {
-            case StartupPacket.SslRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
-            case StartupPacket.GssEncRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
-            case StartupPacket.CancelRequest cancel -> forwardCancel(cancel);
-            case StartupPacket.StartupMessage startup -> connect(startup);
+    /** The client's startup stage: its startup packets and protocol errors, until the relay takes over. */
+    private final class ClientStartup implements ClientFilter.Session {
+        @Override
+        public void startupPacket(StartupPacket packet) {
+            switch (packet) {
+                case StartupPacket.SslRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
+                case StartupPacket.GssEncRequest r -> sendToClient(new byte[] {BackendMessages.ENCRYPTION_REFUSED});
+                case StartupPacket.CancelRequest cancel -> forwardCancel(cancel);
+                case StartupPacket.StartupMessage startup -> connect(startup);
+            }
         }
-    }
 
-    @Override
-    public void malformed(String reason) {
-        fatal(ErrorResponse.fatal("08P01", "invalid frontend message: " + reason, null));
+        @Override
+        public void malformed(String reason) {
+            fatal(ErrorResponse.fatal("08P01", "invalid frontend message: " + reason, null));
+        }
     }
 
     private void connect(StartupPacket.StartupMessage startup) {
@@ -146,74 +156,18 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         }
         state = State.CONNECTING;
         // The client's user and database are placeholders: the connection's stored ones are used.
-        StartupPacket.StartupMessage rewritten = startup.with("user", target.user()).with("database", target.database());
-        resolve(target.host(), address -> {
-            ChannelFuture connected = bootstrap.clone(loop)
-                    .handler(new ServerAuthHandler(target, this))
-                    .connect(new InetSocketAddress(address, target.port()));
-            server = connected.channel();
-            connected.addListener((ChannelFutureListener) f -> {
-                if (!f.isSuccess()) {
-                    fatal(ErrorResponse.fatal("08001", "could not connect to the database server at " + target.address()
-                            + ": " + describe(f.cause()), "Check that the server is running and reachable from the agent."));
-                } else if (state == State.CLOSED) {
-                    f.channel().close();
-                } else if (target.tls().mode().asks()) {
-                    negotiateTls(f.channel(), rewritten);
-                } else {
-                    sendStartup(f.channel(), rewritten);
-                }
-            });
-        });
-    }
-
-    private void negotiateTls(Channel channel, StartupPacket.StartupMessage startup) {
-        ServerTlsNegotiator negotiator = new ServerTlsNegotiator(target, target.tls(), new ServerTlsNegotiator.Outcome() {
-            @Override
-            public void ready() {
-                if (state != State.CLOSED) {
-                    sendStartup(channel, startup);
-                }
-            }
-
-            @Override
-            public void failed(ErrorResponse error) {
-                fatal(error);
-            }
-        });
-        channel.pipeline().addFirst("tls-negotiation", negotiator);
-        negotiator.start(channel.pipeline().context(negotiator));
-    }
-
-    private static void sendStartup(Channel channel, StartupPacket.StartupMessage startup) {
-        channel.writeAndFlush(Unpooled.wrappedBuffer(startup.encode()));
-        channel.read();
-    }
-
-    /** DNS lookups block, so they run on a virtual thread and the answer comes back to the loop. */
-    private void resolve(String host, Consumer<InetAddress> then) {
-        Thread.ofVirtual().name("pg-resolve-" + host).start(() -> {
-            try {
-                InetAddress address = InetAddress.getByName(host);
-                loop.execute(() -> {
-                    if (state != State.CLOSED) {
-                        then.accept(address);
-                    }
-                });
-            } catch (UnknownHostException e) {
-                loop.execute(() -> fatal(ErrorResponse.fatal("08001", "could not resolve the database host '" + host
-                        + "': unknown host", "Check HOST in the connection's secrets.")));
-            }
-        });
+        server = new ServerConnection(loop, bootstrap, target, new Handover());
+        server.open(startup.with("user", target.user()).with("database", target.database()));
     }
 
     private void forwardCancel(StartupPacket.CancelRequest cancel) {
+        startupTimer.cancel(false); // a cancel connection ends by itself once forwarded
         if (configError != null) {
             closeClient(null);
             return;
         }
         // The client holds the real server's BackendKeyData (relayed unchanged), so the request goes as is.
-        resolve(target.host(), address -> bootstrap.clone(loop)
+        ServerConnection.resolve(loop, target.host(), address -> bootstrap.clone(loop)
                 .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
                 .connect(new InetSocketAddress(address, target.port()))
                 .addListener((ChannelFutureListener) f -> {
@@ -225,72 +179,89 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
                                 connectionName, target.address(), describe(f.cause()));
                     }
                     closeClient(null);
-                }));
+                }), error -> closeClient(null));
     }
 
-    // ---- authentication (ServerAuthHandler.Outcome) ----
-
-    @Override
-    public void authenticated(ChannelHandlerContext ctx, ByteBuf rest) {
-        if (state == State.CLOSED) {
-            rest.release();
-            ctx.close();
-            return;
+    /** The connection stages' one hand-over: on success the relay stage takes the server channel. */
+    private final class Handover implements ServerAuthHandler.Outcome {
+        @Override
+        public void authenticated(ChannelHandlerContext ctx, ByteBuf rest) {
+            if (state == State.CLOSED) {
+                rest.release();
+                ctx.close();
+                return;
+            }
+            state = State.RELAY;
+            startupTimer.cancel(false);
+            log.debug("postgres connection '{}': authenticated to {} as {}", connectionName, target.address(), target.user());
+            backendFilter = new BackendFilter(markers);
+            ServerRelayHandler relay = new ServerRelayHandler(backendFilter, new RelayEnd());
+            ctx.pipeline().addLast("relay", relay);
+            serverChannel = ctx.channel();
+            // The rest was already decrypted (when TLS is on): hand it to the relay directly, not through the pipeline's head.
+            relay.channelRead(ctx.pipeline().context(relay), rest);
+            if (held != null) {
+                ByteBuf bytes = held;
+                java.util.List<CompletableFuture<Void>> waiting = java.util.List.copyOf(heldWaiting);
+                held = null;
+                heldWaiting.clear();
+                serverChannel.writeAndFlush(bytes).addListener(f -> waiting.forEach(done -> finish(done, f.cause())));
+            }
         }
-        state = State.RELAY;
-        log.debug("postgres connection '{}': authenticated to {} as {}", connectionName, target.address(), target.user());
-        backendFilter = new BackendFilter(markers);
-        ServerRelayHandler relay = new ServerRelayHandler(backendFilter, this);
-        ctx.pipeline().addLast("relay", relay);
-        // The rest was already decrypted (when TLS is on): hand it to the relay directly, not through the pipeline's head.
-        relay.channelRead(ctx.pipeline().context(relay), rest);
-        if (held != null) {
-            ByteBuf bytes = held;
-            java.util.List<CompletableFuture<Void>> waiting = java.util.List.copyOf(heldWaiting);
-            held = null;
-            heldWaiting.clear();
-            server.writeAndFlush(bytes).addListener(f -> waiting.forEach(done -> finish(done, f.cause())));
+
+        @Override
+        public void refusedByServer(byte[] errorResponse) {
+            // The server's own reason (e.g. password authentication failed for user "…") reaches psql as is.
+            sendToClient(errorResponse);
+            closeAll("the database server refused the connection's credentials");
+        }
+
+        @Override
+        public void failed(ErrorResponse error) {
+            fatal(error);
+        }
+
+        @Override
+        public void relayToClient(byte[] message) {
+            sendToClient(message);
         }
     }
 
-    @Override
-    public void refusedByServer(byte[] errorResponse) {
-        // The server's own reason (e.g. password authentication failed for user "…") reaches psql as is.
-        sendToClient(errorResponse);
-        closeAll("the database server refused the connection's credentials");
-    }
-
-    @Override
-    public void failed(ErrorResponse error) {
-        fatal(error);
-    }
-
-    @Override
-    public void relayToClient(byte[] message) {
-        sendToClient(message);
-    }
-
-    // ---- relay (ServerRelayHandler.Client) ----
-
-    @Override
-    public CompletionStage<Void> send(byte[] bytes) {
-        return sendToClient(bytes);
-    }
-
-    @Override
-    public void serverClosed() {
-        closeAll(null);
-    }
-
-    @Override
-    public void serverFailed(Throwable cause) {
-        log.info("postgres connection '{}': relay with {} ended: {}", connectionName, target.address(), describe(cause));
-        String reason = "connection to the database server at " + target.address() + " failed: " + describe(cause);
-        // Tell psql in its protocol, unless that would cut a server message in two.
-        if (state == State.RELAY && backendFilter != null && backendFilter.atMessageBoundary()) {
-            sendToClient(ErrorResponse.fatal("08006", reason, null).encode());
+    /** Clients that never finish their startup would hold an agent connection (and a server one) forever. */
+    private void startupTimedOut() {
+        if (state == State.STARTUP || state == State.CONNECTING) {
+            fatal(ErrorResponse.fatal("08P01", "the connection did not finish its startup (StartupMessage and"
+                    + " authentication) within " + seconds(startupTimeout) + "; hoop closed it",
+                    "Connect again; check that your client sends its startup message at once."));
         }
-        closeAll(reason);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** The relay stage's end towards the client. */
+    private final class RelayEnd implements ServerRelayHandler.Client {
+        @Override
+        public CompletionStage<Void> send(byte[] bytes) {
+            return sendToClient(bytes);
+        }
+
+        @Override
+        public void serverClosed() {
+            closeAll(null);
+        }
+
+        @Override
+        public void serverFailed(Throwable cause) {
+            log.info("postgres connection '{}': relay with {} ended: {}", connectionName, target.address(), describe(cause));
+            String reason = "connection to the database server at " + target.address() + " failed: " + describe(cause);
+            // Tell psql in its protocol, unless that would cut a server message in two.
+            if (state == State.RELAY && backendFilter != null && backendFilter.atMessageBoundary()) {
+                sendToClient(ErrorResponse.fatal("08006", reason, null).encode());
+            }
+            closeAll(reason);
+        }
     }
 
     // ---- helpers ----
@@ -316,6 +287,7 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
         }
         state = State.CLOSED;
         releaseHeld();
+        startupTimer.cancel(false);
         if (server != null) {
             server.close();
         }
@@ -348,18 +320,6 @@ final class PostgresSession implements ConnectionHandler, ClientFilter.Session, 
     }
 
     static String describe(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        if (message == null) {
-            return root.getClass().getSimpleName();
-        }
-        // NIO says "Connection refused: /host:port", epoll "finishConnect(..) failed with error(-111): Connection refused".
-        if (root instanceof java.net.ConnectException && message.contains("Connection refused")) {
-            return "connection refused";
-        }
-        return message;
+        return ServerConnection.describe(cause);
     }
 }

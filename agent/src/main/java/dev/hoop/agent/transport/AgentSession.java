@@ -1,8 +1,11 @@
 package dev.hoop.agent.transport;
 
 import dev.hoop.agent.exec.CommandSpec;
+import dev.hoop.agent.exec.ExecHandle;
+import dev.hoop.agent.exec.ExecPlan;
 import dev.hoop.agent.exec.ExecRun;
 import dev.hoop.agent.exec.ProcessOutput;
+import dev.hoop.agent.exec.SqlExecutor;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.terminal.TerminalRun;
@@ -37,7 +40,7 @@ final class AgentSession {
     // Connections the resource side ended: late client bytes for them are dropped, not sent to a new
     // connection. Cleared when the client confirms the close (AgentCloseTCPConnection).
     private final Set<String> endedByResource = ConcurrentHashMap.newKeySet();
-    private ExecRun exec;
+    private ExecHandle exec;
     private TerminalRun terminal;
     private volatile boolean closed;
     /** The last step of this session's command work; the next one starts after it. */
@@ -126,14 +129,25 @@ final class AgentSession {
         return commandSteps;
     }
 
-    /** Runs the connection's command once with {@code input} on stdin; later calls are ignored. */
-    synchronized void startExec(CommandSpec command, byte[] input) {
+    /** Runs the exec once with {@code input} (stdin, or the SQL script); later calls are ignored. */
+    synchronized void startExec(ExecPlan plan, byte[] input) {
         if (closed || exec != null || terminal != null) {
             log.warn("session {}: a command already runs; ignoring more exec input ({} bytes)", id, input.length);
             return;
         }
-        log.info("session {}: exec {} for connection '{}'", id, command.program(), params.name());
-        exec = ExecRun.start(command, input, new Output());
+        exec = switch (plan) {
+            case CommandSpec command -> {
+                log.info("session {}: exec {} for connection '{}'", id, command.program(), params.name());
+                yield ExecRun.start(command, input, new Output());
+            }
+            case ExecPlan.Sql sql -> {
+                if (!(kind.map(ConnectionKind::factory).orElse(null) instanceof SqlExecutor executor)) {
+                    throw new IllegalStateException("this agent runs no SQL for " + params.type() + " connections");
+                }
+                log.info("session {}: exec SQL ({} bytes) for connection '{}'", id, input.length, params.name());
+                yield executor.runSql(params, input, new Output());
+            }
+        };
     }
 
     boolean hasTerminal() {

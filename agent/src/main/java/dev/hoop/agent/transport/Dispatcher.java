@@ -93,7 +93,7 @@ final class Dispatcher {
             }
             case AgentPacket.EXEC_WRITE_STDIN -> {
                 return session.commandStep(failed(type), () -> {
-                    session.startExec(command(session, p), payload);
+                    session.startExec(Commands.forExec(session.params, args(p), agentEnv), payload);
                     return DONE;
                 });
             }
@@ -172,7 +172,7 @@ final class Dispatcher {
         out.send(openOk(session));
         if (input.length > 0) {
             session.commandStep("", () -> {
-                session.startExec(command(session, open), input);
+                session.startExec(Commands.forExec(session.params, args(open), agentEnv), input);
                 return DONE;
             });
         }

@@ -30,14 +30,24 @@ class CommandsTest {
     }
 
     @Test
-    void postgresDefaultCommandWithPgpassword() {
-        ConnectionParams pg = new ConnectionParams("pg", "postgres", List.of(),
+    void postgresExecIsSqlOnTheAgentsConnectionNeverAProgram() {
+        ConnectionParams pg = new ConnectionParams("pg", "postgres", List.of("psql"),
                 Map.of("HOST", "127.0.0.1", "PORT", "5432", "USER", "app", "PASS", "s3cret", "DB", "appdb"));
-        CommandSpec spec = Commands.resolve(pg, List.of("-c", "select 1"), Map.of("PATH", "/usr/bin", "HOOP_DSN", "x"));
-        assertThat(spec.argv()).containsExactly("psql", "-A", "-F\t", "-P", "pager=off", "-h", "127.0.0.1", "-U", "app",
-                "--port=5432", "appdb", "-c", "select 1");
-        assertThat(spec.env()).containsEntry("PGPASSWORD", "s3cret").containsEntry("PATH", "/usr/bin").doesNotContainKey("HOOP_DSN");
-        assertThat(spec.toString()).doesNotContain("s3cret");
+        assertThat(Commands.forExec(pg, List.of(), Map.of("PATH", "/usr/bin"))).isEqualTo(new ExecPlan.Sql());
+        assertThatThrownBy(() -> Commands.forExec(pg, List.of("-c", "\\! id"), Map.of()))
+                .hasMessage("connection 'pg' is a postgres connection: hoop exec takes no arguments after '--' for it"
+                        + " (got 2); the agent runs the input as SQL itself, so pass the SQL with -i, -f or on stdin");
+        // Terminals would need a program (psql, with the password in its environment): none is started.
+        assertThatThrownBy(() -> Commands.resolve(pg, List.of(), Map.of()))
+                .hasMessage("connection 'pg' is a postgres connection: the agent starts no program for it, so there is"
+                        + " no interactive terminal; use 'hoop connect pg' with a client on your machine, or 'hoop exec pg -i SQL'");
+    }
+
+    @Test
+    void otherConnectionsExecTheirCommand() {
+        ConnectionParams shell = new ConnectionParams("sh", "command-line", List.of("sh", "-c", "echo $X"), Map.of("X", "1"));
+        assertThat(Commands.forExec(shell, List.of("a"), Map.of("HOOP_DSN", "secret")))
+                .isEqualTo(new CommandSpec(List.of("sh", "-c", "echo 1", "a"), Map.of("X", "1")));
     }
 
     @Test

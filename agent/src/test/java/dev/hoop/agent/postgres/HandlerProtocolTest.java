@@ -121,6 +121,51 @@ class HandlerProtocolTest {
         handler.close();
     }
 
+    static Stream<Arguments> unfinishedStartups() {
+        byte[] startup = new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, java.util.Map.of("user", "x")).encode();
+        return Stream.of(
+                Arguments.of("nothing sent", new byte[0], new byte[0]),
+                Arguments.of("half a StartupMessage", Arrays.copyOf(startup, startup.length / 2), new byte[0]),
+                Arguments.of("only an SSLRequest", new StartupPacket.SslRequest().encode(), new byte[] {'N'}));
+    }
+
+    /** A client that never finishes its startup is dropped with a FATAL saying why, and nothing else. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unfinishedStartups")
+    void anUnfinishedStartupIsDroppedAfterTheTimeout(String name, byte[] sent, byte[] answeredBefore) throws Exception {
+        RecordingSink sink = new RecordingSink();
+        ConnectionHandler handler = new PostgresHandlers(group, Duration.ofMillis(300)).open(server.params(), sink);
+        handler.write(sent).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String message = "the connection did not finish its startup (StartupMessage and authentication) within 300 ms;"
+                + " hoop closed it";
+        assertThat(sink.closed.get(10, TimeUnit.SECONDS)).isEqualTo(message);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.writeBytes(answeredBefore);
+        expected.writeBytes(ErrorResponse.fatal("08P01", message,
+                "Connect again; check that your client sends its startup message at once.").encode());
+        assertThat(sink.bytes()).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void theStartupTimeoutDoesNotTouchAConnectionThatFinishedItsStartup() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        Duration timeout = Duration.ofMillis(200);
+        ConnectionHandler handler = new PostgresHandlers(group, timeout).open(server.params(), sink);
+        handler.write(new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, java.util.Map.of("user", "x")).encode())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        awaitBytes(sink, b -> b.length >= 6 && b[b.length - 6] == 'Z');
+        // Every event loop runs this after the timer would have fired on it.
+        for (var loop : group) {
+            loop.schedule(() -> { }, timeout.toMillis() * 2, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);
+        }
+        int before = sink.bytes().length;
+        handler.write(dev.hoop.common.pgwire.FrontendMessages.query("select 42")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        awaitBytes(sink, b -> b.length > before && b[b.length - 6] == 'Z');
+        assertThat(new String(sink.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("42");
+        assertThat(sink.closed).isNotDone();
+        handler.close();
+    }
+
     @Test
     void closingTheHandlerEndsTheServerSession() throws Exception {
         RecordingSink sink = new RecordingSink();

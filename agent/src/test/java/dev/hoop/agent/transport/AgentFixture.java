@@ -41,7 +41,8 @@ abstract class AgentFixture {
     }
 
     AgentController agent(String secret) {
-        return agent(secret, new HandlerRegistry().tcp(new TcpHandlers(io)));
+        // as AgentRuntime wires it
+        return agent(secret, new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new dev.hoop.agent.postgres.PostgresHandlers(io)));
     }
 
     AgentController agent(String secret, HandlerRegistry registry) {

@@ -58,17 +58,49 @@ class AgentStreamTest extends AgentFixture {
     }
 
     @Test
-    void postgresExecRunsPsqlWithTheStoredCredentials() throws Exception {
+    void postgresExecRunsTheScriptOnTheAgentsOwnConnectionAndStopsAtTheFirstError() throws Exception {
         agent(SECRET);
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
-        ConnectionParams pg = new ConnectionParams("pg", "postgres", List.of(),
-                Map.of("HOST", "127.0.0.1", "PORT", "5432", "USER", "postgres", "PASS", "unused-with-trust", "DB", "postgres"));
-        link.send(open("pg1", pg, "select 1 as one, 'x' as two;\nselect * from no_such_table;\n"));
+        link.send(open("pg1", pg(), "select 1 as one, 'x' as two;\nselect * from no_such_table;\nselect 3;\n"));
         List<Packet> got = untilClose(link, "pg1");
         assertThat(got.getFirst().getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
-        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo("one\ttwo\n1\tx\n(1 row)\n");
-        assertThat(text(got, ClientPacket.WRITE_STDERR)).contains("relation \"no_such_table\" does not exist");
-        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("0");
+        assertThat(text(got, ClientPacket.WRITE_STDOUT)).isEqualTo(" one | two \n-----+-----\n   1 | x\n(1 row)\n\n");
+        assertThat(text(got, ClientPacket.WRITE_STDERR)).isEqualTo("""
+                ERROR:  relation "no_such_table" does not exist
+                LINE 2: select * from no_such_table;
+                                      ^
+                """);
+        assertThat(Wire.spec(got.getLast(), SpecKey.CLIENT_EXIT_CODE)).isEqualTo("1");
+    }
+
+    @Test
+    void postgresExecRefusesExtraArgumentsAndTerminals() throws Exception {
+        agent(SECRET);
+        TestGateway.AgentLink link = gateway.nextLink(WAIT);
+        link.send(open("pg2", pg(), "").toBuilder().putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"-c\",\"\\\\! id\"]")).build());
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        link.send(Packets.session(AgentPacket.EXEC_WRITE_STDIN, "pg2", bytes("select 1")).toBuilder()
+                .putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"-c\",\"\\\\! id\"]")).build());
+        List<Packet> got = untilClose(link, "pg2");
+        assertThat(got).extracting(Packet::getType).containsExactly(ClientPacket.SESSION_CLOSE);
+        assertThat(got.getLast().getPayload().toStringUtf8()).isEqualTo(AgentPacket.EXEC_WRITE_STDIN + " failed on the agent:"
+                + " connection 'pg' is a postgres connection: hoop exec takes no arguments after '--' for it (got 2);"
+                + " the agent runs the input as SQL itself, so pass the SQL with -i, -f or on stdin");
+
+        link.send(open("pg3", pg(), ""));
+        assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
+        link.send(Packets.session(AgentPacket.TERMINAL_WRITE_STDIN, "pg3", bytes("select 1;\n")));
+        List<Packet> terminal = untilClose(link, "pg3");
+        assertThat(terminal).extracting(Packet::getType).containsExactly(ClientPacket.SESSION_CLOSE);
+        assertThat(terminal.getLast().getPayload().toStringUtf8()).isEqualTo(AgentPacket.TERMINAL_WRITE_STDIN
+                + " failed on the agent: connection 'pg' is a postgres connection: the agent starts no program for it,"
+                + " so there is no interactive terminal; use 'hoop connect pg' with a client on your machine, or"
+                + " 'hoop exec pg -i SQL'");
+    }
+
+    private static ConnectionParams pg() {
+        return new ConnectionParams("pg", "postgres", List.of(),
+                Map.of("HOST", "127.0.0.1", "PORT", "5432", "USER", "postgres", "PASS", "unused-with-trust", "DB", "postgres"));
     }
 
     @Test
