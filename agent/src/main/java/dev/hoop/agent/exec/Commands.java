@@ -1,6 +1,7 @@
 package dev.hoop.agent.exec;
 
 import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.ConnectionType;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class Commands {
      */
     public static CommandSpec resolve(ConnectionParams params, List<String> extraArgs, Map<String, String> agentEnv) {
         List<String> base = params.command();
-        boolean postgres = "postgres".equals(params.type());
+        boolean postgres = ConnectionType.POSTGRES.wireName().equals(params.type());
         if (base.isEmpty()) {
             if (!postgres) {
                 throw new IllegalArgumentException("connection '" + params.name() + "' (type " + params.type()

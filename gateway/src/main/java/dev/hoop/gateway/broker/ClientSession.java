@@ -5,17 +5,21 @@ import static dev.hoop.common.wire.SpecKey.CLIENT_EXIT_CODE;
 import static dev.hoop.common.wire.SpecKey.GATEWAY_CONNECTION_NAME;
 import static dev.hoop.common.wire.SpecKey.GATEWAY_CONNECTION_TYPE;
 import static dev.hoop.common.wire.SpecKey.GATEWAY_SESSION_ID;
+import static dev.hoop.common.wire.SpecKey.GATEWAY_VERB;
 
 import com.google.protobuf.ByteString;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.ConnectionType;
+import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.SessionRecording;
 import dev.hoop.proto.Packet;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import io.grpc.Status;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,21 +28,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One session: a client stream joined to its connection's agent stream. Client packets are
- * checked against what a client may send, stamped with the session id (never trusted from the
- * client) and recorded; agent packets are recorded and passed on. Either side ending ends the
- * other with the reason.
+ * checked against the allow-list of the session's (connection type, verb) ({@link ConnectionType}),
+ * recorded, stripped of the keys only the gateway sets ({@code gateway.*},
+ * {@code agent.connection_params}) and stamped with the session id; agent packets are recorded and
+ * passed on. A refused packet ends the session: recorded in its audit, INVALID_ARGUMENT to the
+ * client, AgentSessionClose to the agent. Either side ending ends the other with the reason.
  */
 final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
-    /** What a client may send once the session is open; anything else ends the session. */
-    private static final Set<String> FROM_CLIENT = Set.of(
-            AgentPacket.EXEC_WRITE_STDIN, AgentPacket.TERMINAL_WRITE_STDIN, AgentPacket.TERMINAL_RESIZE_TTY,
-            AgentPacket.TCP_CONNECTION_WRITE, AgentPacket.PG_CONNECTION_WRITE, AgentPacket.CLOSE_TCP_CONNECTION,
-            AgentPacket.HTTP_PROXY_CONNECTION_WRITE, AgentPacket.SESSION_CLOSE);
-
     private final UUID id;
     private final ResolvedConnection connection;
+    private final ConnectionType type;
+    private final Verb verb;
     private final AgentLink agent;
     private final OutboundStream toClient;
     private final SessionRecording recording;
@@ -49,10 +51,12 @@ final class ClientSession {
     /** The id as stamped on every forwarded packet, encoded once. */
     private final ByteString idBytes;
 
-    ClientSession(UUID id, ResolvedConnection connection, AgentLink agent, OutboundStream toClient,
+    ClientSession(UUID id, ResolvedConnection connection, ConnectionType type, Verb verb, AgentLink agent, OutboundStream toClient,
                   SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor, Executor endings) {
         this.id = id;
         this.connection = connection;
+        this.type = type;
+        this.verb = verb;
         this.agent = agent;
         this.toClient = toClient;
         this.recording = recording;
@@ -76,17 +80,26 @@ final class ClientSession {
         return agent.outbound();
     }
 
-    /** Forwards the client's AgentSessionOpen with the gateway's spec and the connection's params. */
+    /**
+     * Forwards the client's AgentSessionOpen with the gateway's spec and the connection's params;
+     * refuses an open with input on a session whose verb takes none.
+     */
     void open(Packet clientOpen) {
+        Optional<String> refused = type.openRefusal(verb, clientOpen.getPayload().size());
+        if (refused.isPresent()) {
+            refuse(refused.get(), false);
+            return;
+        }
         Packet.Builder open = Packet.newBuilder().setType(AgentPacket.SESSION_OPEN).setPayload(clientOpen.getPayload());
         clientOpen.getSpecMap().forEach((key, value) -> {
-            if (!key.startsWith("gateway.") && !key.equals(AGENT_CONNECTION_PARAMS)) {
+            if (!gatewayOnly(key)) {
                 open.putSpec(key, value);
             }
         });
         open.putSpec(GATEWAY_SESSION_ID, ByteString.copyFromUtf8(id.toString()))
                 .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
-                .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(connection.type()))
+                .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(type.wireName()))
+                .putSpec(GATEWAY_VERB, ByteString.copyFromUtf8(verb.wireName()))
                 .putSpec(AGENT_CONNECTION_PARAMS, ByteString.copyFrom(connection.params().toJson()));
         if (!record(() -> inputAuditor.opened(recording, clientOpen))) {
             return;
@@ -96,17 +109,30 @@ final class ClientSession {
         }
     }
 
+    /** Spec keys only the gateway sets: a client's values never reach the agent. */
+    private static boolean gatewayOnly(String key) {
+        return key.startsWith("gateway.") || key.equals(AGENT_CONNECTION_PARAMS);
+    }
+
     void fromClient(Packet packet) {
-        if (!FROM_CLIENT.contains(packet.getType())) {
-            failToClient("packet type '" + packet.getType() + "' is not allowed from a client");
-            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+        if (ended.get()) {
+            return; // after AgentSessionClose or a refusal: nothing more reaches the agent
+        }
+        Optional<String> refused = type.refusal(verb, packet.getType());
+        if (refused.isPresent()) {
+            refuse(refused.get(), true);
             return;
         }
         if (!record(() -> inputAuditor.fromClient(recording, packet))) {
             return;
         }
-        Packet stamped = packet.toBuilder().putSpec(GATEWAY_SESSION_ID, idBytes).build();
-        if (!agent.send(stamped)) {
+        Packet.Builder stamped = packet.toBuilder();
+        for (String key : packet.getSpecMap().keySet()) {
+            if (gatewayOnly(key)) {
+                stamped.removeSpec(key);
+            }
+        }
+        if (!agent.send(stamped.putSpec(GATEWAY_SESSION_ID, idBytes).build())) {
             agentGone("agent '" + agent.identity().name() + "' disconnected");
             return;
         }
@@ -127,7 +153,7 @@ final class ClientSession {
             forward = packet.toBuilder()
                     .putSpec(GATEWAY_SESSION_ID, ByteString.copyFromUtf8(id.toString()))
                     .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
-                    .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(connection.type()))
+                    .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(type.wireName()))
                     .build();
         }
         boolean delivered = toClient.send(forward);
@@ -170,6 +196,25 @@ final class ClientSession {
         end(null, reason);
     }
 
+    /**
+     * Ends the session for a packet the client may not send: the reason goes into the audit and
+     * the session's row, the client gets INVALID_ARGUMENT with it, the agent (when it knows the
+     * session) an AgentSessionClose.
+     */
+    private void refuse(String reason, boolean agentKnows) {
+        if (ended.get()) {
+            return;
+        }
+        log.warn("session {}: refused: {}", id, reason);
+        if (!record(() -> recording.error(reason.getBytes(StandardCharsets.UTF_8)))) {
+            return;
+        }
+        if (agentKnows) {
+            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+        }
+        end(null, reason, Status.INVALID_ARGUMENT.withDescription(reason));
+    }
+
     /** Runs an audit write; a failure ends the session, since unrecorded traffic must not pass. */
     private boolean record(Runnable write) {
         try {
@@ -192,6 +237,11 @@ final class ClientSession {
      * its session end finds it recorded.
      */
     private void end(Integer exitCode, String error) {
+        end(exitCode, error, null);
+    }
+
+    /** @param status how the client's stream ends; null: normally */
+    private void end(Integer exitCode, String error, Status status) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
@@ -205,7 +255,11 @@ final class ClientSession {
             } catch (RuntimeException e) {
                 log.error("session {}: could not record its end (exit code {}, error {})", id, exitCode, error, e);
             } finally {
-                toClient.complete();
+                if (status == null) {
+                    toClient.complete();
+                } else {
+                    toClient.fail(status);
+                }
             }
         });
     }
