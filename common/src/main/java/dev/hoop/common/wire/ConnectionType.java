@@ -131,6 +131,9 @@ public enum ConnectionType {
      * The text names the packet type, the session's type and verb and what is allowed.
      */
     public Optional<String> refusal(Verb verb, String packetType) {
+        if (!supports(verb)) {
+            return verbRefusal(verb);
+        }
         if (allowedAfterOpen(verb).contains(packetType)) {
             return Optional.empty();
         }
