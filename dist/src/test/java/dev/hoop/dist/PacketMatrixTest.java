@@ -270,6 +270,16 @@ class PacketMatrixTest {
         assertThat(call("GET", "/api/sessions?limit=500", null, 200).get("data").size()).isEqualTo(before);
     }
 
+    @ParameterizedTest(name = "POST /api/sessions on {0}")
+    @CsvSource(delimiter = '|', value = {
+        "echo|connection 'echo': verb 'exec' is not supported by tcp connections (supported: connect)",
+        "web|connection 'web': http connections are declared but not served yet: no session can be opened on them",
+    })
+    void anApiExecOnATypeWithoutExecIsA400NamingWhy(String connection, String message) throws Exception {
+        JsonNode answer = call("POST", "/api/sessions", Map.of("connection", connection, "script", "hello"), 400);
+        assertThat(answer.get("message").asText()).isEqualTo(message);
+    }
+
     // ---- helpers ----
 
     /** The session's events as "type:data", in order. */
