@@ -1,6 +1,7 @@
 package dev.hoop.agent.exec;
 
 import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.ConnectionType;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class Commands {
     private static final Set<String> AGENT_SECRETS = Set.of("HOOP_KEY", "HOOP_DSN", "HOOP_TOKEN");
     private static final Pattern VAR = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
 
-    private static final String POSTGRES = "postgres";
+    private static final String POSTGRES = ConnectionType.POSTGRES.wireName();
 
     private Commands() {}
 

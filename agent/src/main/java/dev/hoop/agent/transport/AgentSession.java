@@ -12,6 +12,8 @@ import dev.hoop.agent.terminal.TerminalRun;
 import dev.hoop.agent.terminal.TtySize;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.ConnectionType;
+import dev.hoop.common.wire.Verb;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +35,9 @@ final class AgentSession {
 
     final String id;
     final ConnectionParams params;
+    /** The session's type and verb: what the client may send in it ({@link ConnectionType#refusal}). */
+    final ConnectionType type;
+    final Verb verb;
     private final Optional<ConnectionKind> kind;
     private final Outbound out;
     private final Runnable onEnd;
@@ -48,9 +53,12 @@ final class AgentSession {
     /** Where command work runs: starting a process blocks for milliseconds. */
     private static final Executor COMMAND_STEPS = task -> Thread.ofVirtual().name("command-step").start(task);
 
-    AgentSession(String id, ConnectionParams params, Optional<ConnectionKind> kind, Outbound out, Runnable onEnd) {
+    AgentSession(String id, ConnectionParams params, ConnectionType type, Verb verb, Optional<ConnectionKind> kind,
+                 Outbound out, Runnable onEnd) {
         this.id = id;
         this.params = params;
+        this.type = type;
+        this.verb = verb;
         this.kind = kind;
         this.out = out;
         this.onEnd = onEnd;

@@ -1,21 +1,29 @@
 package dev.hoop.agent.transport;
 
 import dev.hoop.agent.session.ConnectionHandlerFactory;
+import dev.hoop.common.wire.ConnectionType;
 import java.util.Objects;
 
 /**
- * A connection type served by per-client-connection handlers: the packet types it travels in and
- * the factory that opens its handlers.
- *
- * @param type          the connection type as in {@code gateway.connection_type} (tcp, postgres, …)
- * @param inboundWrite  packet type carrying client bytes to the agent (e.g. AgentTCPConnectionWrite)
- * @param outboundWrite packet type carrying resource bytes to the client (e.g. ClientTCPConnectionWrite)
+ * A connection type served by per-client-connection handlers: the type (whose packet types its
+ * bytes travel in, see {@link ConnectionType#inboundWrite()}) and the factory that opens its handlers.
  */
-public record ConnectionKind(String type, String inboundWrite, String outboundWrite, ConnectionHandlerFactory factory) {
+public record ConnectionKind(ConnectionType type, ConnectionHandlerFactory factory) {
     public ConnectionKind {
         Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(inboundWrite, "inboundWrite");
-        Objects.requireNonNull(outboundWrite, "outboundWrite");
         Objects.requireNonNull(factory, "factory");
+        if (type.inboundWrite().isEmpty()) {
+            throw new IllegalArgumentException("connection type '" + type + "' has no socket bytes to relay (no write packet type)");
+        }
+    }
+
+    /** Packet type carrying client bytes to the agent (e.g. AgentTCPConnectionWrite). */
+    public String inboundWrite() {
+        return type.inboundWrite().orElseThrow();
+    }
+
+    /** Packet type carrying resource bytes to the client (e.g. ClientTCPConnectionWrite). */
+    public String outboundWrite() {
+        return type.outboundWrite().orElseThrow();
     }
 }

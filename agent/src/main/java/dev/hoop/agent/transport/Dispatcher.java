@@ -9,7 +9,9 @@ import dev.hoop.agent.terminal.TtySize;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import java.io.IOException;
@@ -29,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * session, data packets go by ({@code gateway.session_id}, {@code client.connection_id}) to the
  * handlers the session opened, {@code AgentSessionClose} frees the session. Each returned stage
  * completes when the packet was handled; the stream asks for the next packet only then.
+ *
+ * <p>The gateway checks every client packet against the allow-list of the session's (connection
+ * type, verb); this agent checks it again (defence in depth, {@link ConnectionType#refusal}): a
+ * packet outside it ends the session with the reason, and nothing of it reaches the resource.
  */
 final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -85,6 +91,12 @@ final class Dispatcher {
             }
             return DONE;
         }
+        Optional<String> refused = session.type.refusal(session.verb, type);
+        if (refused.isPresent()) {
+            log.warn("session {}: refused: {}", sessionId, refused.get());
+            session.end(null, refused.get());
+            return DONE;
+        }
         byte[] payload = p.getPayload().toByteArray();
         switch (type) {
             case AgentPacket.SESSION_CLOSE -> {
@@ -119,15 +131,10 @@ final class Dispatcher {
                 return DONE;
             }
             default -> {
-                Optional<ConnectionKind> kind = registry.forInboundWrite(type);
-                if (kind.isEmpty()) {
-                    log.warn("session {}: ignoring packet type {} (not served by this agent)", sessionId, type);
-                    return DONE;
-                }
-                if (session.kind().isEmpty() || !session.kind().get().equals(kind.get())) {
-                    throw new IllegalArgumentException(type + " does not fit a " + session.params.type() + " connection");
-                }
-                return session.connectionWrite(kind.get(), connectionId(p), payload);
+                // the allow-list let through only the session's own write type
+                ConnectionKind kind = session.kind().filter(k -> k.inboundWrite().equals(type)).orElseThrow(() ->
+                        new IllegalArgumentException(type + " does not fit a " + session.type + " connection"));
+                return session.connectionWrite(kind, connectionId(p), payload);
             }
         }
     }
@@ -138,22 +145,30 @@ final class Dispatcher {
             throw new IllegalArgumentException("no " + SpecKey.AGENT_CONNECTION_PARAMS);
         }
         ConnectionParams params = ConnectionParams.fromJson(p.getSpecMap().get(SpecKey.AGENT_CONNECTION_PARAMS).toByteArray());
-        String type = firstNonBlank(Wire.spec(p, SpecKey.GATEWAY_CONNECTION_TYPE), params.type());
+        String typeName = firstNonBlank(Wire.spec(p, SpecKey.GATEWAY_CONNECTION_TYPE), params.type());
         String name = firstNonBlank(Wire.spec(p, SpecKey.GATEWAY_CONNECTION_NAME), params.name());
-        params = new ConnectionParams(name, type, params.command(), params.envs());
-        Optional<ConnectionKind> kind = registry.forType(type == null ? "" : type);
-        boolean runsCommands = !params.command().isEmpty() || "postgres".equals(type) || "command-line".equals(type);
-        if (kind.isEmpty() && !runsCommands) {
+        ConnectionType type = ConnectionType.find(typeName).orElseThrow(() -> new IllegalArgumentException(ConnectionType.unknown(typeName)));
+        String verbName = Wire.spec(p, SpecKey.GATEWAY_VERB);
+        Verb verb = Verb.find(verbName).orElseThrow(() -> new IllegalArgumentException(SpecKey.GATEWAY_VERB + ": " + Verb.unknown(verbName)));
+        type.verbRefusal(verb).ifPresent(refusal -> {
+            throw new IllegalArgumentException(refusal);
+        });
+        type.openRefusal(verb, p.getPayload().size()).ifPresent(refusal -> {
+            throw new IllegalArgumentException(refusal);
+        });
+        params = new ConnectionParams(name, type.wireName(), params.command(), params.envs());
+        Optional<ConnectionKind> kind = registry.forType(type);
+        if (kind.isEmpty() && verb == Verb.CONNECT && type.inboundWrite().isPresent()) {
             throw new IllegalArgumentException("connection type '" + type + "' is not served by this agent");
         }
         if (sessions.containsKey(sessionId)) {
             log.warn("session {}: opened twice; keeping the first", sessionId);
             return;
         }
-        AgentSession session = new AgentSession(sessionId, params, kind, out, () -> sessions.remove(sessionId));
+        AgentSession session = new AgentSession(sessionId, params, type, verb, kind, out, () -> sessions.remove(sessionId));
         sessions.put(sessionId, session);
         byte[] input = p.getPayload().toByteArray();
-        log.info("session {}: open, connection '{}' ({})", sessionId, name, type);
+        log.info("session {}: open, {} connection '{}' ({})", sessionId, verb, name, type);
         if (kind.isPresent()) {
             // docs/architecture.md#flows, connect: the agent checks the target is reachable before answering OK.
             TcpAddress address = TcpAddress.of(params);

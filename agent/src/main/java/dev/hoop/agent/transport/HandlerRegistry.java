@@ -1,45 +1,38 @@
 package dev.hoop.agent.transport;
 
 import dev.hoop.agent.session.ConnectionHandlerFactory;
-import dev.hoop.common.wire.AgentPacket;
-import dev.hoop.common.wire.ClientPacket;
-import java.util.HashMap;
+import dev.hoop.common.wire.ConnectionType;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The connection types this agent serves with per-connection handlers, by type and by inbound
- * packet type. Filled once at start, then only read (the stream controller shares it between
- * streams).
+ * The connection types this agent serves with per-connection handlers. Filled once at start, then
+ * only read (the stream controller shares it between streams). Which packet types a session may
+ * carry is {@link ConnectionType}'s, not this registry's.
  */
 public final class HandlerRegistry {
-    private final Map<String, ConnectionKind> byType = new HashMap<>();
-    private final Map<String, ConnectionKind> byInboundWrite = new HashMap<>();
+    private final Map<ConnectionType, ConnectionKind> byType = new EnumMap<>(ConnectionType.class);
 
     /** TCP: AgentTCPConnectionWrite in, ClientTCPConnectionWrite out. */
     public HandlerRegistry tcp(ConnectionHandlerFactory factory) {
-        return register(new ConnectionKind("tcp", AgentPacket.TCP_CONNECTION_WRITE, ClientPacket.TCP_CONNECTION_WRITE, factory));
+        return register(ConnectionType.TCP, factory);
     }
 
     /** PostgreSQL: AgentPGConnectionWrite in, ClientPGConnectionWrite out. */
     public HandlerRegistry postgres(ConnectionHandlerFactory factory) {
-        return register(new ConnectionKind("postgres", AgentPacket.PG_CONNECTION_WRITE, ClientPacket.PG_CONNECTION_WRITE, factory));
+        return register(ConnectionType.POSTGRES, factory);
     }
 
-    public synchronized HandlerRegistry register(ConnectionKind kind) {
-        if (byType.containsKey(kind.type())) {
-            throw new IllegalStateException("connection type '" + kind.type() + "' is registered twice");
+    public synchronized HandlerRegistry register(ConnectionType type, ConnectionHandlerFactory factory) {
+        if (byType.containsKey(type)) {
+            throw new IllegalStateException("connection type '" + type + "' is registered twice");
         }
-        byType.put(kind.type(), kind);
-        byInboundWrite.put(kind.inboundWrite(), kind);
+        byType.put(type, new ConnectionKind(type, factory));
         return this;
     }
 
-    synchronized Optional<ConnectionKind> forType(String type) {
+    synchronized Optional<ConnectionKind> forType(ConnectionType type) {
         return Optional.ofNullable(byType.get(type));
-    }
-
-    synchronized Optional<ConnectionKind> forInboundWrite(String packetType) {
-        return Optional.ofNullable(byInboundWrite.get(packetType));
     }
 }

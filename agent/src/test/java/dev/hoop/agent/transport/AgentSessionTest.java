@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AgentSessionTest {
     private final List<Packet> sent = new CopyOnWriteArrayList<>();
     private final AgentSession session = new AgentSession("s1", new ConnectionParams("sh", "command-line", List.of("sh"), Map.of()),
-            Optional.empty(), p -> {
+            dev.hoop.common.wire.ConnectionType.COMMAND_LINE, dev.hoop.common.wire.Verb.EXEC, Optional.empty(), p -> {
                 sent.add(p);
                 return CompletableFuture.completedFuture(null);
             }, () -> { });

@@ -14,7 +14,9 @@ import dev.hoop.agent.tcp.TestServers;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
+import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import java.util.ArrayList;
@@ -133,7 +135,7 @@ class AgentStreamTest extends AgentFixture {
     void terminalSessionOnAPty() throws Exception {
         agent(SECRET);
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
-        link.send(open("p1", command("shell", List.of("sh"), Map.of("PS1", "$ ")), ""));
+        link.send(open("p1", command("shell", List.of("sh"), Map.of("PS1", "$ ")), Verb.CONNECT, ""));
         assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
         link.send(Packets.session(AgentPacket.TERMINAL_RESIZE_TTY, "p1", bytes("{\"rows\":33,\"cols\":77}")));
         link.send(Packets.session(AgentPacket.TERMINAL_WRITE_STDIN, "p1", bytes("tty; stty size\n")));
@@ -167,17 +169,16 @@ class AgentStreamTest extends AgentFixture {
             @Override
             public void close() {}
         };
-        agent(SECRET, new HandlerRegistry().register(new ConnectionKind("hold", AgentPacket.HTTP_PROXY_CONNECTION_WRITE,
-                ClientPacket.HTTP_PROXY_CONNECTION_WRITE, holding)));
+        agent(SECRET, new HandlerRegistry().register(ConnectionType.TCP, holding));
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
         int window = GatewayStream.WINDOW;
         try (TestServers.Echo target = new TestServers.Echo("")) {
-            link.send(open("h1", new ConnectionParams("held", "hold", List.of(), Map.of("HOST", "127.0.0.1", "PORT", "" + target.port())), ""));
+            link.send(open("h1", new ConnectionParams("held", "tcp", List.of(), Map.of("HOST", "127.0.0.1", "PORT", "" + target.port())), ""));
             assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
             List<String> sent = new java.util.ArrayList<>();
             for (int i = 0; i < window + 1; i++) {
                 sent.add("chunk-" + i);
-                link.send(Packets.connection(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, "h1", "1", bytes("chunk-" + i)));
+                link.send(Packets.connection(AgentPacket.TCP_CONNECTION_WRITE, "h1", "1", bytes("chunk-" + i)));
             }
             // Packets are dispatched up to the window (less the credit of handled packets not yet
             // returned, which goes back in batches); the rest stays in gRPC's buffers.

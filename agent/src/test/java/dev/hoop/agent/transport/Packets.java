@@ -7,6 +7,7 @@ import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +22,18 @@ final class Packets {
 
     private Packets() {}
 
+    /** An open as the gateway sends it; the verb: connect for tcp and for postgres without input, else exec. */
     static Packet open(String sessionId, ConnectionParams params, String input) {
+        boolean connect = params.type().equals("tcp") || params.type().equals("postgres") && input.isEmpty();
+        return open(sessionId, params, connect ? Verb.CONNECT : Verb.EXEC, input);
+    }
+
+    static Packet open(String sessionId, ConnectionParams params, Verb verb, String input) {
         return Packet.newBuilder().setType(AgentPacket.SESSION_OPEN)
                 .putSpec(SpecKey.GATEWAY_SESSION_ID, utf8(sessionId))
                 .putSpec(SpecKey.GATEWAY_CONNECTION_NAME, utf8(params.name()))
                 .putSpec(SpecKey.GATEWAY_CONNECTION_TYPE, utf8(params.type()))
+                .putSpec(SpecKey.GATEWAY_VERB, utf8(verb.wireName()))
                 .putSpec(SpecKey.AGENT_CONNECTION_PARAMS, ByteString.copyFrom(params.toJson()))
                 .setPayload(utf8(input))
                 .build();

@@ -3,12 +3,12 @@ package dev.hoop.client.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoop.client.api.HoopApi;
 import dev.hoop.client.output.OutputOption;
+import dev.hoop.common.wire.ConnectionType;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +25,6 @@ import picocli.CommandLine.ParentCommand;
             "Example: hoop admin create connection pg --type postgres --agent prod -e HOST=db -e PORT=5432 -e USER=app -e PASS=s3cret -e DB=app",
             "         hoop admin create connection sh --type command-line --agent prod -- bash"})
 final class CreateConnection implements Runnable {
-    static final Set<String> TYPES = Set.of("postgres", "tcp", "command-line", "http");
-
     @ParentCommand AdminCommand.Create parent;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin OutputOption output;
@@ -52,9 +50,9 @@ final class CreateConnection implements Runnable {
 
     @Override
     public void run() {
-        if (!TYPES.contains(type)) {
+        if (ConnectionType.find(type).isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--type: '" + type + "' (expected: one of command-line, http, postgres, tcp)");
+                    "--type: '" + type + "' (expected: one of " + String.join(", ", ConnectionType.wireNames().stream().sorted().toList()) + ")");
         }
         for (Map.Entry<String, String> e : secrets.entrySet()) {
             if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {

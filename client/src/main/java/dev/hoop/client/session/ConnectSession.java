@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
@@ -29,15 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs until the session ends or the process is stopped.
  */
 public final class ConnectSession {
-    /** Default local ports by connection type (docs/architecture.md#spec-keys). */
-    public static int defaultPort(String type) {
-        return switch (type) {
-            case "postgres" -> 5433;
-            case "http" -> 8081;
-            default -> 8999;
-        };
-    }
-
     private final Channel grpc;
     private final EventLoopGroup loops;
     private final String token;
@@ -124,17 +116,20 @@ public final class ConnectSession {
             stream.close();
             return 1;
         }
-        String type = Wire.spec(first, SpecKey.GATEWAY_CONNECTION_TYPE);
-        type = type == null ? "tcp" : type;
-        if (type.equals("command-line")) {
+        String typeName = Wire.spec(first, SpecKey.GATEWAY_CONNECTION_TYPE);
+        ConnectionType type = typeName == null ? ConnectionType.TCP : ConnectionType.find(typeName).orElse(null);
+        if (type == ConnectionType.COMMAND_LINE) {
             return runTerminal(stream, ended);
         }
-        String writeType = switch (type) {
-            case "postgres" -> AgentPacket.PG_CONNECTION_WRITE;
-            case "http" -> AgentPacket.HTTP_PROXY_CONNECTION_WRITE;
-            default -> AgentPacket.TCP_CONNECTION_WRITE;
-        };
-        boolean serverConnect = type.equals("tcp");
+        // the packet type the allow-list of (type, connect) takes for a socket's bytes
+        String writeType = type == null ? null : type.inboundWrite().orElse(null);
+        if (writeType == null) {
+            messages.println("error: connection '" + connectionName + "' has type '" + typeName
+                    + "', which this hoop cannot connect to (" + ConnectionType.unknown(typeName) + "); update hoop");
+            stream.close();
+            return 1;
+        }
+        boolean serverConnect = type == ConnectionType.TCP;
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(EventLoops.serverSocketChannel())
                     .childOption(ChannelOption.AUTO_READ, false)
@@ -148,7 +143,7 @@ public final class ConnectSession {
                             ch.pipeline().addLast(new LocalSocketHandler(stream, id, writeType, serverConnect, sockets));
                         }
                     });
-            int localPort = port < 0 ? defaultPort(type) : port;
+            int localPort = port < 0 ? type.defaultLocalPort().orElse(0) : port;
             io.netty.channel.Channel server;
             try {
                 server = bootstrap.bind(bindHost, localPort).sync().channel();
@@ -224,12 +219,12 @@ public final class ConnectSession {
                 .addListener(f -> done.run());
     }
 
-    static String readyMessage(String name, String type, InetSocketAddress address) {
+    static String readyMessage(String name, ConnectionType type, InetSocketAddress address) {
         String where = address.getHostString() + ":" + address.getPort();
         return switch (type) {
-            case "postgres" -> "connection '" + name + "' (postgres) ready on " + where + ": psql -h " + address.getHostString()
+            case POSTGRES -> "connection '" + name + "' (postgres) ready on " + where + ": psql -h " + address.getHostString()
                     + " -p " + address.getPort() + " -U any-user (any user and password are accepted)";
-            default -> "connection '" + name + "' (" + type + ") ready on " + where;
+            default -> "connection '" + name + "' (" + type.wireName() + ") ready on " + where;
         };
     }
 }

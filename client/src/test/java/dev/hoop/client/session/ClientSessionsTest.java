@@ -3,6 +3,7 @@ package dev.hoop.client.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hoop.common.wire.AgentPacket;
+import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ClientSessionsTest {
     @Test
@@ -33,12 +36,15 @@ class ClientSessionsTest {
             Packet open = peer.received.getFirst();
             assertThat(open.getType()).isEqualTo(AgentPacket.SESSION_OPEN);
             assertThat(open.getPayload().toStringUtf8()).isEqualTo("abc");
+            assertThat(peer.violations).as("packets the gateway's allow-list would refuse").isEmpty();
         }
     }
 
-    @Test
-    void connectRelaysEachLocalSocketUnderItsOwnConnectionId() throws Exception {
-        try (PeerGateway peer = new PeerGateway("postgres", 0)) {
+    @ParameterizedTest
+    @EnumSource(value = ConnectionType.class, names = {"POSTGRES", "TCP"})
+    void connectRelaysEachLocalSocketUnderItsOwnConnectionId(ConnectionType type) throws Exception {
+        String write = type.inboundWrite().orElseThrow();
+        try (PeerGateway peer = new PeerGateway(type.wireName(), 0)) {
             ByteArrayOutputStream messages = new ByteArrayOutputStream();
             ConnectSession session = new ConnectSession(peer.channel, peer.loops, "tok", new PrintStream(messages, true));
             CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
@@ -50,7 +56,7 @@ class ClientSessionsTest {
                 }
             });
             InetSocketAddress address = bound.get(10, TimeUnit.SECONDS);
-            assertThat(messages.toString(StandardCharsets.UTF_8)).contains("connection 'pg' (postgres) ready on 127.0.0.1:" + address.getPort());
+            assertThat(messages.toString(StandardCharsets.UTF_8)).contains("connection 'pg' (" + type.wireName() + ") ready on 127.0.0.1:" + address.getPort());
 
             try (Socket a = new Socket(address.getHostString(), address.getPort());
                  Socket b = new Socket(address.getHostString(), address.getPort())) {
@@ -61,9 +67,10 @@ class ClientSessionsTest {
                 roundTrip(a, "again");
             }
             awaitPackets(peer, AgentPacket.CLOSE_TCP_CONNECTION, 2);
-            assertThat(peer.received.stream().filter(p -> p.getType().equals(AgentPacket.PG_CONNECTION_WRITE))
+            assertThat(peer.received.stream().filter(p -> p.getType().equals(write) && !p.getPayload().isEmpty())
                     .map(p -> Wire.spec(p, SpecKey.CLIENT_CONNECTION_ID) + ":" + p.getPayload().toStringUtf8()))
                     .containsExactlyInAnyOrder("1:hello", "2:world", "1:again");
+            assertThat(peer.violations).as("packets the gateway's allow-list would refuse").isEmpty();
             runner.interrupt();
         }
     }

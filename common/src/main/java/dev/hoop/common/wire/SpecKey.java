@@ -6,6 +6,8 @@ public final class SpecKey {
     public static final String GATEWAY_SESSION_ID = "gateway.session_id";
     public static final String GATEWAY_CONNECTION_NAME = "gateway.connection_name";
     public static final String GATEWAY_CONNECTION_TYPE = "gateway.connection_type";
+    /** The session's verb (connect or exec), stamped by the gateway on AgentSessionOpen: the agent's allow-list reads it. */
+    public static final String GATEWAY_VERB = "gateway.verb";
     /** One per local socket of a client session: "1", "2", … */
     public static final String CLIENT_CONNECTION_ID = "client.connection_id";
     public static final String CLIENT_EXIT_CODE = "client.exit_code";

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.Connections;
@@ -10,7 +11,6 @@ import io.helidon.http.Method;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -37,9 +37,8 @@ final class ConnectionsApi {
         }
     }
 
-    private static final Set<String> TYPES = Set.of("postgres", "tcp", "command-line", "http");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-    private static final String EXPECTED = "{\"name\", \"type\": \"postgres|tcp|command-line|http\", \"subtype\"?, \"command\": [...]?, "
+    private static final String EXPECTED = "{\"name\", \"type\": \"" + String.join("|", ConnectionType.wireNames()) + "\", \"subtype\"?, \"command\": [...]?, "
             + "\"secret\": {\"KEY\": \"value\"}, \"agent_id\" or \"agent_name\"}";
 
     private final Connections connections;
@@ -108,9 +107,10 @@ final class ConnectionsApi {
     }
 
     private Definition definition(Call c, Request in, String name, boolean creating) {
-        if (in.type() == null || !TYPES.contains(in.type())) {
+        if (ConnectionType.find(in.type()).isEmpty()) {
+            List<String> names = ConnectionType.wireNames();
             throw ApiException.badRequest((in.type() == null ? "missing field 'type'" : "type '" + in.type() + "' is not valid")
-                    + " (expected: postgres, tcp, command-line or http)");
+                    + " (expected: " + String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast() + ")");
         }
         if (in.command() != null && in.command().stream().anyMatch(s -> s == null)) {
             throw ApiException.badRequest("command has a null element (expected: a list of strings)");

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.common.wire.Verb;
 import dev.hoop.gateway.audit.AuditEvent;
 import dev.hoop.gateway.auth.Principal;
 import dev.hoop.gateway.broker.ApiExecution;
@@ -35,7 +36,6 @@ final class SessionsApi {
     static final int MAX_LIMIT = 500;
     /** How long {@code POST /api/sessions} waits before answering 202 with the session id. */
     static final Duration EXEC_WAIT = Duration.ofSeconds(50);
-    private static final Set<String> VERBS = Set.of("connect", "exec");
 
     record SessionView(UUID id, UUID userId, String userEmail, String connection, String connectionType, String verb,
                        String status, Integer exitCode, String error, OffsetDateTime startedAt, OffsetDateTime endedAt,
@@ -90,7 +90,7 @@ final class SessionsApi {
         int limit = intParam(c, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = intParam(c, "offset", 0, 0, Integer.MAX_VALUE);
         String verb = c.query("verb");
-        if (verb != null && !VERBS.contains(verb)) {
+        if (verb != null && Verb.find(verb).isEmpty()) {
             throw ApiException.badRequest("verb '" + verb + "' is not valid (expected: connect or exec)");
         }
         Sessions.Filter filter = new Sessions.Filter(p.admin() ? null : p.user().id(), c.query("user"), c.query("connection"), verb,

@@ -5,17 +5,21 @@ import static dev.hoop.common.wire.SpecKey.CLIENT_EXIT_CODE;
 import static dev.hoop.common.wire.SpecKey.GATEWAY_CONNECTION_NAME;
 import static dev.hoop.common.wire.SpecKey.GATEWAY_CONNECTION_TYPE;
 import static dev.hoop.common.wire.SpecKey.GATEWAY_SESSION_ID;
+import static dev.hoop.common.wire.SpecKey.GATEWAY_VERB;
 
 import com.google.protobuf.ByteString;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.ConnectionType;
+import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.SessionRecording;
 import dev.hoop.proto.Packet;
+import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -25,9 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One session: a client stream joined to its connection's agent stream. Client packets are
- * checked against what a client may send, stamped with the session id (never trusted from the
- * client) and recorded; agent packets are recorded and passed on. Either side ending ends the
- * other with the reason.
+ * checked against the allow-list of the session's (connection type, verb) ({@link ConnectionType}),
+ * recorded, stripped of the keys only the gateway sets ({@code gateway.*},
+ * {@code agent.connection_params}) and stamped with the session id; agent packets are recorded and
+ * passed on. A refused packet ends the session: recorded in its audit, INVALID_ARGUMENT to the
+ * client, AgentSessionClose to the agent. Either side ending ends the other with the reason.
  *
  * <p>Recorded first: a packet is forwarded only once the audit events it caused are written, in
  * arrival order per direction ({@link RecordedFirst}); the write happens off the event loop, and
@@ -37,16 +43,12 @@ import org.slf4j.LoggerFactory;
 final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
-    /** What a client may send once the session is open; anything else ends the session. */
     private static final CompletableFuture<Void> NOTHING_TO_WRITE = CompletableFuture.completedFuture(null);
-
-    private static final Set<String> FROM_CLIENT = Set.of(
-            AgentPacket.EXEC_WRITE_STDIN, AgentPacket.TERMINAL_WRITE_STDIN, AgentPacket.TERMINAL_RESIZE_TTY,
-            AgentPacket.TCP_CONNECTION_WRITE, AgentPacket.PG_CONNECTION_WRITE, AgentPacket.CLOSE_TCP_CONNECTION,
-            AgentPacket.HTTP_PROXY_CONNECTION_WRITE, AgentPacket.SESSION_CLOSE);
 
     private final UUID id;
     private final ResolvedConnection connection;
+    private final ConnectionType type;
+    private final Verb verb;
     private final AgentLink agent;
     private final OutboundStream toClient;
     private final SessionRecording recording;
@@ -61,10 +63,12 @@ final class ClientSession {
     /** The id as stamped on every forwarded packet, encoded once. */
     private final ByteString idBytes;
 
-    ClientSession(UUID id, ResolvedConnection connection, AgentLink agent, OutboundStream toClient,
+    ClientSession(UUID id, ResolvedConnection connection, ConnectionType type, Verb verb, AgentLink agent, OutboundStream toClient,
                   SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor, Executor endings) {
         this.id = id;
         this.connection = connection;
+        this.type = type;
+        this.verb = verb;
         this.agent = agent;
         this.toClient = toClient;
         this.recording = recording;
@@ -88,17 +92,26 @@ final class ClientSession {
         return agent.outbound();
     }
 
-    /** Forwards the client's AgentSessionOpen with the gateway's spec and the connection's params. */
+    /**
+     * Forwards the client's AgentSessionOpen with the gateway's spec and the connection's params;
+     * refuses an open with input on a session whose verb takes none.
+     */
     void open(Packet clientOpen) {
+        Optional<String> refused = type.openRefusal(verb, clientOpen.getPayload().size());
+        if (refused.isPresent()) {
+            refuse(refused.get(), false);
+            return;
+        }
         Packet.Builder open = Packet.newBuilder().setType(AgentPacket.SESSION_OPEN).setPayload(clientOpen.getPayload());
         clientOpen.getSpecMap().forEach((key, value) -> {
-            if (!key.startsWith("gateway.") && !key.equals(AGENT_CONNECTION_PARAMS)) {
+            if (!gatewayOnly(key)) {
                 open.putSpec(key, value);
             }
         });
         open.putSpec(GATEWAY_SESSION_ID, ByteString.copyFromUtf8(id.toString()))
                 .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
-                .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(connection.type()))
+                .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(type.wireName()))
+                .putSpec(GATEWAY_VERB, ByteString.copyFromUtf8(verb.wireName()))
                 .putSpec(AGENT_CONNECTION_PARAMS, ByteString.copyFrom(connection.params().toJson()));
         CompletableFuture<Void> before = recording.written();
         if (!record(() -> inputAuditor.opened(recording, clientOpen))) {
@@ -112,11 +125,20 @@ final class ClientSession {
         });
     }
 
+    /** Spec keys only the gateway sets: a client's values never reach the agent. */
+    private static boolean gatewayOnly(String key) {
+        return key.startsWith("gateway.") || key.equals(AGENT_CONNECTION_PARAMS);
+    }
+
     /** @param handled runs once the packet was forwarded or dropped */
     void fromClient(Packet packet, Runnable handled) {
-        if (!FROM_CLIENT.contains(packet.getType())) {
-            failToClient("packet type '" + packet.getType() + "' is not allowed from a client");
-            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+        if (ended.get()) {
+            handled.run();
+            return; // after AgentSessionClose or a refusal: nothing more reaches the agent
+        }
+        Optional<String> refused = type.refusal(verb, packet.getType());
+        if (refused.isPresent()) {
+            refuse(refused.get(), true);
             handled.run();
             return;
         }
@@ -125,7 +147,13 @@ final class ClientSession {
             handled.run();
             return;
         }
-        Packet stamped = packet.toBuilder().putSpec(GATEWAY_SESSION_ID, idBytes).build();
+        Packet.Builder builder = packet.toBuilder();
+        for (String key : packet.getSpecMap().keySet()) {
+            if (gatewayOnly(key)) {
+                builder.removeSpec(key);
+            }
+        }
+        Packet stamped = builder.putSpec(GATEWAY_SESSION_ID, idBytes).build();
         hold(toAgentInOrder, before, () -> forwardToAgent(stamped), handled);
     }
 
@@ -177,7 +205,7 @@ final class ClientSession {
             forward = packet.toBuilder()
                     .putSpec(GATEWAY_SESSION_ID, ByteString.copyFromUtf8(id.toString()))
                     .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
-                    .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(connection.type()))
+                    .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(type.wireName()))
                     .build();
         }
         boolean delivered = toClient.send(forward);
@@ -238,6 +266,25 @@ final class ClientSession {
         return !unrecorded;
     }
 
+    /**
+     * Ends the session for a packet the client may not send: the reason goes into the audit and
+     * the session's row, the client gets INVALID_ARGUMENT with it, the agent (when it knows the
+     * session) an AgentSessionClose.
+     */
+    private void refuse(String reason, boolean agentKnows) {
+        if (ended.get()) {
+            return;
+        }
+        log.warn("session {}: refused: {}", id, reason);
+        if (!record(() -> recording.error(reason.getBytes(StandardCharsets.UTF_8)))) {
+            return;
+        }
+        if (agentKnows) {
+            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+        }
+        end(null, reason, Status.INVALID_ARGUMENT.withDescription(reason));
+    }
+
     /** Queues an audit write; a failure to queue it ends the session, since unrecorded traffic must not pass. */
     private boolean record(Runnable write) {
         if (unrecorded) {
@@ -274,6 +321,11 @@ final class ClientSession {
      * its session end finds it recorded.
      */
     private void end(Integer exitCode, String error) {
+        end(exitCode, error, null);
+    }
+
+    /** @param status how the client's stream ends; null: normally */
+    private void end(Integer exitCode, String error, Status status) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
@@ -287,7 +339,11 @@ final class ClientSession {
             } catch (RuntimeException e) {
                 log.error("session {}: could not record its end (exit code {}, error {})", id, exitCode, error, e);
             } finally {
-                toClient.complete();
+                if (status == null) {
+                    toClient.complete();
+                } else {
+                    toClient.fail(status);
+                }
             }
         });
     }

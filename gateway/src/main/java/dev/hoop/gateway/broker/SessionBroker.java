@@ -3,9 +3,11 @@ package dev.hoop.gateway.broker;
 import dev.hoop.common.pgwire.StatementExtractor;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.InboundCredit;
 import dev.hoop.common.wire.SpecKey;
+import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.audit.SessionRecording;
@@ -54,7 +56,7 @@ public final class SessionBroker implements AutoCloseable {
     private final ConnectionCatalog catalog;
     private final SessionLedger ledger;
     private final AuditLog audit;
-    private final BiFunction<ResolvedConnection, String, InputAuditor> auditors;
+    private final BiFunction<ConnectionType, Verb, InputAuditor> auditors;
     /** Where a session's end is recorded (database and audit flush), off the event loops. */
     private final Executor endings = task -> Thread.ofVirtual().name("session-end").start(task);
     private final ScheduledExecutorService ticker =
@@ -70,7 +72,7 @@ public final class SessionBroker implements AutoCloseable {
     }
 
     SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
-                  BiFunction<ResolvedConnection, String, InputAuditor> auditors, java.time.Duration keepAliveEvery) {
+                  BiFunction<ConnectionType, Verb, InputAuditor> auditors, java.time.Duration keepAliveEvery) {
         this.agents = agents;
         this.catalog = catalog;
         this.ledger = ledger;
@@ -105,12 +107,12 @@ public final class SessionBroker implements AutoCloseable {
     }
 
     /** PostgreSQL wire parsing for a postgres connect session; exec input and keystrokes as they are otherwise. */
-    static InputAuditor auditorFor(ResolvedConnection connection, String verb) {
-        return auditorFor(connection, verb, StatementExtractor.DEFAULT_RECORDED_BYTES);
+    static InputAuditor auditorFor(ConnectionType type, Verb verb) {
+        return auditorFor(type, verb, StatementExtractor.DEFAULT_RECORDED_BYTES);
     }
 
-    static InputAuditor auditorFor(ResolvedConnection connection, String verb, int auditStatementBytes) {
-        return "postgres".equals(connection.type()) && Wire.VERB_CONNECT.equals(verb)
+    static InputAuditor auditorFor(ConnectionType type, Verb verb, int auditStatementBytes) {
+        return type == ConnectionType.POSTGRES && verb == Verb.CONNECT
                 ? new PostgresInputAuditor(auditStatementBytes) : new RawInputAuditor();
     }
 
@@ -215,16 +217,26 @@ public final class SessionBroker implements AutoCloseable {
     /**
      * An authenticated client opened a session stream for {@code connectionName}.
      *
-     * @param setUp run once the session is open (see {@link StreamRouter})
-     * @throws StatusException NOT_FOUND when the user has no such connection
+     * @param verbName the {@code verb} metadata: connect or exec
+     * @param setUp    run once the session is open (see {@link StreamRouter})
+     * @throws StatusException INVALID_ARGUMENT for an unknown verb or one the connection's type does
+     *                         not support; NOT_FOUND when the user has no such connection
      */
-    public StreamObserver<Packet> clientStream(SessionUser user, String verb, String connectionName,
+    public StreamObserver<Packet> clientStream(SessionUser user, String verbName, String connectionName,
                                                ServerCallStreamObserver<Packet> toClient, Runnable setUp) throws StatusException {
+        // checked before anything is looked up or recorded: the sessions table only takes known verbs
+        Verb verb = Verb.find(verbName).orElseThrow(() -> Status.INVALID_ARGUMENT.withDescription(Verb.unknown(verbName)).asException());
         if (connectionName == null || connectionName.isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("missing connection-name").asException();
         }
         ResolvedConnection connection = catalog.resolve(user, connectionName)
                 .orElseThrow(() -> Status.NOT_FOUND.withDescription("connection '" + connectionName + "' not found").asException());
+        ConnectionType type = ConnectionType.find(connection.type()).orElseThrow(() -> Status.FAILED_PRECONDITION
+                .withDescription("connection '" + connectionName + "': " + ConnectionType.unknown(connection.type())).asException());
+        Optional<String> verbRefused = type.verbRefusal(verb);
+        if (verbRefused.isPresent()) {
+            throw Status.INVALID_ARGUMENT.withDescription("connection '" + connectionName + "': " + verbRefused.get()).asException();
+        }
         OutboundStream out = new OutboundStream(toClient);
         InboundCredit credit = windowed(toClient);
         return new StreamObserver<>() {
@@ -244,17 +256,21 @@ public final class SessionBroker implements AutoCloseable {
 
             /** @return whether the session took the packet (and with it the duty to give its credit back) */
             private boolean handle(Packet packet) {
+                if (packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
+                    return false; // the transport's own packet: consumed here, never forwarded
+                }
                 if (session != null) {
                     ClientSession s = session;
                     s.fromClient(packet, () -> giveBack(credit, s.agentStream()));
                     return true;
                 } else if (packet.getType().equals(AgentPacket.SESSION_OPEN)) {
-                    session = open(user, verb, connection, out, packet);
+                    session = open(user, verb, type, connection, out, packet);
                     if (session != null) {
                         setUp.run();
                     }
-                } else if (!packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
-                    out.fail(Status.FAILED_PRECONDITION.withDescription("expected " + AgentPacket.SESSION_OPEN + " first, got " + packet.getType()));
+                } else {
+                    out.fail(Status.INVALID_ARGUMENT.withDescription("packet type '" + packet.getType() + "' before "
+                            + AgentPacket.SESSION_OPEN + ": a session starts with " + AgentPacket.SESSION_OPEN));
                 }
                 return false;
             }
@@ -277,7 +293,8 @@ public final class SessionBroker implements AutoCloseable {
         };
     }
 
-    private ClientSession open(SessionUser user, String verb, ResolvedConnection connection, OutboundStream toClient, Packet openPacket) {
+    private ClientSession open(SessionUser user, Verb verb, ConnectionType type, ResolvedConnection connection,
+                               OutboundStream toClient, Packet openPacket) {
         Optional<AgentLink> agent = agents.link(connection.agentId()).filter(l -> !l.outbound().isClosed());
         if (agent.isEmpty()) {
             String message = "agent '" + connection.agentName() + "' of connection '" + connection.name() + "' is offline";
@@ -288,7 +305,7 @@ public final class SessionBroker implements AutoCloseable {
         UUID id = UUID.randomUUID();
         SessionRecording recording;
         try {
-            ledger.opened(new SessionLedger.Opened(id, user, connection, verb, Instant.now()));
+            ledger.opened(new SessionLedger.Opened(id, user, connection, verb.wireName(), Instant.now()));
         } catch (RuntimeException e) {
             log.error("session for {} on '{}' refused: it could not be recorded", user.email(), connection.name(), e);
             toClient.fail(Status.UNAVAILABLE.withDescription("the gateway cannot record sessions right now (storage unavailable); try again shortly"));
@@ -302,7 +319,8 @@ public final class SessionBroker implements AutoCloseable {
             toClient.fail(Status.UNAVAILABLE.withDescription("the gateway cannot record sessions right now (audit log unavailable); try again shortly"));
             return null;
         }
-        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, recording, ledger, auditors.apply(connection, verb), endings);
+        ClientSession session = new ClientSession(id, connection, type, verb, agent.get(), toClient, recording, ledger,
+                auditors.apply(type, verb), endings);
         agent.get().attach(session);
         log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb, connection.name(), connection.type(), connection.agentName());
         session.open(openPacket);

@@ -42,6 +42,8 @@ final class BrokerHarness implements AutoCloseable {
     static final AgentIdentity AGENT = new AgentIdentity(UUID.randomUUID(), ORG, "prod-agent", "host-a", "test", "linux/amd64", Instant.now());
     static final SessionUser USER = new SessionUser(UUID.randomUUID(), ORG, "alice@example.com", Set.of("dev"));
     static final ConnectionParams PARAMS = new ConnectionParams("pg", "postgres", List.of(), Map.of("HOST", "db", "PASS", "s3cr3t"));
+    /** The connections a user may open, by name: one of each type. */
+    static final Map<String, String> TYPES = Map.of("pg", "postgres", "tcp", "tcp", "sh", "command-line", "web", "http");
 
     final Map<UUID, SessionLedger.Opened> opened = new ConcurrentHashMap<>();
     final Map<UUID, Object[]> closed = new ConcurrentHashMap<>();
@@ -58,9 +60,9 @@ final class BrokerHarness implements AutoCloseable {
 
     /** @param audit opens the audit log (e.g. one on a full disk) */
     BrokerHarness(Path auditDir, java.util.function.BiFunction<Path, AuditStore, AuditLog> audit) throws Exception {
-        ConnectionCatalog catalog = (user, name) -> name.equals("pg")
-                ? Optional.of(new ResolvedConnection(UUID.randomUUID(), ORG, "pg", "postgres", AGENT.id(), AGENT.name(), PARAMS))
-                : Optional.empty();
+        ConnectionCatalog catalog = (user, name) -> Optional.ofNullable(TYPES.get(name)).map(type -> new ResolvedConnection(
+                UUID.randomUUID(), ORG, name, type, AGENT.id(), AGENT.name(),
+                name.equals("pg") ? PARAMS : new ConnectionParams(name, type, List.of(), Map.of("HOST", "h", "PORT", "1"))));
         SessionLedger ledger = new SessionLedger() {
             @Override
             public void opened(Opened session) {
@@ -111,11 +113,18 @@ final class BrokerHarness implements AutoCloseable {
         channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build();
     }
 
-    /** A Connect stream stub carrying the given metadata. */
+    /** A Connect stream stub carrying the given metadata, verb exec. */
     TransportGrpc.TransportStub stub(String origin, String connectionName) {
+        return stub(origin, connectionName, Wire.VERB_EXEC);
+    }
+
+    /** @param verb the {@code verb} metadata; null: none */
+    TransportGrpc.TransportStub stub(String origin, String connectionName, String verb) {
         Metadata md = new Metadata();
         md.put(Wire.ORIGIN, origin);
-        md.put(Wire.VERB, Wire.VERB_EXEC);
+        if (verb != null) {
+            md.put(Wire.VERB, verb);
+        }
         if (connectionName != null) {
             md.put(Wire.CONNECTION_NAME, connectionName);
         }

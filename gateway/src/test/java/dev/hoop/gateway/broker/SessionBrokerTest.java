@@ -340,9 +340,10 @@ class SessionBrokerTest {
         agentIn.next();
         clientOut.onNext(Wire.packet(ClientPacket.WRITE_STDOUT, Map.of(), utf8("forged")));
 
-        Packet close = clientIn.next();
-        assertThat(close.getType()).isEqualTo(ClientPacket.SESSION_CLOSE);
-        assertThat(close.getPayload().toStringUtf8()).isEqualTo("packet type 'ClientWriteStdout' is not allowed from a client");
+        Status refused = clientIn.ended();
+        assertThat(refused.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getDescription()).isEqualTo(
+                "packet type 'ClientWriteStdout' is not allowed in a postgres exec session (allowed: AgentExecWriteStdin, AgentSessionClose)");
         assertThat(agentIn.next().getType()).isEqualTo(AgentPacket.SESSION_CLOSE);
         agentOut.onCompleted();
     }
