@@ -34,7 +34,12 @@ final class PasswordChangeGuard {
 
     /** Whether any statement of {@code sql} is refused (for a whole text at hand, as in tests). */
     static boolean refuses(String sql) {
-        return lex(sql).stream().anyMatch(s -> check(s) != null);
+        return refusal(sql) != null;
+    }
+
+    /** The refusal of the first refused statement of a whole text at hand (an exec script), or null. */
+    static ErrorResponse refusal(String sql) {
+        return lex(sql).stream().map(PasswordChangeGuard::check).filter(r -> r != null).findFirst().orElse(null);
     }
 
     private static boolean refuses(SqlLexer.Skeleton statement, int depth) {

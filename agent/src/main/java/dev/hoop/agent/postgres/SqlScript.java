@@ -63,9 +63,6 @@ final class SqlScript implements ExecHandle {
 
     /** Why the script must not run (as printed on stderr), or null. */
     static String refusal(byte[] input) {
-        if (input.length > ClientFilter.MAX_STATEMENT_BYTES) {
-            return psqlText(PasswordChangeGuard.tooLargeToCheck(input.length, ClientFilter.MAX_STATEMENT_BYTES));
-        }
         for (int i = 0; i < input.length; i++) {
             if (input[i] == 0) {
                 // A Query ends at its first NUL: the server would run a prefix of what was checked.
@@ -77,8 +74,9 @@ final class SqlScript implements ExecHandle {
         if (meta != null) {
             return meta;
         }
-        if (PasswordChangeGuard.refuses(script)) {
-            return psqlText(PasswordChangeGuard.REFUSAL);
+        ErrorResponse refused = PasswordChangeGuard.refusal(script);
+        if (refused != null) {
+            return psqlText(refused);
         }
         return null;
     }
