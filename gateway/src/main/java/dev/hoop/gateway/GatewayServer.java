@@ -56,7 +56,6 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
-    static final long MAX_API_BODY_BYTES = 1024 * 1024;
 
     private final Database db;
     private final GrpcServer grpc;
@@ -145,7 +144,8 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access), sessions, audit);
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), sessions, audit,
+                    revocations);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
             Info info = new Info(cfg.authMethod(), db);
@@ -167,7 +167,7 @@ public final class GatewayServer implements AutoCloseable {
                     .port(cfg.apiPort())
                     .shutdownHook(false)
                     // API bodies are small JSON documents; refuse big ones before reading them into memory
-                    .maxPayloadSize(MAX_API_BODY_BYTES)
+                    .maxPayloadSize(dev.hoop.gateway.api.Call.MAX_BODY_BYTES)
                     // in-flight requests are drained by InFlight first; this only bounds closing idle keep-alive connections
                     .shutdownGracePeriod(Duration.ofSeconds(1))
                     .routing(routing::configure);

@@ -38,6 +38,7 @@ final class ClientSession {
             AgentPacket.HTTP_PROXY_CONNECTION_WRITE, AgentPacket.SESSION_CLOSE);
 
     private final UUID id;
+    private final SessionUser user;
     private final ResolvedConnection connection;
     private final AgentLink agent;
     private final OutboundStream toClient;
@@ -49,9 +50,10 @@ final class ClientSession {
     /** The id as stamped on every forwarded packet, encoded once. */
     private final ByteString idBytes;
 
-    ClientSession(UUID id, ResolvedConnection connection, AgentLink agent, OutboundStream toClient,
+    ClientSession(UUID id, SessionUser user, ResolvedConnection connection, AgentLink agent, OutboundStream toClient,
                   SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor, Executor endings) {
         this.id = id;
+        this.user = user;
         this.connection = connection;
         this.agent = agent;
         this.toClient = toClient;
@@ -64,6 +66,14 @@ final class ClientSession {
 
     UUID id() {
         return id;
+    }
+
+    SessionUser user() {
+        return user;
+    }
+
+    ResolvedConnection connection() {
+        return connection;
     }
 
     /** Where the agent's packets for this session go. */
@@ -152,6 +162,17 @@ final class ClientSession {
         if (!ended.get()) {
             agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
             end(null, null);
+        }
+    }
+
+    /**
+     * The user lost the right to this session (see {@link SessionRevoker}): the agent frees it, the
+     * client is told why, and the reason is the session's recorded end. Any thread.
+     */
+    void revoke(String reason) {
+        if (!ended.get()) {
+            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+            failToClient(reason);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.audit.SessionRecording;
+import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -53,17 +54,27 @@ public final class SessionBroker implements AutoCloseable {
     private final SessionLedger ledger;
     private final AuditLog audit;
     private final BiFunction<ResolvedConnection, String, InputAuditor> auditors;
+    private final SessionRevoker revoker;
     /** Where a session's end is recorded (database and audit flush), off the event loops. */
     private final Executor endings = task -> Thread.ofVirtual().name("session-end").start(task);
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
 
-    public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit) {
-        this(agents, catalog, ledger, audit, SessionBroker::auditorFor, Wire.KEEP_ALIVE_INTERVAL);
+    /** @param revocations what ends open sessions of users who lose their right to them (see {@link SessionRevoker}) */
+    public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit, Revocations revocations) {
+        this(agents, catalog, ledger, audit, SessionBroker::auditorFor, Wire.KEEP_ALIVE_INTERVAL, revocations);
     }
 
     SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
                   BiFunction<ResolvedConnection, String, InputAuditor> auditors, java.time.Duration keepAliveEvery) {
+        this(agents, catalog, ledger, audit, auditors, keepAliveEvery, new Revocations());
+    }
+
+    SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
+                  BiFunction<ResolvedConnection, String, InputAuditor> auditors, java.time.Duration keepAliveEvery,
+                  Revocations revocations) {
+        this.revoker = new SessionRevoker(agents, catalog, revocations::isRevoked);
+        revocations.listen(revoker);
         this.agents = agents;
         this.catalog = catalog;
         this.ledger = ledger;
@@ -209,6 +220,7 @@ public final class SessionBroker implements AutoCloseable {
         if (connectionName == null || connectionName.isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("missing connection-name").asException();
         }
+        long changesAtResolve = revoker.changeCount();
         ResolvedConnection connection = catalog.resolve(user, connectionName)
                 .orElseThrow(() -> Status.NOT_FOUND.withDescription("connection '" + connectionName + "' not found").asException());
         OutboundStream out = new OutboundStream(toClient);
@@ -229,7 +241,7 @@ public final class SessionBroker implements AutoCloseable {
                 if (session != null) {
                     session.fromClient(packet);
                 } else if (packet.getType().equals(AgentPacket.SESSION_OPEN)) {
-                    session = open(user, verb, connection, out, packet);
+                    session = open(user, verb, connection, out, packet, changesAtResolve);
                     if (session != null) {
                         setUp.run();
                     }
@@ -256,7 +268,8 @@ public final class SessionBroker implements AutoCloseable {
         };
     }
 
-    private ClientSession open(SessionUser user, String verb, ResolvedConnection connection, OutboundStream toClient, Packet openPacket) {
+    private ClientSession open(SessionUser user, String verb, ResolvedConnection connection, OutboundStream toClient, Packet openPacket,
+                               long changesAtResolve) {
         Optional<AgentLink> agent = agents.link(connection.agentId()).filter(l -> !l.outbound().isClosed());
         if (agent.isEmpty()) {
             String message = "agent '" + connection.agentName() + "' of connection '" + connection.name() + "' is offline";
@@ -281,10 +294,11 @@ public final class SessionBroker implements AutoCloseable {
             toClient.fail(Status.UNAVAILABLE.withDescription("the gateway cannot record sessions right now (audit log unavailable); try again shortly"));
             return null;
         }
-        ClientSession session = new ClientSession(id, connection, agent.get(), toClient, recording, ledger, auditors.apply(connection, verb), endings);
+        ClientSession session = new ClientSession(id, user, connection, agent.get(), toClient, recording, ledger, auditors.apply(connection, verb), endings);
         agent.get().attach(session);
         log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb, connection.name(), connection.type(), connection.agentName());
         session.open(openPacket);
+        revoker.admitted(session, changesAtResolve);
         return session;
     }
 }
