@@ -264,10 +264,22 @@ public final class GatewayServer implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Orderly shutdown: stop accepting gRPC calls; end the open sessions (clients and agents are
+     * told why) and wait until their ends and audit files are recorded; let in-flight HTTP
+     * requests finish; stop the servers; only then close the pool and the embedded database, which
+     * everything before still writes to.
+     */
     @Override
     public void close() {
-        log.info("gateway: shutting down (in-flight requests get up to {} s)", SHUTDOWN_GRACE.toSeconds());
+        log.info("gateway: shutting down (open sessions and in-flight requests get up to {} s)", SHUTDOWN_GRACE.toSeconds());
         healthLoop.shutdownNow();
+        grpc.stopAccepting();
+        int unrecorded = broker.endAll(SHUTDOWN_GRACE);
+        if (unrecorded > 0) {
+            log.warn("gateway: {} session end(s) still being recorded after {} s; their audit files stay for the next start",
+                    unrecorded, SHUTDOWN_GRACE.toSeconds());
+        }
         try {
             int left = inFlight.drain(SHUTDOWN_GRACE);
             if (left > 0) {

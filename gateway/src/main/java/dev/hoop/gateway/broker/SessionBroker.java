@@ -18,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,8 +58,15 @@ public final class SessionBroker implements AutoCloseable {
     private final AuditLog audit;
     private final BiFunction<ResolvedConnection, String, InputAuditor> auditors;
     private final SessionRevoker revoker;
+    /** Ends being recorded right now, so that a shutdown can wait for them before closing the database. */
+    private final Set<CompletableFuture<Void>> recordingEnds = ConcurrentHashMap.newKeySet();
     /** Where a session's end is recorded (database and audit flush), off the event loops. */
-    private final Executor endings = task -> Thread.ofVirtual().name("session-end").start(task);
+    private final Executor endings = task -> {
+        CompletableFuture<Void> f = CompletableFuture.runAsync(task, t -> Thread.ofVirtual().name("session-end").start(t));
+        recordingEnds.add(f);
+        f.whenComplete((ok, e) -> recordingEnds.remove(f));
+    };
+    private volatile boolean shuttingDown;
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
 
@@ -99,6 +109,40 @@ public final class SessionBroker implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("keep-alive round failed; the next one runs as planned", e);
+        }
+    }
+
+    static final String SHUTTING_DOWN = "the gateway is shutting down; the session is closed (reconnect in a moment)";
+
+    /**
+     * Shutdown, first step: refuses new sessions, ends the open ones (client and agent are told
+     * why, the reason is their recorded end) and waits until their ends and audit files are
+     * recorded, so that the database can close after it.
+     *
+     * @return how many sessions were still recording their end when {@code wait} ran out
+     */
+    public int endAll(java.time.Duration wait) {
+        shuttingDown = true;
+        int open = 0;
+        for (AgentLink link : agents.links()) {
+            for (ClientSession session : link.sessions()) {
+                session.revoke(SHUTTING_DOWN);
+                open++;
+            }
+        }
+        if (open > 0) {
+            log.info("shutdown: ended {} open session(s); recording their ends", open);
+        }
+        try {
+            CompletableFuture.allOf(recordingEnds.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return 0;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return recordingEnds.size();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return 0; // each ending logs its own failure
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return recordingEnds.size();
         }
     }
 
@@ -219,6 +263,9 @@ public final class SessionBroker implements AutoCloseable {
                                                ServerCallStreamObserver<Packet> toClient, Runnable setUp) throws StatusException {
         if (connectionName == null || connectionName.isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("missing connection-name").asException();
+        }
+        if (shuttingDown) {
+            throw Status.UNAVAILABLE.withDescription("the gateway is shutting down; try again in a moment").asException();
         }
         long changesAtResolve = revoker.changeCount();
         ResolvedConnection connection = catalog.resolve(user, connectionName)

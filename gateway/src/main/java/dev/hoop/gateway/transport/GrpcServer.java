@@ -107,9 +107,14 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /** Stops accepting, lets calls finish for up to {@code graceMillis}, then cancels the rest (agent streams live forever). */
-    public void shutdown(long graceMillis) {
+    /** Shutdown, first step: no new calls; the open streams go on until the broker ends them. */
+    public void stopAccepting() {
         health.enterTerminalState();
         server.shutdown();
+    }
+
+    public void shutdown(long graceMillis) {
+        stopAccepting();
         try {
             if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
                 server.shutdownNow();
