@@ -5,6 +5,7 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditEvent;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.audit.AuditStore;
+import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.gateway.transport.CallExecutor;
 import dev.hoop.proto.Packet;
 import dev.hoop.proto.TransportGrpc;
@@ -47,14 +48,19 @@ final class BrokerHarness implements AutoCloseable {
     final Map<UUID, Object[]> closed = new ConcurrentHashMap<>();
     final Map<UUID, List<AuditEvent>> audited = new ConcurrentHashMap<>();
     final SessionBroker broker;
+    /** What the API tells of revoked users and changed access (see SessionRevoker). */
+    final Revocations revocations = new Revocations();
+    static final UUID PG_ID = UUID.randomUUID();
+    /** Whether USER may use connection "pg" (the catalog answers as the access rules would). */
+    volatile boolean pgAllowed = true;
     /** Makes the ledger fail as a database that went away does. */
     volatile boolean storageDown;
     final Server server;
     final ManagedChannel channel;
 
     BrokerHarness(Path auditDir) throws Exception {
-        ConnectionCatalog catalog = (user, name) -> name.equals("pg")
-                ? Optional.of(new ResolvedConnection(UUID.randomUUID(), ORG, "pg", "postgres", AGENT.id(), AGENT.name(), PARAMS))
+        ConnectionCatalog catalog = (user, name) -> name.equals("pg") && pgAllowed
+                ? Optional.of(new ResolvedConnection(PG_ID, ORG, "pg", "postgres", AGENT.id(), AGENT.name(), PARAMS))
                 : Optional.empty();
         SessionLedger ledger = new SessionLedger() {
             @Override
@@ -72,7 +78,7 @@ final class BrokerHarness implements AutoCloseable {
         };
         AuditStore store = (id, events) -> audited.put(id, List.copyOf(events));
         broker = new SessionBroker(new AgentDirectory(), catalog, ledger, AuditLog.open(auditDir, store),
-                SessionBroker::auditorFor, java.time.Duration.ofMillis(KEEP_ALIVE_MILLIS));
+                SessionBroker::auditorFor, java.time.Duration.ofMillis(KEEP_ALIVE_MILLIS), revocations);
         TransportGrpc.TransportImplBase transport = new TransportGrpc.TransportImplBase() {
             @Override
             public StreamObserver<Packet> connect(StreamObserver<Packet> responses) {
