@@ -179,8 +179,9 @@ final class HoopStack implements AutoCloseable {
 
     /** Any method, with a JSON body (or none) and a bearer token of choice; returns the answer. */
     HttpResponse<String> send(String method, String path, String bearer, Object body) throws IOException, InterruptedException {
+        // HTTP/1.1: the client's h2c upgrade of a long-running POST did not deliver Helidon's answer
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60))
-                .header("authorization", "Bearer " + bearer);
+                .version(HttpClient.Version.HTTP_1_1).header("authorization", "Bearer " + bearer);
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

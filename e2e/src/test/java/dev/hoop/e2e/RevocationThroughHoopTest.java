@@ -178,7 +178,7 @@ class RevocationThroughHoopTest {
         assertThat(exec.waitFor(30, TimeUnit.SECONDS)).as("hoop exec exited").isTrue();
         assertThat(exec.exitValue()).isEqualTo(1);
         // the connection is gone from the API, so its session is read from the gateway's database
-        String sql = "SELECT status, metadata->>'error' FROM sessions WHERE connection_name = 'doomed' ORDER BY started_at DESC LIMIT 1";
+        String sql = "SELECT status, metadata->>'error' FROM hoop.sessions WHERE connection_name = 'doomed' ORDER BY started_at DESC LIMIT 1";
         HoopStack.await("the session's end is recorded", Duration.ofSeconds(10), () -> "done".equals(gatewayRow(sql)[0]));
         assertThat(gatewayRow(sql)[1]).isEqualTo(reason);
     }
@@ -269,12 +269,12 @@ class RevocationThroughHoopTest {
         HoopStack.await("hoop connect was told", Duration.ofSeconds(10), () -> stack.read("connect-pg.err").contains(reason));
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + stack.gatewayDb, "postgres", "")) {
             ResultSet s = c.createStatement().executeQuery(
-                    "SELECT id, status, metadata->>'error' FROM sessions WHERE connection_name = 'pg' AND verb = 'connect'");
+                    "SELECT id, status, metadata->>'error' FROM hoop.sessions WHERE connection_name = 'pg' AND verb = 'connect'");
             assertThat(s.next()).isTrue();
             assertThat(s.getString(2)).isEqualTo("done");
             assertThat(s.getString(3)).isEqualTo(reason);
             ResultSet e = c.createStatement().executeQuery("SELECT count(*) FILTER (WHERE type = 'i' AND position(convert_to('"
-                    + marker.replace("'", "''") + "', 'UTF8') in data) > 0), count(*) FILTER (WHERE type = 'e') FROM session_events WHERE session_id = '"
+                    + marker.replace("'", "''") + "', 'UTF8') in data) > 0), count(*) FILTER (WHERE type = 'e') FROM hoop.session_events WHERE session_id = '"
                     + s.getString(1) + "'");
             e.next();
             assertThat(e.getInt(1)).as("the statement is recorded").isEqualTo(1);
