@@ -77,6 +77,30 @@ class SessionRevocationTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void revokingTheUserEndsItsApiExecutionWithTheReason() throws Exception {
+        java.util.concurrent.CompletableFuture<ApiExecution.Result> result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new ApiExecution(h.broker).run(BrokerHarness.USER, "pg", "loop", Duration.ofSeconds(20));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String sid = Wire.spec(agentIn.next(), SpecKey.GATEWAY_SESSION_ID);
+        agentOut.onNext(Wire.packet(ClientPacket.SESSION_OPEN_OK, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), null));
+        agentOut.onNext(Wire.packet(ClientPacket.WRITE_STDOUT, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), "tick\n".getBytes(StandardCharsets.UTF_8)));
+        long t0 = System.nanoTime();
+        while (h.broker.agents().onlineIdentity(BrokerHarness.AGENT.id()).isEmpty() || h.opened.isEmpty()) {
+            Thread.onSpinWait();
+        }
+        h.revocations.revoke(BrokerHarness.USER.id(), "the API key of this session was revoked; the session is closed");
+        ApiExecution.Result r = result.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.error()).isEqualTo("the API key of this session was revoked; the session is closed");
+        assertThat(r.exitCode()).isNull();
+        assertThat(awaitClosed(UUID.fromString(sid))).containsExactly(null, "the API key of this session was revoked; the session is closed");
+    }
+
+    @Test
     void revokingAnotherPrincipalLeavesTheSessionAlone() throws Exception {
         PacketProbe clientIn = new PacketProbe();
         UUID id = openStreaming(clientIn);
@@ -95,7 +119,6 @@ class SessionRevocationTest {
     void losingAccessToTheConnectionEndsTheSession() throws Exception {
         PacketProbe clientIn = new PacketProbe();
         UUID id = openStreaming(clientIn);
-        h.revocations.accessChanged(BrokerHarness.ORG, "nothing that concerns this session");
         h.pgAllowed = false;
         h.revocations.accessChanged(BrokerHarness.ORG, "the access rules (plugin 'access_control') changed");
         assertEnded(id, clientIn,
@@ -112,7 +135,17 @@ class SessionRevocationTest {
         h.revocations.accessChanged(BrokerHarness.ORG, "allowed again");
         agentOut.onNext(Wire.packet(ClientPacket.SESSION_CLOSE, Map.of(SpecKey.GATEWAY_SESSION_ID, id.toString(), SpecKey.CLIENT_EXIT_CODE, "0"), null));
         assertThat(clientIn.next().getType()).isEqualTo(ClientPacket.SESSION_CLOSE);
-        assertThat(h.closed.get(id)).containsExactly(0, null);
+        assertThat(awaitClosed(id)).containsExactly(0, null);
+    }
+
+    /** The session's recorded end; recorded off the event loop, right after the client was told. */
+    private Object[] awaitClosed(UUID id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!h.closed.containsKey(id)) {
+            assertThat(System.nanoTime()).as("the end of " + id + " recorded in time").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        return h.closed.get(id);
     }
 
     @Test
