@@ -182,6 +182,19 @@ final class HoopStack implements AutoCloseable {
         return json.readTree(r.body());
     }
 
+    /** Any method, with a JSON body (or none) and a bearer token of choice; returns the answer. */
+    HttpResponse<String> send(String method, String path, String bearer, Object body) throws IOException, InterruptedException {
+        // HTTP/1.1: the client's h2c upgrade of a long-running POST did not deliver Helidon's answer
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60))
+                .version(HttpClient.Version.HTTP_1_1).header("authorization", "Bearer " + bearer);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60));
         if (token != null) {

@@ -56,7 +56,6 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
-    static final long MAX_API_BODY_BYTES = 1024 * 1024;
 
     private final Database db;
     private final GrpcServer grpc;
@@ -145,8 +144,8 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access), sessions, audit,
-                    cfg.auditStatementBytes());
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), sessions, audit,
+                    cfg.auditStatementBytes(), revocations);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
             Info info = new Info(cfg.authMethod(), db);
@@ -168,7 +167,7 @@ public final class GatewayServer implements AutoCloseable {
                     .port(cfg.apiPort())
                     .shutdownHook(false)
                     // API bodies are small JSON documents; refuse big ones before reading them into memory
-                    .maxPayloadSize(MAX_API_BODY_BYTES)
+                    .maxPayloadSize(dev.hoop.gateway.api.Call.MAX_BODY_BYTES)
                     // in-flight requests are drained by InFlight first; this only bounds closing idle keep-alive connections
                     .shutdownGracePeriod(Duration.ofSeconds(1))
                     .routing(routing::configure);
@@ -265,10 +264,22 @@ public final class GatewayServer implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Orderly shutdown: stop accepting gRPC calls; end the open sessions (clients and agents are
+     * told why) and wait until their ends and audit files are recorded; let in-flight HTTP
+     * requests finish; stop the servers; only then close the pool and the embedded database, which
+     * everything before still writes to.
+     */
     @Override
     public void close() {
-        log.info("gateway: shutting down (in-flight requests get up to {} s)", SHUTDOWN_GRACE.toSeconds());
+        log.info("gateway: shutting down (open sessions and in-flight requests get up to {} s)", SHUTDOWN_GRACE.toSeconds());
         healthLoop.shutdownNow();
+        grpc.stopAccepting();
+        int unrecorded = broker.endAll(SHUTDOWN_GRACE);
+        if (unrecorded > 0) {
+            log.warn("gateway: {} session end(s) still being recorded after {} s; their audit files stay for the next start",
+                    unrecorded, SHUTDOWN_GRACE.toSeconds());
+        }
         try {
             int left = inFlight.drain(SHUTDOWN_GRACE);
             if (left > 0) {

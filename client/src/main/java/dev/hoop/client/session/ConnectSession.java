@@ -36,6 +36,8 @@ public final class ConnectSession {
     private final PrintStream messages;
     private final Map<String, io.netty.channel.Channel> sockets = new ConcurrentHashMap<>();
     private final AtomicInteger nextConnectionId = new AtomicInteger();
+    /** How long a local PostgreSQL client has to send its startup message ({@link StartupDeadline}). */
+    private final java.time.Duration startupLimit;
 
     /**
      * @param loops the event loops the local sockets and the stream's callbacks run on: best the
@@ -43,10 +45,15 @@ public final class ConnectSession {
      *              goes from the stream to its socket, and back, on one thread
      */
     public ConnectSession(Channel grpc, EventLoopGroup loops, String token, PrintStream messages) {
+        this(grpc, loops, token, messages, StartupDeadline.DEFAULT);
+    }
+
+    ConnectSession(Channel grpc, EventLoopGroup loops, String token, PrintStream messages, java.time.Duration startupLimit) {
         this.grpc = grpc;
         this.loops = loops;
         this.token = token;
         this.messages = messages;
+        this.startupLimit = startupLimit;
     }
 
     /**
@@ -140,6 +147,9 @@ public final class ConnectSession {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             String id = String.valueOf(nextConnectionId.incrementAndGet());
+                            if (writeType.equals(AgentPacket.PG_CONNECTION_WRITE)) {
+                                ch.pipeline().addLast(new StartupDeadline(startupLimit));
+                            }
                             ch.pipeline().addLast(new LocalSocketHandler(stream, id, writeType, serverConnect, sockets));
                         }
                     });

@@ -66,7 +66,7 @@ final class ApiKeysApi {
     private Reply revoke(Call c) {
         String name = c.param("name");
         ApiKey k = keys.revoke(c.orgId(), name).orElseThrow(() -> ApiException.notFound("API key '" + name + "' not found or already revoked"));
-        revocations.revoke(k.id());
+        revocations.revoke(k.id(), Revocations.KEY_REVOKED);
         return Reply.noContent();
     }
 }

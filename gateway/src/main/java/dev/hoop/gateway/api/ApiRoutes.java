@@ -47,8 +47,8 @@ public final class ApiRoutes {
         }
         all.addAll(new UsersApi(d.users(), d.hasher(), d.revocations(), d.refreshTokens()).routes());
         all.addAll(new AgentsApi(d.agents(), d.directory(), d.info()).routes());
-        all.addAll(new ConnectionsApi(d.connections(), d.agents(), d.access()).routes());
-        all.addAll(new PluginsApi(d.plugins(), d.connections()).routes());
+        all.addAll(new ConnectionsApi(d.connections(), d.agents(), d.access(), d.revocations()).routes());
+        all.addAll(new PluginsApi(d.plugins(), d.connections(), d.revocations()).routes());
         all.addAll(new ApiKeysApi(d.apiKeys(), d.revocations()).routes());
         all.addAll(new SessionsApi(d.sessions(), d.execution()).routes());
         return List.copyOf(all);

@@ -2,6 +2,7 @@ package dev.hoop.gateway.api;
 
 import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.gateway.auth.AccessControl;
+import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Connections.Conn;
@@ -44,11 +45,13 @@ final class ConnectionsApi {
     private final Connections connections;
     private final Agents agents;
     private final AccessControl access;
+    private final Revocations revocations;
 
-    ConnectionsApi(Connections connections, Agents agents, AccessControl access) {
+    ConnectionsApi(Connections connections, Agents agents, AccessControl access, Revocations revocations) {
         this.connections = connections;
         this.agents = agents;
         this.access = access;
+        this.revocations = revocations;
     }
 
     List<Route> routes() {
@@ -70,6 +73,8 @@ final class ConnectionsApi {
                     if (!connections.delete(c.orgId(), c.param("name"))) {
                         throw ApiException.notFound("connection '" + c.param("name") + "' not found");
                     }
+                    // its open sessions end: a deleted connection is one nobody may use
+                    revocations.accessChanged(c.orgId(), "connection '" + c.param("name") + "' was deleted");
                     return Reply.noContent();
                 }));
     }

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.Plugins.Plugin;
@@ -28,10 +29,18 @@ final class PluginsApi {
     private static final String EXPECTED = "{\"name\", \"connections\": [{\"name\": \"<connection>\", \"config\": [\"<group>\", ...]}]}";
     private final Plugins plugins;
     private final Connections connections;
+    private final Revocations revocations;
 
-    PluginsApi(Plugins plugins, Connections connections) {
+    PluginsApi(Plugins plugins, Connections connections, Revocations revocations) {
         this.plugins = plugins;
         this.connections = connections;
+        this.revocations = revocations;
+    }
+
+    /** A plugin's rules may take a connection away from a group: open sessions are re-checked. */
+    private Reply changed(Call c, String name, Reply reply) {
+        revocations.accessChanged(c.orgId(), "the access rules (plugin '" + name + "') changed");
+        return reply;
     }
 
     List<Route> routes() {
@@ -43,19 +52,19 @@ final class PluginsApi {
                     if (plugins.find(c.orgId(), name).isPresent()) {
                         throw ApiException.conflict("plugin '" + name + "' exists already (PUT /api/plugins/" + name + " to change it)");
                     }
-                    return Reply.created(PluginView.of(plugins.put(c.orgId(), name, configs(c, in))));
+                    return changed(c, name, Reply.created(PluginView.of(plugins.put(c.orgId(), name, configs(c, in)))));
                 }),
                 Route.of(Method.GET, "/api/plugins/{name}", Access.ADMIN, c -> Reply.ok(PluginView.of(find(c)))),
                 Route.of(Method.PUT, "/api/plugins/{name}", Access.ADMIN, c -> {
                     Plugin p = find(c);
                     Request in = c.body(Request.class, EXPECTED);
-                    return Reply.ok(PluginView.of(plugins.put(c.orgId(), p.name(), configs(c, in))));
+                    return changed(c, p.name(), Reply.ok(PluginView.of(plugins.put(c.orgId(), p.name(), configs(c, in)))));
                 }),
                 Route.of(Method.DELETE, "/api/plugins/{name}", Access.ADMIN, c -> {
                     if (!plugins.delete(c.orgId(), c.param("name"))) {
                         throw ApiException.notFound("plugin '" + c.param("name") + "' not found");
                     }
-                    return Reply.noContent();
+                    return changed(c, c.param("name"), Reply.noContent());
                 }));
     }
 

@@ -82,11 +82,14 @@ final class UsersApi {
             // a new password or a disabled user: the sign-ins made before cannot be renewed
             refreshTokens.revokeAll(updated.id());
         }
-        // Open gRPC streams check this set at their next packet; new requests re-read the status anyway.
+        // Open sessions of a disabled user end now; new requests re-read the status anyway.
         if (updated.active()) {
             revocations.reinstate(updated.id());
         } else {
-            revocations.revoke(updated.id());
+            revocations.revoke(updated.id(), Revocations.USER_DISABLED);
+        }
+        if (updated.active() && ch.groups() != null && !ch.groups().equals(u.groups())) {
+            revocations.accessChanged(c.orgId(), "the groups of user " + updated.email() + " changed");
         }
         return Reply.ok(UserView.of(updated));
     }
@@ -97,7 +100,7 @@ final class UsersApi {
             throw ApiException.badRequest("you cannot delete your own user (ask another admin)");
         }
         users.delete(c.orgId(), u.id());
-        revocations.revoke(u.id());
+        revocations.revoke(u.id(), Revocations.USER_DELETED);
         return Reply.noContent();
     }
 }

@@ -93,7 +93,8 @@ public final class ApiExecution {
                     } catch (NumberFormatException ignored) {
                         // reported through the error below
                     }
-                    done.complete(snapshot(code == null && reason == null ? 0 : code, code != null && code == 0 ? null : reason));
+                    // Integer.valueOf: a bare 0 would unbox a null code and throw (a close with a reason and no exit code)
+                    done.complete(snapshot(code == null && reason == null ? Integer.valueOf(0) : code, code != null && code == 0 ? null : reason));
                 }
                 default -> { }
             }

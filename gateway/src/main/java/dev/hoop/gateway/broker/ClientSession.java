@@ -46,6 +46,7 @@ final class ClientSession {
     private static final CompletableFuture<Void> NOTHING_TO_WRITE = CompletableFuture.completedFuture(null);
 
     private final UUID id;
+    private final SessionUser user;
     private final ResolvedConnection connection;
     private final ConnectionType type;
     private final Verb verb;
@@ -63,9 +64,11 @@ final class ClientSession {
     /** The id as stamped on every forwarded packet, encoded once. */
     private final ByteString idBytes;
 
-    ClientSession(UUID id, ResolvedConnection connection, ConnectionType type, Verb verb, AgentLink agent, OutboundStream toClient,
+    ClientSession(UUID id, SessionUser user, ResolvedConnection connection, ConnectionType type, Verb verb, AgentLink agent,
+                  OutboundStream toClient,
                   SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor, Executor endings) {
         this.id = id;
+        this.user = user;
         this.connection = connection;
         this.type = type;
         this.verb = verb;
@@ -80,6 +83,14 @@ final class ClientSession {
 
     UUID id() {
         return id;
+    }
+
+    SessionUser user() {
+        return user;
+    }
+
+    ResolvedConnection connection() {
+        return connection;
     }
 
     /** Where the agent's packets for this session go. */
@@ -234,6 +245,17 @@ final class ClientSession {
         if (!ended.get()) {
             agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
             end(null, null);
+        }
+    }
+
+    /**
+     * The user lost the right to this session (see {@link SessionRevoker}): the agent frees it, the
+     * client is told why, and the reason is the session's recorded end. Any thread.
+     */
+    void revoke(String reason) {
+        if (!ended.get()) {
+            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+            failToClient(reason);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.audit.SessionRecording;
+import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -20,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,22 +61,41 @@ public final class SessionBroker implements AutoCloseable {
     private final SessionLedger ledger;
     private final AuditLog audit;
     private final BiFunction<ConnectionType, Verb, InputAuditor> auditors;
+    private final SessionRevoker revoker;
+    /** Ends being recorded right now, so that a shutdown can wait for them before closing the database. */
+    private final Set<CompletableFuture<Void>> recordingEnds = ConcurrentHashMap.newKeySet();
     /** Where a session's end is recorded (database and audit flush), off the event loops. */
-    private final Executor endings = task -> Thread.ofVirtual().name("session-end").start(task);
+    private final Executor endings = task -> {
+        CompletableFuture<Void> f = CompletableFuture.runAsync(task, t -> Thread.ofVirtual().name("session-end").start(t));
+        recordingEnds.add(f);
+        f.whenComplete((ok, e) -> recordingEnds.remove(f));
+    };
+    private volatile boolean shuttingDown;
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
 
-    public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit) {
-        this(agents, catalog, ledger, audit, StatementExtractor.DEFAULT_RECORDED_BYTES);
+    /** @param revocations what ends open sessions of users who lose their right to them (see {@link SessionRevoker}) */
+    public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit, Revocations revocations) {
+        this(agents, catalog, ledger, audit, StatementExtractor.DEFAULT_RECORDED_BYTES, revocations);
     }
 
     /** @param auditStatementBytes bytes of each PostgreSQL statement the audit keeps (PLUGIN_AUDIT_STATEMENT_BYTES) */
-    public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit, int auditStatementBytes) {
-        this(agents, catalog, ledger, audit, (c, verb) -> auditorFor(c, verb, auditStatementBytes), Wire.KEEP_ALIVE_INTERVAL);
+    public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit, int auditStatementBytes,
+                         Revocations revocations) {
+        this(agents, catalog, ledger, audit, (type, verb) -> auditorFor(type, verb, auditStatementBytes), Wire.KEEP_ALIVE_INTERVAL,
+                revocations);
     }
 
     SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
                   BiFunction<ConnectionType, Verb, InputAuditor> auditors, java.time.Duration keepAliveEvery) {
+        this(agents, catalog, ledger, audit, auditors, keepAliveEvery, new Revocations());
+    }
+
+    SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit,
+                  BiFunction<ConnectionType, Verb, InputAuditor> auditors, java.time.Duration keepAliveEvery,
+                  Revocations revocations) {
+        this.revoker = new SessionRevoker(agents, catalog, revocations::isRevoked);
+        revocations.listen(revoker);
         this.agents = agents;
         this.catalog = catalog;
         this.ledger = ledger;
@@ -97,6 +120,40 @@ public final class SessionBroker implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("keep-alive round failed; the next one runs as planned", e);
+        }
+    }
+
+    static final String SHUTTING_DOWN = "the gateway is shutting down; the session is closed (reconnect in a moment)";
+
+    /**
+     * Shutdown, first step: refuses new sessions, ends the open ones (client and agent are told
+     * why, the reason is their recorded end) and waits until their ends and audit files are
+     * recorded, so that the database can close after it.
+     *
+     * @return how many sessions were still recording their end when {@code wait} ran out
+     */
+    public int endAll(java.time.Duration wait) {
+        shuttingDown = true;
+        int open = 0;
+        for (AgentLink link : agents.links()) {
+            for (ClientSession session : link.sessions()) {
+                session.revoke(SHUTTING_DOWN);
+                open++;
+            }
+        }
+        if (open > 0) {
+            log.info("shutdown: ended {} open session(s); recording their ends", open);
+        }
+        try {
+            CompletableFuture.allOf(recordingEnds.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return 0;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return recordingEnds.size();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return 0; // each ending logs its own failure
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return recordingEnds.size();
         }
     }
 
@@ -229,6 +286,10 @@ public final class SessionBroker implements AutoCloseable {
         if (connectionName == null || connectionName.isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("missing connection-name").asException();
         }
+        if (shuttingDown) {
+            throw Status.UNAVAILABLE.withDescription("the gateway is shutting down; try again in a moment").asException();
+        }
+        long changesAtResolve = revoker.changeCount();
         ResolvedConnection connection = catalog.resolve(user, connectionName)
                 .orElseThrow(() -> Status.NOT_FOUND.withDescription("connection '" + connectionName + "' not found").asException());
         ConnectionType type = ConnectionType.find(connection.type()).orElseThrow(() -> Status.FAILED_PRECONDITION
@@ -264,7 +325,7 @@ public final class SessionBroker implements AutoCloseable {
                     s.fromClient(packet, () -> giveBack(credit, s.agentStream()));
                     return true;
                 } else if (packet.getType().equals(AgentPacket.SESSION_OPEN)) {
-                    session = open(user, verb, type, connection, out, packet);
+                    session = open(user, verb, type, connection, out, packet, changesAtResolve);
                     if (session != null) {
                         setUp.run();
                     }
@@ -294,7 +355,7 @@ public final class SessionBroker implements AutoCloseable {
     }
 
     private ClientSession open(SessionUser user, Verb verb, ConnectionType type, ResolvedConnection connection,
-                               OutboundStream toClient, Packet openPacket) {
+                               OutboundStream toClient, Packet openPacket, long changesAtResolve) {
         Optional<AgentLink> agent = agents.link(connection.agentId()).filter(l -> !l.outbound().isClosed());
         if (agent.isEmpty()) {
             String message = "agent '" + connection.agentName() + "' of connection '" + connection.name() + "' is offline";
@@ -319,11 +380,12 @@ public final class SessionBroker implements AutoCloseable {
             toClient.fail(Status.UNAVAILABLE.withDescription("the gateway cannot record sessions right now (audit log unavailable); try again shortly"));
             return null;
         }
-        ClientSession session = new ClientSession(id, connection, type, verb, agent.get(), toClient, recording, ledger,
+        ClientSession session = new ClientSession(id, user, connection, type, verb, agent.get(), toClient, recording, ledger,
                 auditors.apply(type, verb), endings);
         agent.get().attach(session);
-        log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb, connection.name(), connection.type(), connection.agentName());
+        log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb.wireName(), connection.name(), connection.type(), connection.agentName());
         session.open(openPacket);
+        revoker.admitted(session, changesAtResolve);
         return session;
     }
 }

@@ -3,6 +3,7 @@ package dev.hoop.gateway.broker;
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.store.Connections;
+import dev.hoop.gateway.store.Users;
 import java.util.Optional;
 
 /**
@@ -14,10 +15,12 @@ import java.util.Optional;
 public final class StoreConnectionCatalog implements ConnectionCatalog {
     private final Connections connections;
     private final AccessControl access;
+    private final Users users;
 
-    public StoreConnectionCatalog(Connections connections, AccessControl access) {
+    public StoreConnectionCatalog(Connections connections, AccessControl access, Users users) {
         this.connections = connections;
         this.access = access;
+        this.users = users;
     }
 
     @Override
@@ -29,5 +32,16 @@ public final class StoreConnectionCatalog implements ConnectionCatalog {
                 .filter(c -> c.agentId() != null)
                 .map(c -> new ResolvedConnection(c.id(), c.orgId(), c.name(), c.type(), c.agentId(), c.agentName(),
                         new ConnectionParams(c.name(), c.type(), c.command(), connections.secrets(c.id()))));
+    }
+
+    /**
+     * With the user's groups as stored now (they are fixed at sign-in in the session's user). An
+     * API key is not a user row: its groups cannot change, the ones it signed in with hold.
+     */
+    @Override
+    public boolean stillAllowed(SessionUser user, ResolvedConnection connection) {
+        var groups = users.byId(user.orgId(), user.id()).map(Users.User::groups).orElse(java.util.List.copyOf(user.groups()));
+        return access.allowed(user.orgId(), groups, connection.name())
+                && connections.find(user.orgId(), connection.name()).map(c -> c.id().equals(connection.id())).orElse(false);
     }
 }

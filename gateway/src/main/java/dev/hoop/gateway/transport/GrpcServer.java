@@ -36,6 +36,7 @@ public final class GrpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
     private final Server server;
     private final HealthStatusManager health;
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService executor;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -107,9 +108,16 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /** Stops accepting, lets calls finish for up to {@code graceMillis}, then cancels the rest (agent streams live forever). */
-    public void shutdown(long graceMillis) {
-        health.enterTerminalState();
+    /** Shutdown, first step: no new calls; the open streams go on until the broker ends them. */
+    public void stopAccepting() {
+        if (stopping.compareAndSet(false, true)) {
+            health.enterTerminalState(); // a second call would log a warning
+        }
         server.shutdown();
+    }
+
+    public void shutdown(long graceMillis) {
+        stopAccepting();
         try {
             if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
                 server.shutdownNow();

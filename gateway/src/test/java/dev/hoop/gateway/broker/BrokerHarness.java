@@ -5,6 +5,7 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditEvent;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.audit.AuditStore;
+import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.gateway.transport.CallExecutor;
 import dev.hoop.proto.Packet;
 import dev.hoop.proto.TransportGrpc;
@@ -49,6 +50,11 @@ final class BrokerHarness implements AutoCloseable {
     final Map<UUID, Object[]> closed = new ConcurrentHashMap<>();
     final Map<UUID, List<AuditEvent>> audited = new ConcurrentHashMap<>();
     final SessionBroker broker;
+    /** What the API tells of revoked users and changed access (see SessionRevoker). */
+    final Revocations revocations = new Revocations();
+    static final UUID PG_ID = UUID.randomUUID();
+    /** Whether USER may use connection "pg" (the catalog answers as the access rules would). */
+    volatile boolean pgAllowed = true;
     /** Makes the ledger fail as a database that went away does. */
     volatile boolean storageDown;
     final Server server;
@@ -60,8 +66,8 @@ final class BrokerHarness implements AutoCloseable {
 
     /** @param audit opens the audit log (e.g. one on a full disk) */
     BrokerHarness(Path auditDir, java.util.function.BiFunction<Path, AuditStore, AuditLog> audit) throws Exception {
-        ConnectionCatalog catalog = (user, name) -> Optional.ofNullable(TYPES.get(name)).map(type -> new ResolvedConnection(
-                UUID.randomUUID(), ORG, name, type, AGENT.id(), AGENT.name(),
+        ConnectionCatalog catalog = (user, name) -> Optional.ofNullable(TYPES.get(name)).filter(t -> pgAllowed || !name.equals("pg")).map(type -> new ResolvedConnection(
+                name.equals("pg") ? PG_ID : UUID.randomUUID(), ORG, name, type, AGENT.id(), AGENT.name(),
                 name.equals("pg") ? PARAMS : new ConnectionParams(name, type, List.of(), Map.of("HOST", "h", "PORT", "1"))));
         SessionLedger ledger = new SessionLedger() {
             @Override
@@ -79,7 +85,7 @@ final class BrokerHarness implements AutoCloseable {
         };
         AuditStore store = (id, events) -> audited.put(id, List.copyOf(events));
         broker = new SessionBroker(new AgentDirectory(), catalog, ledger, audit.apply(auditDir, store),
-                SessionBroker::auditorFor, java.time.Duration.ofMillis(KEEP_ALIVE_MILLIS));
+                SessionBroker::auditorFor, java.time.Duration.ofMillis(KEEP_ALIVE_MILLIS), revocations);
         TransportGrpc.TransportImplBase transport = new TransportGrpc.TransportImplBase() {
             @Override
             public StreamObserver<Packet> connect(StreamObserver<Packet> responses) {
