@@ -1,6 +1,5 @@
 package dev.hoop.router.proxy;
 
-import dev.hoop.router.log.AccessLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -16,8 +15,10 @@ import io.netty.util.AsciiString;
  * One request from a client through to its answer, coordinating three stages: the
  * {@link BackendAttempt} (route, backend choice, connection, retries, dead marks), the
  * {@link RequestRelay} (client → backend) and the {@link ResponseRelay} (backend → client). The
- * exchange itself keeps what the request is, how it ended (the router's own answer, the backend's
- * answer, a tunnel, or a lost client) and writes the access log line.
+ * exchange itself keeps what the request is and how it ended (the router's own answer, the backend's
+ * answer, a tunnel, or a lost client); at the end it hands one immutable {@link ExchangeResult} to
+ * the metrics and the access log. The relays keep their own counts (status, bytes) and are read
+ * once then, instead of writing into the exchange.
  *
  * <p>Every method runs on the client channel's event loop (backend connections are opened on the
  * same loop), so there is no locking; the only asynchronous hop, the route store, comes back
@@ -27,6 +28,7 @@ final class Exchange {
     private static final AsciiString X_DEBUG = AsciiString.cached("x-debug");
     final ProxyServices services;
     final FrontendHandler frontend;
+    final ClientConnection client;
     final ChannelHandlerContext ctx;
     final HttpRequest request;
     final String scheme;
@@ -37,7 +39,7 @@ final class Exchange {
     final boolean upgrade;
     final boolean debug;
 
-    private final RequestRelay requestRelay = new RequestRelay(this);
+    private final RequestRelay requestRelay;
     /** Null while the router answers by itself without a lookup (ping, no Host). */
     private BackendAttempt attempt;
     /** Null until a backend connection exists (created then, so that answers without a backend cost no more). */
@@ -46,15 +48,16 @@ final class Exchange {
     // outcome
     private boolean answered;
     private boolean done;
-    /** The status the client got (also set by the response relay), for the access log. */
-    int status;
-    /** Body bytes the client got (also counted by the response relay), for the access log. */
-    long bytesOut;
+    /** The status of the router's own answer; 0 when the backend's answer (or none) went out. */
+    private int ownStatus;
+    private long ownBytes;
+    private boolean clientGone;
 
-    Exchange(ProxyServices services, FrontendHandler frontend, ChannelHandlerContext ctx, HttpRequest request,
-             String host, String scheme) {
+    Exchange(ProxyServices services, FrontendHandler frontend, ClientConnection client, ChannelHandlerContext ctx,
+             HttpRequest request, String host, String scheme) {
         this.services = services;
         this.frontend = frontend;
+        this.client = client;
         this.ctx = ctx;
         this.request = request;
         this.host = host;
@@ -63,6 +66,7 @@ final class Exchange {
         this.clientVersion = request.protocolVersion();
         this.upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         this.debug = request.headers().contains(X_DEBUG);
+        this.requestRelay = new RequestRelay(this, request, client, scheme, upgrade, services.settings);
     }
 
     void start() {
@@ -173,9 +177,7 @@ final class Exchange {
         discardBackend();
         releaseQueued();
         if (!done) {
-            if (status == 0) {
-                status = 499;
-            }
+            clientGone = true;
             finish(false);
         }
     }
@@ -198,19 +200,43 @@ final class Exchange {
         }
         discardBackend();
         answered = true;
-        status = code;
+        ownStatus = code;
         releaseQueued();
         FullHttpResponse page = code == 200 ? FrontendHandler.ok() : services.errors.response(code, reason, clientKeepAlive);
         if (!clientKeepAlive) {
             page.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        bytesOut = page.content().readableBytes();
+        ownBytes = page.content().readableBytes();
         ctx.writeAndFlush(page);
         if (requestRelay.complete()) {
             maybeFinish();
         } else {
             frontend.updateReading(); // read and drop the rest of the body
         }
+    }
+
+    /**
+     * A body part the codec could not frame (an invalid chunk size or chunk end): 400 and close. The
+     * backend connection is closed too, so that what of the request went out is never completed by
+     * bytes the backend would read as another request.
+     */
+    void rejectBody(Throwable cause) {
+        if (done) {
+            return;
+        }
+        discardBackend();
+        if (over() || (responseRelay != null && responseRelay.started())) {
+            finish(false);
+            return;
+        }
+        answered = true;
+        ownStatus = 400;
+        releaseQueued();
+        FullHttpResponse page = services.errors.response(400, "malformed request body (" + rootMessage(cause)
+                + ")", false);
+        ownBytes = page.content().readableBytes();
+        ctx.write(page, ctx.voidPromise());
+        finish(false);
     }
 
     /** The backend's response was relayed to its end. */
@@ -249,16 +275,13 @@ final class Exchange {
 
     private void log() {
         long now = System.nanoTime();
-        double total = (now - startNanos) / 1e9;
         long headNanos = responseRelay == null ? 0 : responseRelay.headNanos();
-        double backendTime = headNanos == 0 ? 0 : (headNanos - attempt.connectNanos()) / 1e9;
+        int status = ownStatus != 0 ? ownStatus : responseRelay == null ? 0 : responseRelay.status();
+        long bytes = ownStatus != 0 ? ownBytes : responseRelay == null ? 0 : responseRelay.bytesOut();
         String identifier = attempt == null ? null : attempt.route().identifier();
-        String id = identifier == null ? "-" : identifier;
-        services.metrics.request(status, id, headNanos == 0 ? -1 : backendTime);
-        if (services.accessLog.enabled()) {
-            services.accessLog.log(AccessLog.Entry.of(ctx.channel().remoteAddress(), request, clientVersion, status,
-                    bytesOut, id, total, backendTime));
-        }
+        services.exchanges.record(new ExchangeResult(client.remote(), request, clientVersion,
+                status == 0 && clientGone ? 499 : status, bytes, identifier == null ? "-" : identifier,
+                (now - startNanos) / 1e9, headNanos == 0 ? -1 : (headNanos - attempt.connectNanos()) / 1e9));
     }
 
     private void releaseQueued() {

@@ -34,6 +34,10 @@ final class ResponseRelay {
     private boolean backendKeepAlive;
     private boolean clientKept;
     private long headNanos;
+    /** The backend's final status, once its head arrived; 0 before. */
+    private int status;
+    /** Body bytes relayed to the client. */
+    private long bytesOut;
 
     ResponseRelay(Exchange exchange, BackendAttempt attempt) {
         this.exchange = exchange;
@@ -49,6 +53,14 @@ final class ResponseRelay {
     /** Whether the backend's response was relayed to its end. */
     boolean complete() {
         return complete;
+    }
+
+    int status() {
+        return status;
+    }
+
+    long bytesOut() {
+        return bytesOut;
     }
 
     /** When the backend's final response head arrived; 0 before. */
@@ -113,7 +125,7 @@ final class ResponseRelay {
             return;
         }
         headNanos = System.nanoTime();
-        exchange.status = code;
+        status = code;
         boolean retryAfter = code == 503 && head.headers().contains(HttpHeaderNames.RETRY_AFTER);
         boolean fails = code >= 500 && (code != 500 || exchange.services.settings.deadBackendOn500()) && !retryAfter;
         if (fails && attempt.route().backends().size() > 1) {
@@ -169,7 +181,7 @@ final class ResponseRelay {
             }
             return;
         }
-        exchange.bytesOut += content.content().readableBytes();
+        bytesOut += content.content().readableBytes();
         if (!(content instanceof LastHttpContent last)) {
             // Flushed at the end of this read of the backend (onReadComplete); a failed write closes the
             // client, which ends the exchange (onClientClosed).
