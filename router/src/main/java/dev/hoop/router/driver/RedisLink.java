@@ -52,8 +52,7 @@ final class RedisLink implements AutoCloseable {
      * @param shared resources whose timer and computation threads this link shares; they stay open when it closes
      */
     RedisLink(DriverUrl url, ClientResources shared, EventLoop loop) {
-        this(url, loop == null ? shared : shared.mutate().eventLoopGroupProvider(new PinnedEventLoop(loop))
-                .nettyCustomizer(new LoopChannels(EventLoops.socketChannel())).build(), loop != null, loop);
+        this(url, loop == null ? shared : LoopChannels.resources(shared, loop), loop != null, loop);
     }
 
     private RedisLink(DriverUrl url, ClientResources resources, boolean ownsResources, EventLoop loop) {
@@ -66,7 +65,8 @@ final class RedisLink implements AutoCloseable {
         }
         this.resources = resources;
         this.ownsResources = ownsResources;
-        this.client = RedisClient.create(resources, uri.build());
+        this.client = loop == null ? RedisClient.create(resources, uri.build())
+                : LoopChannels.client(resources, uri.build(), loop);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

@@ -23,9 +23,9 @@ final class RequestChecks {
         HttpHeaders h = request.headers();
         Iterator<? extends CharSequence> hosts = h.valueCharSequenceIterator(HttpHeaderNames.HOST);
         if (hosts.hasNext()) {
-            CharSequence first = hosts.next();
+            hosts.next();
             if (hosts.hasNext()) {
-                return new Refusal(400, "more than one Host header ('" + first + "', '" + hosts.next()
+                return new Refusal(400, "more than one Host header ('" + String.join("', '", h.getAll(HttpHeaderNames.HOST))
                         + "'); send exactly one");
             }
         }
