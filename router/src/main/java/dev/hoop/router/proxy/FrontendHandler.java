@@ -142,7 +142,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String host = HostNames.normalize(request.headers().get(HttpHeaderNames.HOST));
-        exchange = new Exchange(services, this, client(), ctx, request, host, scheme);
+        exchange = new Exchange(services, this, ctx, RequestFacts.of(request, host, scheme, client()));
         if (PING_HOST.equals(host)) {
             exchange.answer(200, "ok"); // liveness, without touching the route store
         } else if (host.isEmpty()) {

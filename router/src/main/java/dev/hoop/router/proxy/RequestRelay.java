@@ -15,14 +15,32 @@ import java.util.ArrayDeque;
  * Client → backend: the request head (headers rewritten for the backend) and its body. The body
  * is never sent before the connection exists, so every request can be retried on another backend:
  * parts read before it wait here, and the client is read only while the backend can take more
- * ({@link Exchange#canTakeMore}), which bounds what waits. It remembers whether the request can
+ * ({@code Exchange#canTakeMore}), which bounds what waits. It remembers whether the request can
  * still be replayed on a fresh connection.
  *
  * <p>It is the listener of its own writes (one per exchange, not per write): a failed write means
  * the backend connection is gone.
  */
 final class RequestRelay implements ChannelFutureListener {
-    private final Exchange exchange;
+    /** What the relay reports to: the exchange, seen through what this stage needs of it. */
+    interface Owner {
+        /** The answer is out or the exchange ended: body parts are dropped. */
+        boolean over();
+
+        /** The backend connection in use, else null. */
+        Channel backend();
+
+        /** The request's end was read after the answer: the exchange may end now. */
+        void maybeFinish();
+
+        /** A request write failed: the backend connection is gone. */
+        void onBackendClosed(Throwable cause);
+
+        /** A body part the codec could not frame. */
+        void rejectBody(Throwable cause);
+    }
+
+    private final Owner exchange;
     /** The client's request head, forwarded with its headers rewritten. */
     private final HttpRequest head;
     private final ClientConnection client;
@@ -37,13 +55,12 @@ final class RequestRelay implements ChannelFutureListener {
     /** Sent again on a fresh connection: the first attempt's (empty) end of body was consumed. */
     private boolean replay;
 
-    RequestRelay(Exchange exchange, HttpRequest head, ClientConnection client, String scheme, boolean upgrade,
-                 RouterConfig.Server settings) {
+    RequestRelay(Owner exchange, RequestFacts facts, RouterConfig.Server settings) {
         this.exchange = exchange;
-        this.head = head;
-        this.client = client;
-        this.scheme = scheme;
-        this.upgrade = upgrade;
+        this.head = facts.head();
+        this.client = facts.client();
+        this.scheme = facts.scheme();
+        this.upgrade = facts.upgrade();
         this.settings = settings;
     }
 
