@@ -43,6 +43,9 @@ public final class Logging {
         ctx.getLogger("org.flywaydb").setLevel(Level.INFO);
         ctx.getLogger("io.helidon").setLevel(Level.INFO);
         ctx.getLogger("io.lettuce").setLevel(Level.INFO);
+        // Lettuce warns at every connect that epoll and io_uring are both there; the router gives it its loops'
+        // channels through ClientResources (router LoopChannels), so the choice that warning is about is unused.
+        ctx.getLogger("io.lettuce.core.resource.Transports").setLevel(Level.ERROR);
         // Helidon and parts of gRPC log through java.util.logging: one format for every line
         JulBridge.install(level.equalsIgnoreCase("debug") || grpc);
         // Frame logs (LOG_GRPC) print HTTP/2 headers: never let an authorization header through.

@@ -1,5 +1,6 @@
 package dev.hoop.router.driver;
 
+import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.retry.Backoff;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -44,14 +45,14 @@ final class RedisLink implements AutoCloseable {
     }
 
     /**
-     * A link whose connection runs on {@code loop} when given (Lettuce's own threads otherwise); the first
+     * A link whose connection runs on {@code loop} when given (Lettuce's own threads otherwise), with a channel of
+     * the loop's transport ({@link LoopChannels}; the loop must come from {@link EventLoops#newGroup}); the first
      * connection is being made in the background when this returns, see {@link #awaitFirstConnection}.
      *
      * @param shared resources whose timer and computation threads this link shares; they stay open when it closes
      */
     RedisLink(DriverUrl url, ClientResources shared, EventLoop loop) {
-        this(url, loop == null ? shared : shared.mutate().eventLoopGroupProvider(new PinnedEventLoop(loop)).build(),
-                loop != null, loop);
+        this(url, loop == null ? shared : LoopChannels.resources(shared, loop), loop != null, loop);
     }
 
     private RedisLink(DriverUrl url, ClientResources resources, boolean ownsResources, EventLoop loop) {
@@ -64,7 +65,8 @@ final class RedisLink implements AutoCloseable {
         }
         this.resources = resources;
         this.ownsResources = ownsResources;
-        this.client = RedisClient.create(resources, uri.build());
+        this.client = loop == null ? RedisClient.create(resources, uri.build())
+                : LoopChannels.client(resources, uri.build(), loop);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

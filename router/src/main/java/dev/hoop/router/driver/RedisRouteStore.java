@@ -59,7 +59,7 @@ public final class RedisRouteStore implements RouteStore {
      * A store with one Redis connection per event loop of {@code loops}, running on that loop: a lookup made
      * on a loop is answered on it (no thread hop per request, no Lettuce I/O threads competing for the cores).
      * A call from any other thread uses the first loop's connection. The loops must come from
-     * {@link EventLoops#newGroup}, whose transport Lettuce is made to use (see {@link LettuceTransport}).
+     * {@link EventLoops#newGroup}: Lettuce is given channels of their transport (see {@link LoopChannels}).
      */
     public RedisRouteStore(List<DriverUrl> urls, EventLoopGroup loops) {
         this(urls, loops, true);
@@ -76,15 +76,10 @@ public final class RedisRouteStore implements RouteStore {
         this.prefix = first.prefix();
         this.where = first.toString();
         List<EventLoop> pinned = new ArrayList<>();
-        if (loops != null && LettuceTransport.followEventLoops()) {
+        if (loops != null) {
             for (EventExecutor e : loops) {
                 pinned.add((EventLoop) e);
             }
-        } else if (loops != null) {
-            LOG.warn("route store: the Redis client uses {} but the router's loops {} (Lettuce chose before the "
-                    + "router, or {} / {} say otherwise); Redis runs on Lettuce's own threads",
-                    LettuceTransport.describe(), EventLoops.transport().label(), LettuceTransport.EPOLL,
-                    LettuceTransport.IO_URING);
         }
         if (pinned.isEmpty()) {
             this.shared = null;

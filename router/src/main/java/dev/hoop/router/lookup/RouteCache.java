@@ -1,51 +1,46 @@
 package dev.hoop.router.lookup;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.hoop.router.driver.Route;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.LongSupplier;
+import java.time.Duration;
 
 /**
- * {@code server.lruCache}: the last {@code size} lookups by host, each kept at most {@code ttl}
- * seconds. Shared by all workers; the lock is held only for a map operation.
+ * {@code server.lruCache}: at most {@code size} lookups by host, each kept at most {@code ttl}
+ * seconds. Shared by all event loops without a lock: a hit is a lock-free read (Caffeine), where a
+ * synchronized {@code LinkedHashMap} made every loop take one lock per request. Eviction is
+ * Caffeine's (recency and frequency), which keeps the hot hosts as an LRU would. Its upkeep runs on
+ * the calling loop in small amortised steps, not on a pool thread competing for the cores.
  */
 final class RouteCache {
-    private record Slot(Route route, long expiresAt) {}
+    private final Cache<String, Route> cache;
 
-    private final int size;
-    private final long ttlNanos;
-    private final LongSupplier clock;
-    private final LinkedHashMap<String, Slot> map;
-
-    RouteCache(int size, int ttlSeconds, LongSupplier clock) {
-        this.size = size;
-        this.ttlNanos = ttlSeconds * 1_000_000_000L;
-        this.clock = clock;
-        this.map = new LinkedHashMap<>(Math.min(size, 1024), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Slot> eldest) {
-                return size() > RouteCache.this.size;
-            }
-        };
+    RouteCache(int size, int ttlSeconds, Ticker clock) {
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(size)
+                .expireAfterWrite(Duration.ofSeconds(ttlSeconds))
+                .executor(Runnable::run)
+                .ticker(clock)
+                .build();
     }
 
-    synchronized Route get(String host) {
-        Slot e = map.get(host);
-        if (e == null) {
-            return null;
-        }
-        if (e.expiresAt - clock.getAsLong() <= 0) {
-            map.remove(host);
-            return null;
-        }
-        return e.route;
+    /** The cached route of {@code host}, or null when absent or older than the ttl. */
+    Route get(String host) {
+        return cache.getIfPresent(host);
     }
 
-    synchronized void put(String host, Route route) {
-        map.put(host, new Slot(route, clock.getAsLong() + ttlNanos));
+    void put(String host, Route route) {
+        cache.put(host, route);
     }
 
-    synchronized void invalidate(String host) {
-        map.remove(host);
+    void invalidate(String host) {
+        cache.invalidate(host);
+    }
+
+    /** Runs pending upkeep (evictions) now; for tests. */
+    long size() {
+        cache.cleanUp();
+        return cache.estimatedSize();
     }
 }

@@ -1,5 +1,6 @@
 package dev.hoop.router.lookup;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.hoop.router.config.RouterConfig;
 import dev.hoop.router.driver.Route;
 import dev.hoop.router.driver.RouteStore;
@@ -37,7 +38,7 @@ public final class RouteLookup {
 
     public RouteLookup(RouteStore store, RouterConfig.LruCache lru) {
         this.store = store;
-        this.cache = lru == null ? null : new RouteCache(lru.size(), lru.ttl(), System::nanoTime);
+        this.cache = lru == null ? null : new RouteCache(lru.size(), lru.ttl(), Ticker.systemTicker());
     }
 
     /**

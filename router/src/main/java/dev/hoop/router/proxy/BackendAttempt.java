@@ -2,6 +2,7 @@ package dev.hoop.router.proxy;
 
 import dev.hoop.router.driver.Route;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -18,7 +19,24 @@ import java.util.function.BiConsumer;
  * Both answers are handled on the client's event loop, where the pool lives.
  */
 final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutureListener<Future<Channel>> {
-    private final Exchange exchange;
+    /** What the attempt reports to: the exchange, seen through what this stage needs of it. */
+    interface Owner {
+        /** The answer is out or the exchange ended: late answers of the store or the pool are dropped. */
+        boolean over();
+
+        /** The router's own answer (no route, no live backend, store down …). */
+        void answer(int code, String reason);
+
+        /** A connection is bound: the request goes out. */
+        void onBackendConnected(Channel ch);
+    }
+
+    private final Owner exchange;
+    /** Gets the bound connection's events ({@link BackendHandler}). */
+    private final BackendHandler.Listener listener;
+    private final RequestFacts facts;
+    /** The client's: its loop runs this attempt and owns the pool. */
+    private final ChannelHandlerContext ctx;
     private final ProxyServices services;
     private Route route = Route.NONE;
     private int index = -1;
@@ -27,9 +45,13 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
     private Channel backend;
     private long connectNanos;
 
-    BackendAttempt(Exchange exchange) {
+    BackendAttempt(Owner exchange, BackendHandler.Listener listener, RequestFacts facts, ChannelHandlerContext ctx,
+                   ProxyServices services) {
         this.exchange = exchange;
-        this.services = exchange.services;
+        this.listener = listener;
+        this.facts = facts;
+        this.ctx = ctx;
+        this.services = services;
     }
 
     Route route() {
@@ -72,7 +94,7 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
     }
 
     private void onLoop(Runnable r) {
-        EventExecutor loop = exchange.ctx.executor();
+        EventExecutor loop = ctx.executor();
         if (loop.inEventLoop()) {
             r.run();
         } else {
@@ -81,13 +103,13 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
     }
 
     void lookup() {
-        services.lookup.find(exchange.host, exchange.ctx.executor()).whenComplete(this);
+        services.lookup.find(facts.host(), ctx.executor()).whenComplete(this);
     }
 
     /** The route store's answer (possibly on another thread; usually on the loop, then without a task). */
     @Override
     public void accept(Route found, Throwable error) {
-        EventExecutor loop = exchange.ctx.executor();
+        EventExecutor loop = ctx.executor();
         if (loop.inEventLoop()) {
             onRoute(found, error);
         } else {
@@ -106,7 +128,7 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
         }
         route = found;
         if (!route.found()) {
-            exchange.answer(400, "unknown virtual host '" + exchange.host + "'");
+            exchange.answer(400, "unknown virtual host '" + facts.host() + "'");
             return;
         }
         if (route.backends().isEmpty()) {
@@ -120,7 +142,7 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
     private void pickAndConnect() {
         int next = choice.next();
         if (next < 0) {
-            exchange.answer(502, choice.anyTried() ? lastError : "no live backend for '" + exchange.host + "'");
+            exchange.answer(502, choice.anyTried() ? lastError : "no live backend for '" + facts.host() + "'");
             return;
         }
         index = next;
@@ -144,7 +166,7 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
         }
         connectNanos = System.nanoTime();
         // A WebSocket upgrade never takes a pooled connection: the connection becomes the tunnel.
-        services.pool(exchange.ctx.channel().eventLoop()).acquire(address, fresh || exchange.upgrade).addListener(this);
+        services.pool(ctx.channel().eventLoop()).acquire(address, fresh || facts.upgrade()).addListener(this);
     }
 
     /** The pool's answer. */
@@ -158,12 +180,12 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
     }
 
     private void onConnected(Channel ch) {
-        if (exchange.over() || !exchange.ctx.channel().isActive()) {
-            services.pool(exchange.ctx.channel().eventLoop()).release(ch, false);
+        if (exchange.over() || !ctx.channel().isActive()) {
+            services.pool(ctx.channel().eventLoop()).release(ch, false);
             return;
         }
         backend = ch;
-        ch.pipeline().get(BackendHandler.class).bind(exchange);
+        ch.pipeline().get(BackendHandler.class).bind(listener);
         exchange.onBackendConnected(ch);
     }
 
@@ -199,7 +221,7 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
             return;
         }
         services.metrics.deadMark(route.identifier());
-        services.lookup.markDead(exchange.host, route.backends().get(index), index, count,
+        services.lookup.markDead(facts.host(), route.backends().get(index), index, count,
                         services.settings.deadBackendTTL())
                 .whenComplete((ok, error) -> onLoop(() -> {
                     if (error != null) {
@@ -214,7 +236,7 @@ final class BackendAttempt implements BiConsumer<Route, Throwable>, GenericFutur
         Channel ch = backend;
         backend = null;
         ch.pipeline().get(BackendHandler.class).unbind();
-        services.pool(exchange.ctx.channel().eventLoop()).release(ch, keep);
+        services.pool(ctx.channel().eventLoop()).release(ch, keep);
     }
 
     /** Closes the connection (if any): what it carries is of no use any more. */

@@ -13,9 +13,26 @@ import org.slf4j.LoggerFactory;
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(BackendHandler.class);
-    private Exchange exchange;
+    /** The events of a connection lent to an exchange. */
+    interface Listener {
+        /** A decoded response part. */
+        void onBackendMessage(Object msg);
 
-    void bind(Exchange exchange) {
+        /** The end of one read of the backend. */
+        void onBackendReadComplete();
+
+        void onBackendWritabilityChanged();
+
+        /** The connection closed or failed ({@code cause} null for a plain close). */
+        void onBackendClosed(Throwable cause);
+
+        /** {@code server.tcpTimeout} without traffic. */
+        void onBackendIdle();
+    }
+
+    private Listener exchange;
+
+    void bind(Listener exchange) {
         this.exchange = exchange;
     }
 
@@ -50,7 +67,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
-            Exchange e = exchange;
+            Listener e = exchange;
             exchange = null;
             e.onBackendClosed(null);
         }
@@ -71,7 +88,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("backend {}: {}", ctx.channel().remoteAddress(), cause.toString());
         if (exchange != null) {
-            Exchange e = exchange;
+            Listener e = exchange;
             exchange = null;
             e.onBackendClosed(cause);
         }

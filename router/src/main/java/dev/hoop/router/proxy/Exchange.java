@@ -1,43 +1,37 @@
 package dev.hoop.router.proxy;
 
-import dev.hoop.router.log.AccessLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
 
 /**
  * One request from a client through to its answer, coordinating three stages: the
  * {@link BackendAttempt} (route, backend choice, connection, retries, dead marks), the
  * {@link RequestRelay} (client → backend) and the {@link ResponseRelay} (backend → client). The
- * exchange itself keeps what the request is, how it ended (the router's own answer, the backend's
- * answer, a tunnel, or a lost client) and writes the access log line.
+ * exchange itself keeps what the request is and how it ended (the router's own answer, the backend's
+ * answer, a tunnel, or a lost client); at the end it hands one immutable {@link ExchangeResult} to
+ * the metrics and the access log. The relays keep their own counts (status, bytes) and are read
+ * once then, instead of writing into the exchange.
+ *
+ * <p>Each stage is given the request's {@link RequestFacts} and reports back only through its own
+ * narrow {@code Owner} interface (the backend connection through {@link BackendHandler.Listener}):
+ * no stage reads or writes the exchange's fields.
  *
  * <p>Every method runs on the client channel's event loop (backend connections are opened on the
  * same loop), so there is no locking; the only asynchronous hop, the route store, comes back
  * through {@link BackendAttempt}.
  */
-final class Exchange {
-    private static final AsciiString X_DEBUG = AsciiString.cached("x-debug");
+final class Exchange implements BackendAttempt.Owner, RequestRelay.Owner, ResponseRelay.Owner,
+        BackendHandler.Listener {
     final ProxyServices services;
     final FrontendHandler frontend;
     final ChannelHandlerContext ctx;
-    final HttpRequest request;
-    final String scheme;
-    final long startNanos = System.nanoTime();
-    final String host;
-    final boolean clientKeepAlive;
-    final HttpVersion clientVersion;
-    final boolean upgrade;
-    final boolean debug;
+    final RequestFacts facts;
 
-    private final RequestRelay requestRelay = new RequestRelay(this);
+    private final RequestRelay requestRelay;
     /** Null while the router answers by itself without a lookup (ping, no Host). */
     private BackendAttempt attempt;
     /** Null until a backend connection exists (created then, so that answers without a backend cost no more). */
@@ -46,52 +40,51 @@ final class Exchange {
     // outcome
     private boolean answered;
     private boolean done;
-    /** The status the client got (also set by the response relay), for the access log. */
-    int status;
-    /** Body bytes the client got (also counted by the response relay), for the access log. */
-    long bytesOut;
+    /** The status of the router's own answer; 0 when the backend's answer (or none) went out. */
+    private int ownStatus;
+    private long ownBytes;
+    private boolean clientGone;
 
-    Exchange(ProxyServices services, FrontendHandler frontend, ChannelHandlerContext ctx, HttpRequest request,
-             String host, String scheme) {
+    Exchange(ProxyServices services, FrontendHandler frontend, ChannelHandlerContext ctx, RequestFacts facts) {
         this.services = services;
         this.frontend = frontend;
         this.ctx = ctx;
-        this.request = request;
-        this.host = host;
-        this.scheme = scheme;
-        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
-        this.clientVersion = request.protocolVersion();
-        this.upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-        this.debug = request.headers().contains(X_DEBUG);
+        this.facts = facts;
+        this.requestRelay = new RequestRelay(this, facts, services.settings);
     }
 
     void start() {
-        attempt = new BackendAttempt(this);
+        attempt = new BackendAttempt(this, this, facts, ctx, services);
         attempt.lookup();
     }
 
     /** The answer is out (the router's own, or the backend's before the request ended) or the exchange ended. */
-    boolean over() {
+    @Override
+    public boolean over() {
         return answered || done;
     }
 
-    boolean done() {
+    @Override
+    public boolean done() {
         return done;
     }
 
-    boolean requestComplete() {
+    @Override
+    public boolean requestComplete() {
         return requestRelay.complete();
     }
 
     /** The backend connection in use, else null. */
-    Channel backend() {
+    @Override
+    public Channel backend() {
         return attempt == null ? null : attempt.channel();
     }
 
     /** The attempt has a connection, bound to this exchange: the request goes out. */
-    void onBackendConnected(Channel ch) {
+    @Override
+    public void onBackendConnected(Channel ch) {
         if (responseRelay == null) {
-            responseRelay = new ResponseRelay(this, attempt);
+            responseRelay = new ResponseRelay(this, attempt, facts, ctx, services.settings);
         }
         requestRelay.sendTo(ch);
         frontend.updateReading();
@@ -99,7 +92,7 @@ final class Exchange {
 
     /** Whether the client connection may be read now: body parts can go on (or be dropped), or the next request may come. */
     boolean canTakeMore() {
-        if (upgrade && !answered && !done) {
+        if (facts.upgrade() && !answered && !done) {
             return false; // after a WebSocket upgrade request the client's next bytes belong to the tunnel
         }
         if (requestRelay.complete() || answered || done) {
@@ -121,20 +114,24 @@ final class Exchange {
 
     // Events of the bound backend connection (BackendHandler).
 
-    void onBackendMessage(Object msg) {
+    @Override
+    public void onBackendMessage(Object msg) {
         responseRelay.onMessage(msg);
     }
 
-    void onBackendReadComplete() {
+    @Override
+    public void onBackendReadComplete() {
         responseRelay.onReadComplete();
     }
 
-    void onBackendWritabilityChanged() {
+    @Override
+    public void onBackendWritabilityChanged() {
         frontend.updateReading();
     }
 
     /** The backend connection closed or failed before the exchange ended. */
-    void onBackendClosed(Throwable cause) {
+    @Override
+    public void onBackendClosed(Throwable cause) {
         if (done || responseRelay.complete() || attempt.channel() == null) {
             return;
         }
@@ -154,7 +151,8 @@ final class Exchange {
                 + (cause == null ? "" : " (" + rootMessage(cause) + ")")));
     }
 
-    void onBackendIdle() {
+    @Override
+    public void onBackendIdle() {
         if (done || responseRelay.complete()) {
             return;
         }
@@ -173,9 +171,7 @@ final class Exchange {
         discardBackend();
         releaseQueued();
         if (!done) {
-            if (status == 0) {
-                status = 499;
-            }
+            clientGone = true;
             finish(false);
         }
     }
@@ -187,7 +183,8 @@ final class Exchange {
     }
 
     /** The router's own answer (error page or ping); the rest of the request body is dropped. */
-    void answer(int code, String reason) {
+    @Override
+    public void answer(int code, String reason) {
         if (done) {
             return;
         }
@@ -198,13 +195,13 @@ final class Exchange {
         }
         discardBackend();
         answered = true;
-        status = code;
+        ownStatus = code;
         releaseQueued();
-        FullHttpResponse page = code == 200 ? FrontendHandler.ok() : services.errors.response(code, reason, clientKeepAlive);
-        if (!clientKeepAlive) {
+        FullHttpResponse page = code == 200 ? FrontendHandler.ok() : services.errors.response(code, reason, facts.clientKeepAlive());
+        if (!facts.clientKeepAlive()) {
             page.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        bytesOut = page.content().readableBytes();
+        ownBytes = page.content().readableBytes();
         ctx.writeAndFlush(page);
         if (requestRelay.complete()) {
             maybeFinish();
@@ -213,8 +210,34 @@ final class Exchange {
         }
     }
 
+    /**
+     * A body part the codec could not frame (an invalid chunk size or chunk end): 400 and close. The
+     * backend connection is closed too, so that what of the request went out is never completed by
+     * bytes the backend would read as another request.
+     */
+    @Override
+    public void rejectBody(Throwable cause) {
+        if (done) {
+            return;
+        }
+        discardBackend();
+        if (over() || (responseRelay != null && responseRelay.started())) {
+            finish(false);
+            return;
+        }
+        answered = true;
+        ownStatus = 400;
+        releaseQueued();
+        FullHttpResponse page = services.errors.response(400, "malformed request body (" + rootMessage(cause)
+                + ")", false);
+        ownBytes = page.content().readableBytes();
+        ctx.write(page, ctx.voidPromise());
+        finish(false);
+    }
+
     /** The backend's response was relayed to its end. */
-    void responseEnded(boolean clientKept) {
+    @Override
+    public void responseEnded(boolean clientKept) {
         if (!requestRelay.complete()) {
             answered = true; // an early answer: drop the rest of the body, then go on
             frontend.updateReading();
@@ -223,21 +246,24 @@ final class Exchange {
         finish(clientKept);
     }
 
-    void maybeFinish() {
+    @Override
+    public void maybeFinish() {
         if (!done && (answered || (responseRelay != null && responseRelay.complete())) && requestRelay.complete()) {
-            finish(clientKeepAlive);
+            finish(facts.clientKeepAlive());
         }
     }
 
     /** After the backend's 101: the exchange ends and both connections become a byte tunnel. */
-    void switchToTunnel() {
+    @Override
+    public void switchToTunnel() {
         done = true;
         Channel ch = attempt.detach();
         log();
         frontend.tunnel(ch);
     }
 
-    void finish(boolean keepAlive) {
+    @Override
+    public void finish(boolean keepAlive) {
         if (done) {
             return;
         }
@@ -249,16 +275,13 @@ final class Exchange {
 
     private void log() {
         long now = System.nanoTime();
-        double total = (now - startNanos) / 1e9;
         long headNanos = responseRelay == null ? 0 : responseRelay.headNanos();
-        double backendTime = headNanos == 0 ? 0 : (headNanos - attempt.connectNanos()) / 1e9;
+        int status = ownStatus != 0 ? ownStatus : responseRelay == null ? 0 : responseRelay.status();
+        long bytes = ownStatus != 0 ? ownBytes : responseRelay == null ? 0 : responseRelay.bytesOut();
         String identifier = attempt == null ? null : attempt.route().identifier();
-        String id = identifier == null ? "-" : identifier;
-        services.metrics.request(status, id, headNanos == 0 ? -1 : backendTime);
-        if (services.accessLog.enabled()) {
-            services.accessLog.log(AccessLog.Entry.of(ctx.channel().remoteAddress(), request, clientVersion, status,
-                    bytesOut, id, total, backendTime));
-        }
+        services.exchanges.record(new ExchangeResult(facts.client().remote(), facts.head(), facts.clientVersion(),
+                status == 0 && clientGone ? 499 : status, bytes, identifier == null ? "-" : identifier,
+                (now - facts.startNanos()) / 1e9, headNanos == 0 ? -1 : (headNanos - attempt.connectNanos()) / 1e9));
     }
 
     private void releaseQueued() {

@@ -17,12 +17,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -44,8 +42,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private boolean closing;
-    private String clientIp;
-    private String localPort;
+    private ClientConnection client;
 
     FrontendHandler(ProxyServices services, String scheme) {
         this.services = services;
@@ -80,22 +77,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** The client's address as forwarded in X-Forwarded-For / X-Real-IP; formatted once per connection. */
-    String clientIp() {
-        if (clientIp == null) {
-            clientIp = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
-                    : "127.0.0.1";
+    /** The client side of this connection, made at its first request. */
+    private ClientConnection client() {
+        if (client == null) {
+            client = ClientConnection.of(ctx.channel());
         }
-        return clientIp;
-    }
-
-    /** The port the client connected to (X-Forwarded-Port), as text; once per connection. */
-    String localPortText() {
-        if (localPort == null) {
-            Channel ch = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
-            localPort = Integer.toString(ch.localAddress() instanceof InetSocketAddress a ? a.getPort() : 0);
-        }
-        return localPort;
+        return client;
     }
 
     @Override
@@ -148,8 +135,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closeAfter(page);
             return;
         }
+        RequestChecks.Refusal refusal = RequestChecks.check(request);
+        if (refusal != null) {
+            services.metrics.request(refusal.status(), "-", -1);
+            closeAfter(services.errors.response(refusal.status(), refusal.reason(), false));
+            return;
+        }
         String host = HostNames.normalize(request.headers().get(HttpHeaderNames.HOST));
-        exchange = new Exchange(services, this, ctx, request, host, scheme);
+        exchange = new Exchange(services, this, ctx, RequestFacts.of(request, host, scheme, client()));
         if (PING_HOST.equals(host)) {
             exchange.answer(200, "ok"); // liveness, without touching the route store
         } else if (host.isEmpty()) {
@@ -200,7 +193,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backend.pipeline().addLast("tunnel", new RawRelay(client));
         backend.pipeline().remove("codec"); // hands any bytes read past the 101 to the relay
         p.remove(this);
-        p.remove(HttpServerCodec.class);
+        p.remove(RequestCodec.class);
         backlog.forEach(ReferenceCountUtil::release);
         backlog.clear();
         client.read();

@@ -16,6 +16,8 @@ final class ProxyServices {
     final ErrorPages errors;
     final AccessLog accessLog;
     final RouterMetrics metrics;
+    /** Where each exchange's {@link ExchangeResult} goes. */
+    final ExchangeLog exchanges;
     private final SslContext backendTls;
     private final Map<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
     private final Map<String, BackendAddress> addresses = new ConcurrentHashMap<>();
@@ -27,6 +29,7 @@ final class ProxyServices {
         this.errors = new ErrorPages(settings.staticDir());
         this.accessLog = accessLog;
         this.metrics = metrics;
+        this.exchanges = new ExchangeLog(metrics, accessLog);
         this.backendTls = backendTls;
     }
 

@@ -1,5 +1,6 @@
 package dev.hoop.router.proxy;
 
+import dev.hoop.router.config.RouterConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -14,14 +15,38 @@ import java.util.ArrayDeque;
  * Client → backend: the request head (headers rewritten for the backend) and its body. The body
  * is never sent before the connection exists, so every request can be retried on another backend:
  * parts read before it wait here, and the client is read only while the backend can take more
- * ({@link Exchange#canTakeMore}), which bounds what waits. It remembers whether the request can
+ * ({@code Exchange#canTakeMore}), which bounds what waits. It remembers whether the request can
  * still be replayed on a fresh connection.
  *
  * <p>It is the listener of its own writes (one per exchange, not per write): a failed write means
  * the backend connection is gone.
  */
 final class RequestRelay implements ChannelFutureListener {
-    private final Exchange exchange;
+    /** What the relay reports to: the exchange, seen through what this stage needs of it. */
+    interface Owner {
+        /** The answer is out or the exchange ended: body parts are dropped. */
+        boolean over();
+
+        /** The backend connection in use, else null. */
+        Channel backend();
+
+        /** The request's end was read after the answer: the exchange may end now. */
+        void maybeFinish();
+
+        /** A request write failed: the backend connection is gone. */
+        void onBackendClosed(Throwable cause);
+
+        /** A body part the codec could not frame. */
+        void rejectBody(Throwable cause);
+    }
+
+    private final Owner exchange;
+    /** The client's request head, forwarded with its headers rewritten. */
+    private final HttpRequest head;
+    private final ClientConnection client;
+    private final String scheme;
+    private final boolean upgrade;
+    private final RouterConfig.Server settings;
     /** Body parts read before the backend connection exists; created when the first one comes (most requests have none). */
     private ArrayDeque<HttpContent> pending;
     private boolean complete;
@@ -30,8 +55,13 @@ final class RequestRelay implements ChannelFutureListener {
     /** Sent again on a fresh connection: the first attempt's (empty) end of body was consumed. */
     private boolean replay;
 
-    RequestRelay(Exchange exchange) {
+    RequestRelay(Owner exchange, RequestFacts facts, RouterConfig.Server settings) {
         this.exchange = exchange;
+        this.head = facts.head();
+        this.client = facts.client();
+        this.scheme = facts.scheme();
+        this.upgrade = facts.upgrade();
+        this.settings = settings;
     }
 
     /** Whether the client's last body part was read. */
@@ -53,12 +83,9 @@ final class RequestRelay implements ChannelFutureListener {
     void sendTo(Channel ch) {
         // The client's request object is forwarded with its headers rewritten in place (no copy):
         // the rewrite is idempotent, so a retry on another backend rewrites it again harmlessly.
-        HttpRequest head = exchange.request;
-        ProxyServices services = exchange.services;
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        ForwardedHeaders.forwardRequest(head.headers(), exchange.frontend.clientIp(), exchange.scheme,
-                exchange.frontend.localPortText(), services.settings.trustForwardedFor(), exchange.upgrade,
-                services.settings.httpKeepAlive());
+        ForwardedHeaders.forwardRequest(head.headers(), client.ip(), scheme, client.localPort(),
+                settings.trustForwardedFor(), upgrade, settings.httpKeepAlive());
         // Only the last write gets a listener; a failure of an earlier one also fails the connection (void promise
         // → exceptionCaught → BackendHandler), which ends up in onBackendClosed as well.
         Object lastPart = replay ? LastHttpContent.EMPTY_LAST_CONTENT : null;
@@ -85,6 +112,12 @@ final class RequestRelay implements ChannelFutureListener {
 
     /** A body part from the client: written to the backend, kept until it is connected, or dropped after the answer. */
     void onContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            Throwable cause = c.decoderResult().cause();
+            ReferenceCountUtil.release(c);
+            exchange.rejectBody(cause); // e.g. an invalid chunk size: never forwarded, not even as an empty end
+            return;
+        }
         if (c instanceof LastHttpContent) {
             complete = true;
         }

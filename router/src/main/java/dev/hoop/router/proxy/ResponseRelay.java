@@ -1,10 +1,10 @@
 package dev.hoop.router.proxy;
 
+import dev.hoop.router.config.RouterConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -19,8 +19,31 @@ import java.util.ArrayDeque;
  * open, and at the end gives the backend connection back to the pool.
  */
 final class ResponseRelay {
-    private final Exchange exchange;
+    /** What the relay reports to: the exchange, seen through what this stage needs of it. */
+    interface Owner {
+        boolean over();
+
+        boolean done();
+
+        boolean requestComplete();
+
+        /** The router's own answer instead (an invalid response head). */
+        void answer(int code, String reason);
+
+        /** The exchange ends; the client connection stays when {@code keepAlive}. */
+        void finish(boolean keepAlive);
+
+        /** The response was relayed to its end. */
+        void responseEnded(boolean clientKept);
+
+        /** After a 101: both connections become a tunnel. */
+        void switchToTunnel();
+    }
+
+    private final Owner exchange;
     private final BackendAttempt attempt;
+    private final RequestFacts facts;
+    private final RouterConfig.Server settings;
     /** The client. */
     private final ChannelHandlerContext ctx;
     /** Response parts that arrive while a dead mark is being written; created when needed. */
@@ -34,11 +57,18 @@ final class ResponseRelay {
     private boolean backendKeepAlive;
     private boolean clientKept;
     private long headNanos;
+    /** The backend's final status, once its head arrived; 0 before. */
+    private int status;
+    /** Body bytes relayed to the client. */
+    private long bytesOut;
 
-    ResponseRelay(Exchange exchange, BackendAttempt attempt) {
+    ResponseRelay(Owner exchange, BackendAttempt attempt, RequestFacts facts, ChannelHandlerContext ctx,
+                  RouterConfig.Server settings) {
         this.exchange = exchange;
         this.attempt = attempt;
-        this.ctx = exchange.ctx;
+        this.facts = facts;
+        this.ctx = ctx;
+        this.settings = settings;
     }
 
     /** Whether part of the backend's response went to the client (then closing is the only way to end it early). */
@@ -49,6 +79,14 @@ final class ResponseRelay {
     /** Whether the backend's response was relayed to its end. */
     boolean complete() {
         return complete;
+    }
+
+    int status() {
+        return status;
+    }
+
+    long bytesOut() {
+        return bytesOut;
     }
 
     /** When the backend's final response head arrived; 0 before. */
@@ -113,9 +151,9 @@ final class ResponseRelay {
             return;
         }
         headNanos = System.nanoTime();
-        exchange.status = code;
+        status = code;
         boolean retryAfter = code == 503 && head.headers().contains(HttpHeaderNames.RETRY_AFTER);
-        boolean fails = code >= 500 && (code != 500 || exchange.services.settings.deadBackendOn500()) && !retryAfter;
+        boolean fails = code >= 500 && (code != 500 || settings.deadBackendOn500()) && !retryAfter;
         if (fails && attempt.route().backends().size() > 1) {
             // The mark is written before the client sees the answer, so the next request avoids it.
             holding = true;
@@ -143,12 +181,12 @@ final class ResponseRelay {
         }
         started = true;
         backendKeepAlive = HttpUtil.isKeepAlive(head);
-        boolean switching = exchange.upgrade && head.status().code() == 101;
-        clientKept = ResponseHeads.prepare(head, exchange.clientVersion, exchange.clientKeepAlive,
-                exchange.request.method().equals(HttpMethod.HEAD), switching);
-        if (exchange.debug) {
-            ResponseHeads.debug(head, attempt.route(), attempt.index(), exchange.host,
-                    System.nanoTime() - exchange.startNanos, headNanos - attempt.connectNanos());
+        boolean switching = facts.upgrade() && head.status().code() == 101;
+        clientKept = ResponseHeads.prepare(head, facts.clientVersion(), facts.clientKeepAlive(), facts.headMethod(),
+                switching);
+        if (facts.debug()) {
+            ResponseHeads.debug(head, attempt.route(), attempt.index(), facts.host(),
+                    System.nanoTime() - facts.startNanos(), headNanos - attempt.connectNanos());
         }
         if (switching) {
             ctx.writeAndFlush(head);
@@ -169,7 +207,7 @@ final class ResponseRelay {
             }
             return;
         }
-        exchange.bytesOut += content.content().readableBytes();
+        bytesOut += content.content().readableBytes();
         if (!(content instanceof LastHttpContent last)) {
             // Flushed at the end of this read of the backend (onReadComplete); a failed write closes the
             // client, which ends the exchange (onClientClosed).
@@ -189,7 +227,7 @@ final class ResponseRelay {
             return;
         }
         complete = true;
-        attempt.release(exchange.services.settings.httpKeepAlive() && backendKeepAlive && exchange.requestComplete());
+        attempt.release(settings.httpKeepAlive() && backendKeepAlive && exchange.requestComplete());
         unflushed = false;
         ctx.writeAndFlush(last, ctx.voidPromise());
         exchange.responseEnded(clientKept);

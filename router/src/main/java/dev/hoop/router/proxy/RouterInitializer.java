@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -18,8 +17,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.Mapping;
 
 /**
- * The client-side pipeline, in one place: [TLS with SNI → ALPN] → HTTP/1.1 codec (or HTTP/2
- * frames → one child channel per stream with an HTTP/1 view) → idle timeout → {@link FrontendHandler}
+ * The client-side pipeline, in one place: [TLS with SNI → ALPN] → HTTP/1.1 codec with the RFC 9112
+ * checks ({@link RequestCodec}; or HTTP/2 frames → one child channel per stream with an HTTP/1 view) → idle timeout → {@link FrontendHandler}
  * (lookup, backend choice, relay, access log).
  */
 final class RouterInitializer extends ChannelInitializer<Channel> {
@@ -53,8 +52,10 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
     }
 
     private void http1(ChannelPipeline p, String scheme) {
-        // Netty's defaults bound header size (8 KB line, 8 KB headers); larger is a 400, not a crash.
-        p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(16 * 1024)));
+        // Netty's defaults bound header size (8 KB line, 8 KB headers); larger is a 400, not a crash. Strict
+        // line endings and RFC 9112 transfer codings: requests a backend could frame differently are refused.
+        p.addLast("codec", new RequestCodec(new HttpDecoderConfig().setMaxHeaderSize(16 * 1024)
+                .setStrictLineParsing(true).setUseRfc9112TransferEncoding(true)));
         p.addLast("idle", new IdleStateHandler(0, 0, services.settings.tcpTimeout()));
         p.addLast("frontend", new FrontendHandler(services, scheme));
     }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A store opened on the router's event loops answers each loop's reads and marks on that same loop. The
- * build runs this class once more with {@code hoop.netty.transport=io_uring} (Lettuce's own choice is epoll).
+ * build runs this class once more with {@code hoop.netty.transport=epoll} (the default is io_uring where the kernel
+ * has it, Lettuce's own choice epoll).
  */
 class RedisRouteStoreOnLoopsTest {
     @BeforeAll
@@ -27,10 +28,11 @@ class RedisRouteStoreOnLoopsTest {
                 "io_uring is not available on this kernel");
     }
 
-    private final EventLoopGroup loops = EventLoops.newGroup(2, "test-loop");
-    // Before the fixture's own Lettuce client: Lettuce picks its transport at its first use in the JVM.
-    private final RedisRouteStore store = new RedisRouteStore(List.of(DriverUrl.parse("redis://127.0.0.1:6379")), loops);
+    // Another Lettuce client first, on Lettuce's own choice of transport (epoll where both are there): the store
+    // must not depend on being the first Lettuce client of the process (it gives Lettuce the loops' channel class).
     private final RedisFixture redis = new RedisFixture();
+    private final EventLoopGroup loops = EventLoops.newGroup(2, "test-loop");
+    private final RedisRouteStore store = new RedisRouteStore(List.of(DriverUrl.parse("redis://127.0.0.1:6379")), loops);
 
     @AfterEach
     void close() {
@@ -61,6 +63,11 @@ class RedisRouteStoreOnLoopsTest {
                     .isEqualTo("same loop " + new Route(host, "app", List.of("http://10.0.0.1:80"), java.util.Set.of()));
         }
         assertThat(seen).hasSize(2);
+    }
+
+    @Test
+    void noLettuceSystemPropertyIsSetOrNeeded() {
+        assertThat(System.getProperties().stringPropertyNames()).noneMatch(p -> p.startsWith("io.lettuce.core."));
     }
 
     @Test
