@@ -205,7 +205,7 @@ final class Dispatcher {
     }
 
     /** {@code terminal.args}: the client's extra arguments, a JSON array of strings. */
-    private static List<String> args(Packet p) {
+    static List<String> args(Packet p) {
         String raw = Wire.spec(p, SpecKey.TERMINAL_ARGS);
         if (raw == null || raw.isBlank()) {
             return List.of();

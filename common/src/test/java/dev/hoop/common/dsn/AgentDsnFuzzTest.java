@@ -1,0 +1,77 @@
+package dev.hoop.common.dsn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fuzzes {@link AgentDsn#parse}. {@link #anyText}: only {@link IllegalArgumentException} for any
+ * text; an accepted key formats to a key that parses to the same value; the secret never shows in
+ * toString() nor in an error. {@link #builtKey}: a key assembled from valid parts parses back to
+ * exactly those parts.
+ */
+class AgentDsnFuzzTest {
+
+    @FuzzTest(maxDuration = "15s")
+    void anyText(String text) {
+        AgentDsn dsn;
+        try {
+            dsn = AgentDsn.parse(text);
+        } catch (IllegalArgumentException e) {
+            assertNoSecret(e.getMessage(), text == null ? "" : text);
+            return;
+        }
+        assertThat(AgentDsn.parse(dsn.format())).as("parse(format()) of %s", text).isEqualTo(dsn);
+        assertThat(dsn.secret()).startsWith(AgentDsn.SECRET_PREFIX);
+        assertThat(dsn.port()).isBetween(1, 65535);
+        assertThat(dsn.toString()).doesNotContain(dsn.secret().substring(AgentDsn.SECRET_PREFIX.length()));
+    }
+
+    @FuzzTest(maxDuration = "15s")
+    void builtKey(FuzzedDataProvider data) {
+        String scheme = data.pickValue(new String[] {"grpc", "grpcs", "http", "https"});
+        String name = "a" + filtered(data.consumeString(40), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+        String secret = AgentDsn.SECRET_PREFIX + "s3cr3t" + filtered(data.consumeString(60),
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") + "0123456789";
+        String host = data.pickValue(new String[] {"gw.example.com", "127.0.0.1", "::1", "localhost", "h-1.internal"});
+        int port = data.consumeInt(1, 65535);
+        String mode = "m" + filtered(data.consumeString(10), "abcdefghijklmnopqrstuvwxyz-");
+        AgentDsn built = new AgentDsn(scheme, name, secret, host, port, mode);
+
+        AgentDsn parsed = AgentDsn.parse(built.format());
+
+        assertThat(parsed).isEqualTo(built);
+        assertThat(parsed.tls()).isEqualTo(scheme.endsWith("s"));
+        assertThat(parsed.toString()).doesNotContain("s3cr3t");
+    }
+
+    /**
+     * No error names the secret: the run of secret characters after "xagt-" (16 or more, a digit
+     * among them, so no fixed error text can hold it) appears in no error, e.g. as an echoed name.
+     */
+    private static void assertNoSecret(String message, String text) {
+        Matcher m = SECRET.matcher(text);
+        while (m.find()) {
+            String secret = m.group(1);
+            boolean once = text.indexOf(secret) == text.lastIndexOf(secret);
+            if (once && secret.chars().anyMatch(Character::isDigit)) {
+                assertThat(message).as("error for %s", text).doesNotContain(secret);
+            }
+        }
+    }
+
+    private static final Pattern SECRET = Pattern.compile("xagt-([A-Za-z0-9_-]{16,})");
+
+    private static String filtered(String s, String allowed) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (allowed.indexOf(c) >= 0) {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
