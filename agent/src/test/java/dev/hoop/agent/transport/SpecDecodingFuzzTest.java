@@ -27,10 +27,8 @@ class SpecDecodingFuzzTest {
     private static final Map<String, String> AGENT_ENV = Map.of("HOOP_KEY", "agent-secret", "PATH", "/usr/bin");
 
     @FuzzTest(maxDuration = "15s")
-    void terminalArgs(String raw) {
-        if (raw == null) {
-            return; // a spec value is never null
-        }
+    void terminalArgs(byte[] bytes) {
+        String raw = new String(bytes, StandardCharsets.UTF_8);
         Packet p = Wire.packet("ExecWriteStdin", Map.of(SpecKey.TERMINAL_ARGS, raw), null);
         List<String> args;
         try {

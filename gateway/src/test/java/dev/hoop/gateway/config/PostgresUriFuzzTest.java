@@ -18,10 +18,8 @@ class PostgresUriFuzzTest {
     private static final String MARK = "Zq";
 
     @FuzzTest(maxDuration = "15s")
-    void anyText(String text) {
-        if (text == null) {
-            return; // parse() is never given null: Env reads a value or none
-        }
+    void anyText(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
         PostgresUri uri;
         try {
             uri = PostgresUri.parse(text);
@@ -37,7 +35,8 @@ class PostgresUriFuzzTest {
             String shown = uri.toString().replace(uri.jdbcUrl(), "").replace(uri.user(), "");
             assertThat(shown).as("toString() of %s", text).doesNotContain(uri.password());
         }
-        assertThat(uri.toString()).doesNotContainPattern("(?i)password=(?!\\*\\*\\*\\*)");
+        // A password may also come as a query parameter, which the JDBC URL carries: masked as well.
+        assertThat(uri.toString()).as("toString() of %s", text).doesNotContainPattern("(?i)password=(?!\\*\\*\\*\\*|none)");
     }
 
     @FuzzTest(maxDuration = "15s")
