@@ -40,13 +40,15 @@ class BackendFilterFuzzTest {
             }
         } catch (PgWireException e) {
             assertThat(e.getMessage()).startsWith("from the server: ");
-            assertThat(stream).as("relayed before the framing broke").startsWith(relayed.toByteArray());
+            byte[] out = relayed.toByteArray();
+            assertThat(Arrays.copyOf(stream, out.length)).as("relayed before the framing broke").isEqualTo(out);
             return;
         }
         // Only the start of a message whose type and length are still incomplete is held back, or,
         // while a marker is pending, one server error of at most 64 KiB being examined.
         byte[] out = relayed.toByteArray();
-        assertThat(stream).as("relayed").startsWith(out);
+        // (AssertJ's startsWith refuses an empty prefix, hence the copy.)
+        assertThat(Arrays.copyOf(stream, out.length)).as("relayed").isEqualTo(out);
         int held = stream.length - out.length;
         assertThat(held).as("bytes held back").isLessThan(pending ? 5 + 64 * 1024 : 5);
         assertThat(filter.atMessageBoundary()).as("at a boundary after relaying all").isEqualTo(held == 0 && boundary(stream));
