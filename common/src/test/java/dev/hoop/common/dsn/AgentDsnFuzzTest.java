@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Fuzzes {@link AgentDsn#parse}. {@link #anyText}: only {@link IllegalArgumentException} for any
@@ -29,7 +27,9 @@ class AgentDsnFuzzTest {
         assertThat(AgentDsn.parse(dsn.format())).as("parse(format()) of %s", text).isEqualTo(dsn);
         assertThat(dsn.secret()).startsWith(AgentDsn.SECRET_PREFIX);
         assertThat(dsn.port()).isBetween(1, 65535);
-        assertThat(dsn.toString()).doesNotContain(dsn.secret().substring(AgentDsn.SECRET_PREFIX.length()));
+        // The mode is the user's text, shown as given: a copy of the secret pasted there is not a leak.
+        assertThat(dsn.toString().replace("?mode=" + dsn.mode(), ""))
+                .doesNotContain(dsn.secret().substring(AgentDsn.SECRET_PREFIX.length()));
     }
 
     @FuzzTest(maxDuration = "15s")
@@ -51,21 +51,38 @@ class AgentDsnFuzzTest {
     }
 
     /**
-     * No error names the secret: the run of secret characters after "xagt-" (16 or more, a digit
-     * among them, so no fixed error text can hold it) appears in no error, e.g. as an echoed name.
+     * No error names the secret: what follows the first ':' of the user info, or the whole user info
+     * when it has no ':' (a secret pasted without its NAME). Checked when it is at least 16 characters
+     * with a digit (so no fixed error text can hold it) and appears once in the text.
      */
     private static void assertNoSecret(String message, String text) {
-        Matcher m = SECRET.matcher(text);
-        while (m.find()) {
-            String secret = m.group(1);
-            boolean once = text.indexOf(secret) == text.lastIndexOf(secret);
-            if (once && secret.chars().anyMatch(Character::isDigit)) {
-                assertThat(message).as("error for %s", text).doesNotContain(secret);
-            }
+        String secret = userInfoSecret(text);
+        if (secret != null && secret.length() >= 16 && secret.chars().anyMatch(Character::isDigit)
+                && text.indexOf(secret) == text.lastIndexOf(secret)) {
+            assertThat(message).as("error for %s", text).doesNotContain(secret);
         }
     }
 
-    private static final Pattern SECRET = Pattern.compile("xagt-([A-Za-z0-9_-]{16,})");
+    private static String userInfoSecret(String text) {
+        int start = text.indexOf("://");
+        if (start < 0) {
+            return null;
+        }
+        String rest = text.substring(start + 3);
+        int end = rest.length();
+        for (char c : "/?#".toCharArray()) {
+            int i = rest.indexOf(c);
+            end = i >= 0 ? Math.min(end, i) : end;
+        }
+        String authority = rest.substring(0, end);
+        int at = authority.lastIndexOf('@');
+        if (at < 0) {
+            return null;
+        }
+        String userInfo = authority.substring(0, at);
+        int colon = userInfo.indexOf(':');
+        return colon < 0 ? userInfo : userInfo.substring(colon + 1);
+    }
 
     private static String filtered(String s, String allowed) {
         StringBuilder b = new StringBuilder();
