@@ -219,8 +219,8 @@ final class Dispatcher {
         return Commands.resolve(session.params, args(p), agentEnv);
     }
 
-    /** {@code terminal.args}: the client's extra arguments, a JSON array of strings. */
-    private static List<String> args(Packet p) {
+    /** {@code terminal.args}: the client's extra arguments, a JSON array of strings (package-private for SpecDecodingFuzzTest). */
+    static List<String> args(Packet p) {
         String raw = Wire.spec(p, SpecKey.TERMINAL_ARGS);
         if (raw == null || raw.isBlank()) {
             return List.of();

@@ -73,8 +73,12 @@ public record AgentDsn(String scheme, String name, String secret, String host, i
             throw new IllegalArgumentException("key has no NAME:SECRET before '@' (expected: " + scheme + "://NAME:xagt-SECRET@HOST:PORT)");
         }
         int colon = userInfo.indexOf(':');
-        String name = colon < 0 ? userInfo : userInfo.substring(0, colon);
-        String secret = colon < 0 ? "" : userInfo.substring(colon + 1);
+        if (colon < 0) {
+            // One part only: most likely the secret without its NAME, so it is not echoed (found by AgentDsnFuzzTest).
+            throw new IllegalArgumentException("key has no ':' between NAME and SECRET (expected: " + scheme + "://NAME:xagt-SECRET@HOST:PORT)");
+        }
+        String name = userInfo.substring(0, colon);
+        String secret = userInfo.substring(colon + 1);
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("key name '" + name + "' is invalid (expected: letters, digits, '_', '-', '.', ':', at most 128)");
         }

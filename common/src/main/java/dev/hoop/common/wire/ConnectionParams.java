@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The value of spec key {@code agent.connection_params}: what the agent needs to reach the
@@ -26,7 +28,15 @@ public record ConnectionParams(
         @JsonProperty("envs") Map<String, String> envs) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** @throws IllegalArgumentException when command or envs hold a null (JSON {@code null} inside them) */
     public ConnectionParams {
+        // Streams, not contains(null): immutable collections throw on a null query.
+        if (command != null && command.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("command holds a null argument (expected: strings)");
+        }
+        if (envs != null && envs.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
+            throw new IllegalArgumentException("envs hold a null (expected: string names and values)");
+        }
         command = command == null ? List.of() : List.copyOf(command);
         envs = envs == null ? Map.of() : Map.copyOf(envs);
     }
@@ -41,13 +51,20 @@ public record ConnectionParams(
 
     /** @throws IllegalArgumentException when the bytes are not this record's JSON */
     public static ConnectionParams fromJson(byte[] json) {
+        ConnectionParams params;
         try {
-            return JSON.readValue(json, ConnectionParams.class);
+            // Decoded as UTF-8 first: given bytes, Jackson guesses UTF-16/32 from the first bytes and
+            // fails with a plain IOException on a truncated "UTF-32" character (found by WireFuzzTest).
+            params = JSON.readValue(new String(json, StandardCharsets.UTF_8), ConnectionParams.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("malformed " + SpecKey.AGENT_CONNECTION_PARAMS + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e); // reading a String: not reached
         }
+        if (params == null) {
+            throw new IllegalArgumentException("malformed " + SpecKey.AGENT_CONNECTION_PARAMS + ": null (expected: a JSON object)");
+        }
+        return params;
     }
 
     @Override

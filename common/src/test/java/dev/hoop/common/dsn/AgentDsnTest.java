@@ -45,6 +45,8 @@ class AgentDsnTest {
         "grpc://a:xagt-short@h:8010           | key secret is malformed",
         "grpc://a b:xagt-0123456789abcdef@h   | key is not a valid URL",
         "grpc://%20:xagt-0123456789abcdef@h   | key name '%20' is invalid",
+        // found by AgentDsnFuzzTest: the secret without NAME: was echoed as an invalid name
+        "grpcs://xagt-0123456789abcdefghij%8e@h | key has no ':' between NAME and SECRET (expected: grpcs://NAME:xagt-SECRET@HOST:PORT)",
         "'   '                                | empty key",
     })
     void rejectionsNameThePart(String dsn, String message) {

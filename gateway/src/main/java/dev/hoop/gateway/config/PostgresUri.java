@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * {@code POSTGRES_DB_URI} in the seed's form {@code postgres://user:pass@host:5432/db?sslmode=require},
@@ -16,6 +17,7 @@ import java.util.Set;
  */
 public record PostgresUri(String jdbcUrl, String user, String password, String host, int port, String database) {
 
+    private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&][^=&]*password=)[^&]*");
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     /** @throws IllegalArgumentException with a message that never contains the password */
@@ -89,6 +91,8 @@ public record PostgresUri(String jdbcUrl, String user, String password, String h
 
     @Override
     public String toString() {
-        return "PostgresUri[" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "****") + "]";
+        // A password may also arrive as a query parameter (password, sslpassword), which the JDBC URL keeps.
+        String url = SECRET_PARAM.matcher(jdbcUrl).replaceAll("$1****");
+        return "PostgresUri[" + url + ", user=" + user + ", password=" + (password == null ? "none" : "****") + "]";
     }
 }

@@ -21,6 +21,14 @@ class PostgresUriTest {
         assertThat(u.toString()).doesNotContain("p@ss").contains("password=****");
     }
 
+    /** Found by PostgresUriFuzzTest: a password given as a query parameter showed in toString(). */
+    @Test
+    void masksPasswordsGivenAsQueryParameters() {
+        PostgresUri u = PostgresUri.parse("postgres://u@h/db?password=s3cret&sslpassword=k3y&application_name=x");
+        assertThat(u.toString()).isEqualTo(
+                "PostgresUri[jdbc:postgresql://h:5432/db?password=****&sslpassword=****&application_name=x, user=u, password=none]");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "postgres://u:p@h/db                      | jdbc:postgresql://h:5432/db                      | u | p",
