@@ -15,7 +15,7 @@ import java.util.Arrays;
  * point. {@link #anyServerStream}: with no refusal pending, whatever the server sends reaches the
  * client byte for byte, whatever the chunking; the only failure is {@link PgWireException} for
  * broken framing, after which nothing wrong was relayed. {@link #markedErrors}: a server error
- * naming a pending marker is swapped for the refusal, and every other byte passes unchanged.
+ * answering a pending refused message is swapped for the refusal, and every other byte passes unchanged.
  * Self-contained on purpose: it builds server messages with its own encoder.
  */
 class BackendFilterFuzzTest {
@@ -27,7 +27,7 @@ class BackendFilterFuzzTest {
         byte[] stream = data.consumeRemainingAsBytes();
         RefusalMarkers markers = new RefusalMarkers();
         if (pending) {
-            markers.register(ErrorResponse.error("42501", "refused", null)); // a marker no server message names
+            markers.register(Long.MAX_VALUE, ErrorResponse.error("42501", "refused", null)); // a batch the server never reaches
         }
         BackendFilter filter = new BackendFilter(markers);
         ByteArrayOutputStream relayed = new ByteArrayOutputStream();
@@ -72,27 +72,29 @@ class BackendFilterFuzzTest {
     void markedErrors(FuzzedDataProvider data) {
         RefusalMarkers markers = new RefusalMarkers();
         ErrorResponse refusal = ErrorResponse.error("42501", "hoop: refused " + data.consumeString(10), null);
-        String marker = markers.register(refusal);
+        markers.register(0, refusal); // the refused message went out before the first ReadyForQuery
         int[] cuts = data.consumeInts(4);
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        boolean answered = false;
+        boolean live = true; // the refusal still waits for its server error
         for (int n = data.consumeInt(1, 6); n > 0; n--) {
             byte[] message;
             boolean namesMarker = false;
             switch (data.consumeInt(0, 2)) {
                 case 0 -> {
                     namesMarker = data.consumeBoolean();
-                    String text = namesMarker ? "prepared statement \"" + marker + "\" does not exist" : data.consumeString(40);
-                    message = ErrorResponse.error("26000", text, null).encode();
+                    message = namesMarker ? ErrorResponse.error("08P01", RefusalMarkers.SERVER_MESSAGE, null).encode()
+                            : ErrorResponse.error("26000", data.consumeString(40), null).encode();
                 }
                 case 1 -> message = typed('Z', new byte[] {'I'});
                 default -> message = typed((char) data.consumeInt('A', 'z'), data.consumeBytes(data.consumeInt(0, 40)));
             }
             stream.writeBytes(message);
-            // A marker is answered once: a second error naming it is the server's own and passes.
-            expected.writeBytes(namesMarker && !answered ? refusal.encode() : message);
-            answered |= namesMarker;
+            // Swapped once, and only within its batch: after a ReadyForQuery, or a second time, the
+            // same error is the server's own and passes.
+            boolean swapped = namesMarker && live;
+            expected.writeBytes(swapped ? refusal.encode() : message);
+            live &= !swapped && message[0] != 'Z';
         }
         BackendFilter filter = new BackendFilter(markers);
         ByteArrayOutputStream relayed = new ByteArrayOutputStream();

@@ -76,6 +76,10 @@ public record ErrorResponse(String severity, String sqlState, String message, St
         if (message == null || code == null) {
             throw new PgWireException("ErrorResponse without " + (message == null ? "message (M)" : "SQLSTATE (C)"));
         }
+        if (code.length() != 5) {
+            // A server (or a man in the middle) may send anything; the record's own check is for our code.
+            throw new PgWireException("ErrorResponse with SQLSTATE '" + code + "' (expected: 5 characters)");
+        }
         return new ErrorResponse(plainSeverity != null ? plainSeverity : Objects.requireNonNullElse(severity, "ERROR"),
                 code, message, detail, hint);
     }
