@@ -79,7 +79,7 @@ class AgentStreamTest extends AgentFixture {
     void postgresExecRefusesExtraArgumentsAndTerminals() throws Exception {
         agent(SECRET);
         TestGateway.AgentLink link = gateway.nextLink(WAIT);
-        link.send(open("pg2", pg(), "").toBuilder().putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"-c\",\"\\\\! id\"]")).build());
+        link.send(open("pg2", pg(), Verb.EXEC, "").toBuilder().putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"-c\",\"\\\\! id\"]")).build());
         assertThat(link.next(WAIT).getType()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
         link.send(Packets.session(AgentPacket.EXEC_WRITE_STDIN, "pg2", bytes("select 1")).toBuilder()
                 .putSpec(SpecKey.TERMINAL_ARGS, Packets.utf8("[\"-c\",\"\\\\! id\"]")).build());
@@ -94,10 +94,9 @@ class AgentStreamTest extends AgentFixture {
         link.send(Packets.session(AgentPacket.TERMINAL_WRITE_STDIN, "pg3", bytes("select 1;\n")));
         List<Packet> terminal = untilClose(link, "pg3");
         assertThat(terminal).extracting(Packet::getType).containsExactly(ClientPacket.SESSION_CLOSE);
-        assertThat(terminal.getLast().getPayload().toStringUtf8()).isEqualTo(AgentPacket.TERMINAL_WRITE_STDIN
-                + " failed on the agent: connection 'pg' is a postgres connection: the agent starts no program for it,"
-                + " so there is no interactive terminal; use 'hoop connect pg' with a client on your machine, or"
-                + " 'hoop exec pg -i SQL'");
+        // a terminal's keystrokes on a postgres connection are outside its allow-list: refused before any handler
+        assertThat(terminal.getLast().getPayload().toStringUtf8()).isEqualTo("packet type 'AgentTerminalWriteStdin' is not"
+                + " allowed in a postgres connect session (allowed: AgentPGConnectionWrite, AgentCloseTCPConnection, AgentSessionClose)");
     }
 
     private static ConnectionParams pg() {
