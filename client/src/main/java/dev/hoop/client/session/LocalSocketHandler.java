@@ -25,7 +25,7 @@ import java.util.Map;
  * doing blocking sends; the hop to that thread and back cost more than the send itself.
  */
 final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
-    private final SessionStream stream;
+    private final PacketSink stream;
     private final String connectionId;
     private final ByteString connectionIdBytes;
     private final String writeType;
@@ -42,7 +42,7 @@ final class LocalSocketHandler extends ChannelInboundHandlerAdapter {
      * @param serverConnect true for TCP: tell the agent to connect at once, so a server that speaks
      *                      first reaches the client before the client wrote anything
      */
-    LocalSocketHandler(SessionStream stream, String connectionId, String writeType, boolean serverConnect,
+    LocalSocketHandler(PacketSink stream, String connectionId, String writeType, boolean serverConnect,
                        Map<String, io.netty.channel.Channel> sockets) {
         this.stream = stream;
         this.connectionId = connectionId;

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * gateway instead of filling memory. {@link #send} waits while the gRPC buffer is full
  * (backpressure from the gateway); {@link #sendOrWait} is its non-blocking form for event loops.
  */
-public final class SessionStream {
+public final class SessionStream implements PacketSink {
     /** Receives the gateway's packets. */
     public interface PacketHandler {
         /**
@@ -158,6 +158,7 @@ public final class SessionStream {
      * has (on the ready callback's thread, or when the stream ends) and sends nothing. Never waits,
      * so it is safe on an event loop.
      */
+    @Override
     public Offer sendOrWait(Packet packet, Runnable onRoom) {
         return sender.locked(() -> {
             if (ended.isDone()) {
