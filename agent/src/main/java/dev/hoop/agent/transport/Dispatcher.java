@@ -225,11 +225,16 @@ final class Dispatcher {
         if (raw == null || raw.isBlank()) {
             return List.of();
         }
+        List<String> args;
         try {
-            return JSON.readValue(raw, new TypeReference<List<String>>() {});
+            args = JSON.readValue(raw, new TypeReference<List<String>>() {});
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed " + SpecKey.TERMINAL_ARGS + " (expected: a JSON array of strings)");
         }
+        if (args == null || args.contains(null)) { // JSON null, or a null element (fuzz finding: an NPE later)
+            throw new IllegalArgumentException("malformed " + SpecKey.TERMINAL_ARGS + " (expected: a JSON array of strings)");
+        }
+        return args;
     }
 
     private static String connectionId(Packet p) {

@@ -46,6 +46,8 @@ public final class StatementExtractor {
 
     private final class Collector implements FrontendFramer.Listener {
         private MessageReader reader;
+        /** Why the message being read is malformed (its remaining bytes are skipped), or null. */
+        private String failure;
 
         @Override
         public void startupPacket(StartupPacket packet) {
@@ -65,17 +67,32 @@ public final class StatementExtractor {
         @Override
         public void bodyStart(char type, int bodyLength) {
             reader = new MessageReader(type, recordedBytes);
+            failure = null;
         }
 
         @Override
         public void body(byte[] bytes, int offset, int length) {
-            reader.feed(bytes, offset, length);
+            if (failure != null) {
+                return;
+            }
+            try {
+                reader.feed(bytes, offset, length);
+            } catch (PgWireException e) {
+                // e.g. a Bind with a negative parameter count: reported once the message ends, like any
+                // message that decodes badly; its framing still holds, so the stream goes on
+                failure = e.getMessage();
+            }
         }
 
         @Override
         public void bodyEnd() {
             MessageReader done = reader;
             reader = null;
+            if (failure != null) {
+                events.add(new StatementEvent.Malformed(failure));
+                failure = null;
+                return;
+            }
             try {
                 events.add(done.finish());
             } catch (PgWireException e) {

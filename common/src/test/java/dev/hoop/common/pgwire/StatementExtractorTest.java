@@ -67,6 +67,27 @@ class StatementExtractorTest {
         assertThat(new StatementExtractor().feed(SESSION)).containsExactlyElementsOf(EXPECTED);
     }
 
+    /** Fuzz finding: a Bind with a negative format or parameter count threw out of feed(). */
+    @Test
+    void aBindWithNegativeCountsIsReportedAsMalformedAndTheStreamGoesOn() {
+        byte[] negativeFormats = {'B', 0, 0, 0, 8, 0, 0, (byte) 0xff, (byte) 0xff}; // portal "", statement "", -1 formats
+        byte[] negativeParameters = {'B', 0, 0, 0, 10, 0, 0, 0, 0, (byte) 0xe4, (byte) 0xe4}; // 0 formats, -6940 parameters
+        byte[] stream = concat(new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, STARTUP).encode(),
+                negativeFormats, negativeParameters, FrontendMessages.query("select 2"));
+        for (int chunk : new int[] {stream.length, 1}) {
+            StatementExtractor extractor = new StatementExtractor();
+            List<StatementEvent> events = new ArrayList<>();
+            for (int p = 0; p < stream.length; p += chunk) {
+                events.addAll(extractor.feed(stream, p, Math.min(chunk, stream.length - p)));
+            }
+            assertThat(events).as("in chunks of %d", chunk).containsExactly(
+                    new StatementEvent.Startup(STARTUP),
+                    new StatementEvent.Malformed("Bind: -1 format codes"),
+                    new StatementEvent.Malformed("Bind: -6940 parameters"),
+                    new StatementEvent.Query("select 2"));
+        }
+    }
+
     @Test
     void splitAtEveryOffsetYieldsTheSameEvents() {
         for (int cut = 0; cut <= SESSION.length; cut++) {
