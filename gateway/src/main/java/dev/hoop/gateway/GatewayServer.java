@@ -21,6 +21,7 @@ import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.BrokerStreamRouter;
 import dev.hoop.gateway.broker.SessionBroker;
+import dev.hoop.gateway.broker.SessionLedger;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
 import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.gateway.store.Agents;
@@ -141,10 +142,10 @@ public final class GatewayServer implements AutoCloseable {
             if (orphans > 0) {
                 log.warn("sessions: {} session(s) were still open from an earlier run; marked as ended ({})", orphans, Sessions.ORPHANED);
             }
-            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions);
+            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), sessions, audit,
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), SessionLedger.storedIn(sessions), audit,
                     cfg.auditStatementBytes(), revocations);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
