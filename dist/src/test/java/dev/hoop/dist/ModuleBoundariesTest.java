@@ -41,6 +41,11 @@ class ModuleBoundariesTest {
     static final ArchRule commonImportsNoComponent = noClasses().that().resideInAnyPackage("dev.hoop.common..", "dev.hoop.proto..")
             .should().dependOnClassesThat().resideInAnyPackage(others(""));
 
+    /** First-run seeding goes through {@code dev.hoop.gateway.Seeding}, not the gateway's store or auth classes. */
+    @ArchTest
+    static final ArchRule distSeedsThroughTheGatewaysFrontDoor = noClasses().that().resideInAPackage("dev.hoop.dist..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.hoop.gateway.store..", "dev.hoop.gateway.auth..");
+
     /** The other components and dist: what {@code self} must not import. */
     private static String[] others(String self) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(COMPONENTS), java.util.stream.Stream.of("dev.hoop.dist.."))

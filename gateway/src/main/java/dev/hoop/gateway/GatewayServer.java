@@ -66,9 +66,11 @@ public final class GatewayServer implements AutoCloseable {
     private final List<Route> routes;
     private final InFlight inFlight;
     private final SessionBroker broker;
+    private final Seeding seeding;
 
     private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
-                          InFlight inFlight, SessionBroker broker) {
+                          InFlight inFlight, SessionBroker broker, Seeding seeding) {
+        this.seeding = seeding;
         this.inFlight = inFlight;
         this.broker = broker;
         this.db = db;
@@ -191,7 +193,8 @@ public final class GatewayServer implements AutoCloseable {
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
             loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
-            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker);
+            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
+                    new Seeding(org, users, agents, connections, cfg.adminGroup()));
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -263,6 +266,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public Database database() {
         return db;
+    }
+
+    /** Where a launcher seeds the store of this gateway (first admin, agent key, connections). */
+    public Seeding seeding() {
+        return seeding;
     }
 
     /**
