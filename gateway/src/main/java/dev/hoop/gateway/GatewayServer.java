@@ -160,9 +160,22 @@ public final class GatewayServer implements AutoCloseable {
             info.grpcUrl = cfg.grpcUrl() != null ? cfg.grpcUrl().toString()
                     : (tls == null ? "grpc" : "grpcs") + "://127.0.0.1:" + grpc.port();
 
-            List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
-                    tokens, directory, info, cfg.adminGroup(), sessions, new ApiExecution(broker), oidc, loginStates, org, apiKeys,
-                    plugins, access, revocations, cfg.orgMultiTenant(), new LoginLimiter(Clock.systemUTC()), refreshTokens));
+            PasswordHasher hasher = new PasswordHasher();
+            var localAuth = new ApiRoutes.LocalAuth(users, orgs, hasher, tokens, cfg.adminGroup(), cfg.orgMultiTenant(),
+                    new LoginLimiter(Clock.systemUTC()), refreshTokens);
+            ApiRoutes api = new ApiRoutes().system(info, orgs);
+            if (oidc == null) {
+                api.localAuth(localAuth);
+            } else {
+                api.oidcAuth(new ApiRoutes.OidcAuth(oidc, loginStates, users, org, cfg.adminGroup()), localAuth);
+            }
+            List<Route> routes = api.users(users, hasher, revocations, refreshTokens)
+                    .agents(agents, directory, info)
+                    .connections(connections, agents, access, revocations)
+                    .plugins(plugins, connections, revocations)
+                    .apiKeys(apiKeys, revocations)
+                    .sessions(sessions, new ApiExecution(broker))
+                    .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
             var builder = WebServer.builder()
