@@ -51,7 +51,7 @@ final class AllInOne {
             return 1;
         }
         try (gateway) {
-            FirstRun.Setup setup = new FirstRun(cfg, gateway.database().dataSource(), env).apply(gateway.grpcPort());
+            FirstRun.Setup setup = new FirstRun(cfg, gateway.seeding(), env).apply(gateway.grpcPort());
             ChannelSettings channel = cfg.tls() == null ? ChannelSettings.defaults()
                     : new ChannelSettings(cfg.tls().caPem(), "localhost", false);
             try (AgentRuntime agent = AgentRuntime.start(setup.dsn(), GatewayTarget.of(setup.dsn()), channel, List.of(), processEnv)) {

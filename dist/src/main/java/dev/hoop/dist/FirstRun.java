@@ -1,13 +1,8 @@
 package dev.hoop.dist;
 
 import dev.hoop.common.dsn.AgentDsn;
-import dev.hoop.gateway.auth.AgentKeys;
-import dev.hoop.gateway.auth.PasswordHasher;
+import dev.hoop.gateway.Seeding;
 import dev.hoop.gateway.config.GatewayConfig;
-import dev.hoop.gateway.store.Agents;
-import dev.hoop.gateway.store.Connections;
-import dev.hoop.gateway.store.Orgs;
-import dev.hoop.gateway.store.Users;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,9 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * What {@code hoop start} sets up in a new store so that a first look needs no further step: an
@@ -39,62 +31,54 @@ final class FirstRun {
     record Setup(AgentDsn dsn, String adminPassword, Path passwordFile, List<String> created) {}
 
     private final GatewayConfig cfg;
-    private final DataSource ds;
+    private final Seeding seeding;
     private final Map<String, String> env;
 
-    FirstRun(GatewayConfig cfg, DataSource ds, Map<String, String> env) {
+    FirstRun(GatewayConfig cfg, Seeding seeding, Map<String, String> env) {
         this.cfg = cfg;
-        this.ds = ds;
+        this.seeding = seeding;
         this.env = env;
     }
 
     Setup apply(int grpcPort) {
-        UUID org = new Orgs(ds).ensure(Orgs.DEFAULT_ORG);
         List<String> created = new ArrayList<>();
         Path passwordFile = cfg.dataDir().resolve("admin-password");
         String password = null;
-        Users users = new Users(ds);
-        if (users.count(org) == 0) {
+        if (seeding.hasNoUsers()) {
             password = randomSecret(12);
-            users.create(org, ADMIN_EMAIL, "Admin", new PasswordHasher().hash(password), List.of(cfg.adminGroup()));
+            seeding.createAdmin(ADMIN_EMAIL, "Admin", password);
             writePrivate(passwordFile, password + "\n");
             created.add("user " + ADMIN_EMAIL + " (admin)");
         }
-        AgentDsn dsn = localAgent(org, grpcPort, created);
-        Connections connections = new Connections(ds);
-        UUID agentId = new Agents(ds).find(org, AGENT).orElseThrow().id();
-        if (connections.find(org, "shell").isEmpty()) {
-            connections.create(org, new Connections.Definition("shell", "command-line", null, List.of("bash"), Map.of(), agentId));
+        AgentDsn dsn = localAgent(grpcPort, created);
+        if (!seeding.hasConnection("shell")) {
+            seeding.createConnection("shell", "command-line", List.of("bash"), Map.of(), AGENT);
             created.add("connection 'shell' (command-line: bash on the local agent)");
         }
-        if (connections.find(org, "postgres").isEmpty() && answers("127.0.0.1", 5432)) {
+        if (!seeding.hasConnection("postgres") && answers("127.0.0.1", 5432)) {
             Map<String, String> secret = Map.of("HOST", "127.0.0.1", "PORT", "5432",
                     "USER", env.getOrDefault("PGUSER", "postgres"), "PASS", env.getOrDefault("PGPASSWORD", ""),
                     "DB", env.getOrDefault("PGDATABASE", "postgres"));
-            connections.create(org, new Connections.Definition("postgres", "postgres", null, List.of(), secret, agentId));
+            seeding.createConnection("postgres", "postgres", List.of(), secret, AGENT);
             created.add("connection 'postgres' (the PostgreSQL on 127.0.0.1:5432)");
         }
         return new Setup(dsn, password, passwordFile, created);
     }
 
-    /** The local agent's key: reused from the data folder while its row exists, else issued anew. */
-    private AgentDsn localAgent(UUID org, int grpcPort, List<String> created) {
-        Agents agents = new Agents(ds);
+    /** The local agent's key: reused from the data folder while its row still has that key, else issued anew. */
+    private AgentDsn localAgent(int grpcPort, List<String> created) {
         Path keyFile = cfg.dataDir().resolve(AGENT + ".dsn");
-        Optional<Agents.Agent> row = agents.find(org, AGENT);
-        if (row.isPresent() && Files.isReadable(keyFile)) {
+        if (Files.isReadable(keyFile)) {
             try {
                 AgentDsn saved = AgentDsn.parse(Files.readString(keyFile).trim());
-                if (AgentKeys.hash(saved.secret()).equals(row.get().keyHash())) {
+                if (seeding.agentKeyIs(AGENT, saved.secret())) {
                     return new AgentDsn(saved.scheme(), saved.name(), saved.secret(), "127.0.0.1", grpcPort, saved.mode());
                 }
             } catch (IOException | IllegalArgumentException e) {
                 // an unreadable or stale key file: issue a new key below
             }
         }
-        row.ifPresent(a -> agents.delete(org, a.id()));
-        String secret = AgentKeys.newSecret();
-        agents.create(org, AGENT, "standard", AgentKeys.hash(secret));
+        String secret = seeding.issueAgentKey(AGENT, "standard");
         String scheme = cfg.tls() == null ? "grpc" : "grpcs";
         AgentDsn dsn = new AgentDsn(scheme, AGENT, secret, "127.0.0.1", grpcPort, "standard");
         writePrivate(keyFile, dsn.format() + "\n");

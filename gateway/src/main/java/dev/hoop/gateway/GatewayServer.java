@@ -21,6 +21,7 @@ import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.BrokerStreamRouter;
 import dev.hoop.gateway.broker.SessionBroker;
+import dev.hoop.gateway.broker.SessionLedger;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
 import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.gateway.store.Agents;
@@ -65,9 +66,11 @@ public final class GatewayServer implements AutoCloseable {
     private final List<Route> routes;
     private final InFlight inFlight;
     private final SessionBroker broker;
+    private final Seeding seeding;
 
     private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
-                          InFlight inFlight, SessionBroker broker) {
+                          InFlight inFlight, SessionBroker broker, Seeding seeding) {
+        this.seeding = seeding;
         this.inFlight = inFlight;
         this.broker = broker;
         this.db = db;
@@ -141,10 +144,10 @@ public final class GatewayServer implements AutoCloseable {
             if (orphans > 0) {
                 log.warn("sessions: {} session(s) were still open from an earlier run; marked as ended ({})", orphans, Sessions.ORPHANED);
             }
-            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions);
+            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), sessions, audit,
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), SessionLedger.storedIn(sessions), audit,
                     cfg.auditStatementBytes(), revocations);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
@@ -157,9 +160,22 @@ public final class GatewayServer implements AutoCloseable {
             info.grpcUrl = cfg.grpcUrl() != null ? cfg.grpcUrl().toString()
                     : (tls == null ? "grpc" : "grpcs") + "://127.0.0.1:" + grpc.port();
 
-            List<Route> routes = ApiRoutes.table(new ApiRoutes.Deps(orgs, users, agents, connections, new PasswordHasher(),
-                    tokens, directory, info, cfg.adminGroup(), sessions, new ApiExecution(broker), oidc, loginStates, org, apiKeys,
-                    plugins, access, revocations, cfg.orgMultiTenant(), new LoginLimiter(Clock.systemUTC()), refreshTokens));
+            PasswordHasher hasher = new PasswordHasher();
+            var localAuth = new ApiRoutes.LocalAuth(users, orgs, hasher, tokens, cfg.adminGroup(), cfg.orgMultiTenant(),
+                    new LoginLimiter(Clock.systemUTC()), refreshTokens);
+            ApiRoutes api = new ApiRoutes().system(info, orgs);
+            if (oidc == null) {
+                api.localAuth(localAuth);
+            } else {
+                api.oidcAuth(new ApiRoutes.OidcAuth(oidc, loginStates, users, org, cfg.adminGroup()), localAuth);
+            }
+            List<Route> routes = api.users(users, hasher, revocations, refreshTokens)
+                    .agents(agents, directory, info)
+                    .connections(connections, agents, access, revocations)
+                    .plugins(plugins, connections, revocations)
+                    .apiKeys(apiKeys, revocations)
+                    .sessions(sessions, new ApiExecution(broker))
+                    .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
             var builder = WebServer.builder()
@@ -190,7 +206,8 @@ public final class GatewayServer implements AutoCloseable {
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
             loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
-            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker);
+            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
+                    new Seeding(org, users, agents, connections, cfg.adminGroup()));
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -262,6 +279,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public Database database() {
         return db;
+    }
+
+    /** Where a launcher seeds the store of this gateway (first admin, agent key, connections). */
+    public Seeding seeding() {
+        return seeding;
     }
 
     /**

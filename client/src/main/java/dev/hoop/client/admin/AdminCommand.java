@@ -42,7 +42,7 @@ public final class AdminCommand implements Runnable {
         if (config.token() == null) {
             throw new IllegalStateException("not logged in: run 'hoop login' (or set HOOP_TOKEN)");
         }
-        return HoopApi.of(config);
+        return new HoopApi(config.effectiveApiUrl(), config.token(), config.tlsCa());
     }
 
     /** {@code hoop admin create}. */

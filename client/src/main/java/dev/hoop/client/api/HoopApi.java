@@ -3,8 +3,7 @@ package dev.hoop.client.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hoop.client.config.ClientConfig;
-import dev.hoop.client.config.TlsCa;
+import dev.hoop.client.tls.TlsCa;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -42,10 +41,6 @@ public final class HoopApi {
             builder.sslContext(TlsCa.sslContext(tlsCaPem));
         }
         this.http = builder.build();
-    }
-
-    public static HoopApi of(ClientConfig config) {
-        return new HoopApi(config.effectiveApiUrl(), config.token(), config.tlsCa());
     }
 
     public String baseUrl() {

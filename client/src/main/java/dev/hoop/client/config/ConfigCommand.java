@@ -1,5 +1,6 @@
 package dev.hoop.client.config;
 
+import dev.hoop.client.tls.TlsCa;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoop.client.ClientContext;
 import dev.hoop.client.api.ApiException;

@@ -1,5 +1,6 @@
 package dev.hoop.client.config;
 
+import dev.hoop.client.tls.TlsCa;
 import dev.hoop.client.ClientContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;

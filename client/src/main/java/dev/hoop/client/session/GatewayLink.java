@@ -3,7 +3,7 @@ package dev.hoop.client.session;
 import dev.hoop.client.ClientContext;
 import dev.hoop.client.config.ClientConfig;
 import dev.hoop.client.config.ConfigStore;
-import dev.hoop.client.config.TlsCa;
+import dev.hoop.client.tls.TlsCa;
 import dev.hoop.common.config.Env;
 import dev.hoop.common.grpc.ChannelSettings;
 import dev.hoop.common.grpc.GatewayChannels;

@@ -1,5 +1,6 @@
 package dev.hoop.client.config;
 
+import dev.hoop.client.tls.TlsCa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.gateway.auth.oidc.LoginRedirects;
 import dev.hoop.gateway.auth.oidc.LoginRequest;
 import dev.hoop.gateway.auth.oidc.OidcException;
 import dev.hoop.gateway.auth.oidc.OidcIdentity;
@@ -67,7 +68,7 @@ final class OidcAuthApi {
         var saved = taken.get().state();
         String error = c.query("error");
         if (error != null) {
-            return Reply.redirect(saved.redirectWithError(OidcLoginException.providerError(error, c.query("error_description")).reason())
+            return Reply.redirect(LoginRedirects.withError(saved, OidcLoginException.providerError(error, c.query("error_description")).reason())
                     .toString());
         }
         try {
@@ -78,20 +79,20 @@ final class OidcAuthApi {
                 user = users.upsertBySubject(orgId, who.subject(), who.email(), who.name(),
                         who.groupsClaimPresent() ? who.groups() : null, adminGroup);
             } catch (DuplicateException e) {
-                return Reply.redirect(saved.redirectWithError("the email '" + who.email() + "' belongs to another user of this gateway "
+                return Reply.redirect(LoginRedirects.withError(saved, "the email '" + who.email() + "' belongs to another user of this gateway "
                         + "(signed in with another identity); ask an admin").toString());
             }
             if (!user.active()) {
-                return Reply.redirect(saved.redirectWithError("your user is disabled; ask an admin to enable it").toString());
+                return Reply.redirect(LoginRedirects.withError(saved, "your user is disabled; ask an admin to enable it").toString());
             }
             log.info("login: {} signed in with OIDC (groups {})", user.email(), user.groups());
-            return Reply.redirect(saved.redirectWithToken(who.accessToken()).toString());
+            return Reply.redirect(LoginRedirects.withToken(saved, who.accessToken()).toString());
         } catch (OidcUnavailableException e) {
             log.warn("login: the identity provider could not complete a login: {}", e.reason());
-            return Reply.redirect(saved.redirectWithError(e.reason()).toString());
+            return Reply.redirect(LoginRedirects.withError(saved, e.reason()).toString());
         } catch (OidcException e) {
             log.info("login: refused: {}", e.reason());
-            return Reply.redirect(saved.redirectWithError(e.reason()).toString());
+            return Reply.redirect(LoginRedirects.withError(saved, e.reason()).toString());
         }
     }
 }

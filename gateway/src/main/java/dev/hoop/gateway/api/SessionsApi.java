@@ -1,7 +1,7 @@
 package dev.hoop.gateway.api;
 
 import dev.hoop.common.wire.Verb;
-import dev.hoop.gateway.audit.AuditEvent;
+import dev.hoop.gateway.store.AuditEvent;
 import dev.hoop.gateway.auth.Principal;
 import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.SessionUser;

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.audit;
 
+import dev.hoop.gateway.store.AuditEvent;
 import java.util.List;
 import java.util.UUID;
 

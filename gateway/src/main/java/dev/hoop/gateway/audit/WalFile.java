@@ -1,5 +1,6 @@
 package dev.hoop.gateway.audit;
 
+import dev.hoop.gateway.store.AuditEvent;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.audit;
 
+import dev.hoop.gateway.store.AuditEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.broker;
 
+import dev.hoop.gateway.store.Sessions;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -14,4 +15,20 @@ public interface SessionLedger {
      * @param error    why the session ended abnormally, or null
      */
     void closed(UUID id, Integer exitCode, String error, Instant endedAt);
+
+    /** The ledger on the {@code sessions} table. (The store knows nothing of the broker: the arrow points this way.) */
+    static SessionLedger storedIn(Sessions sessions) {
+        return new SessionLedger() {
+            @Override
+            public void opened(Opened s) {
+                sessions.opened(s.id(), s.user().orgId(), s.user().id(), s.user().email(), s.connection().name(), s.connection().type(),
+                        s.verb(), s.startedAt());
+            }
+
+            @Override
+            public void closed(UUID id, Integer exitCode, String error, Instant endedAt) {
+                sessions.closed(id, exitCode, error, endedAt);
+            }
+        };
+    }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.config.Env;
 import dev.hoop.common.tls.TlsMaterial;
-import dev.hoop.gateway.auth.oidc.OidcSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,6 +1,5 @@
 package dev.hoop.gateway.store;
 
-import dev.hoop.gateway.auth.oidc.LoginState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

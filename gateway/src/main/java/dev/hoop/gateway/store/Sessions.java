@@ -1,8 +1,5 @@
 package dev.hoop.gateway.store;
 
-import dev.hoop.gateway.audit.AuditEvent;
-import dev.hoop.gateway.audit.AuditStore;
-import dev.hoop.gateway.broker.SessionLedger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,11 +13,11 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Sessions and their recorded events: the broker's {@link SessionLedger} (one row per session,
- * opened then closed), the audit plugin's {@link AuditStore} (events, stored once per session even
+ * Sessions and their recorded events: the rows behind the broker's session ledger (one row per session,
+ * opened then closed), the audit plugin's event store (events, stored once per session even
  * when flushed twice), and the queries behind {@code /api/sessions}.
  */
-public final class Sessions implements SessionLedger, AuditStore {
+public final class Sessions {
 
     public record Session(UUID id, UUID orgId, UUID userId, String userEmail, String connectionName, String connectionType,
                           String verb, String status, Integer exitCode, String error, OffsetDateTime startedAt,
@@ -40,15 +37,15 @@ public final class Sessions implements SessionLedger, AuditStore {
         this.jdbc = new Jdbc(ds);
     }
 
-    @Override
-    public void opened(Opened s) {
+    /** Inserts the row of a session that just opened (status {@code open}). */
+    public void opened(UUID id, UUID orgId, UUID userId, String userEmail, String connectionName, String connectionType, String verb,
+                       Instant startedAt) {
         jdbc.update("INSERT INTO sessions (id, org_id, user_id, user_email, connection_name, connection_type, verb, status, started_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-                s.id(), s.user().orgId(), s.user().id(), s.user().email(), s.connection().name(), s.connection().type(), s.verb(),
-                utc(s.startedAt()));
+                id, orgId, userId, userEmail, connectionName, connectionType, verb, utc(startedAt));
     }
 
-    @Override
+    /** Marks the session done; {@code error} (may be null) is kept in the row's metadata. */
     public void closed(UUID id, Integer exitCode, String error, Instant endedAt) {
         jdbc.update("UPDATE sessions SET status = 'done', exit_code = ?, ended_at = ?, "
                         + "metadata = CASE WHEN ?::text IS NULL THEN metadata ELSE metadata || jsonb_build_object('error', ?::text) END "
@@ -57,7 +54,6 @@ public final class Sessions implements SessionLedger, AuditStore {
     }
 
     /** Replaces the session's events with {@code events} in one transaction. */
-    @Override
     public void store(UUID sessionId, List<AuditEvent> events) {
         jdbc.transaction(c -> {
             List<UUID> org = Jdbc.query(c, "SELECT org_id FROM sessions WHERE id = ?", rs -> rs.getObject(1, UUID.class), sessionId);

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.audit;
 
+import dev.hoop.gateway.store.AuditEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

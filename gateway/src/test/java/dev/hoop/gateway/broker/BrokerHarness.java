@@ -2,7 +2,7 @@ package dev.hoop.gateway.broker;
 
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.common.wire.Wire;
-import dev.hoop.gateway.audit.AuditEvent;
+import dev.hoop.gateway.store.AuditEvent;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.audit.AuditStore;
 import dev.hoop.gateway.auth.Revocations;

@@ -10,7 +10,7 @@ import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
-import dev.hoop.gateway.audit.AuditEvent;
+import dev.hoop.gateway.store.AuditEvent;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;

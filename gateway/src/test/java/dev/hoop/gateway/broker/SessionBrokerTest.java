@@ -7,7 +7,7 @@ import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
-import dev.hoop.gateway.audit.AuditEvent;
+import dev.hoop.gateway.store.AuditEvent;
 import dev.hoop.gateway.audit.TestAuditLogs;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.auth.oidc;
 
+import dev.hoop.gateway.config.OidcSettings;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;

@@ -1,5 +1,7 @@
 package dev.hoop.gateway.auth.oidc;
 
+import dev.hoop.gateway.config.OidcSettings;
+import dev.hoop.gateway.store.LoginState;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -11,7 +13,7 @@ import java.util.Objects;
  * Which {@code redirect} a login may end on. The token travels in that URL, so only the gateway's own origin
  * ({@code API_URL}) and loopback addresses (where {@code hoop login} listens) are accepted.
  */
-final class LoginRedirects {
+public final class LoginRedirects {
     /** The web app's callback page, used when the login names no redirect. */
     static final String DEFAULT_PATH = "/callback";
 
@@ -43,6 +45,16 @@ final class LoginRedirects {
                     + apiUrl.getScheme() + "://" + apiUrl.getRawAuthority() + " or on 127.0.0.1 for the CLI)");
         }
         return uri.toString();
+    }
+
+    /** Where {@code /api/callback} sends the user after a successful login: the saved redirect with {@code token=…} added. */
+    public static URI withToken(LoginState saved, String token) {
+        return withParameter(saved.redirect(), "token", Objects.requireNonNull(token, "token"));
+    }
+
+    /** Where {@code /api/callback} sends the user after a failed login: the saved redirect with {@code error=<reason>} added. */
+    public static URI withError(LoginState saved, String reason) {
+        return withParameter(saved.redirect(), "error", Objects.requireNonNull(reason, "reason"));
     }
 
     /** {@code redirect} with {@code name=value} appended to its query (before any fragment), URL-encoded. */

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.auth.oidc;
 
+import dev.hoop.gateway.store.LoginState;
 import java.net.URI;
 import java.util.Objects;
 

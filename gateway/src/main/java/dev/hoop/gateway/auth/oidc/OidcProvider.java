@@ -1,5 +1,7 @@
 package dev.hoop.gateway.auth.oidc;
 
+import dev.hoop.gateway.store.LoginState;
+import dev.hoop.gateway.config.OidcSettings;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.auth.oidc;
 
+import dev.hoop.gateway.config.OidcSettings;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

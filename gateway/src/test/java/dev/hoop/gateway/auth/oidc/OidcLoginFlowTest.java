@@ -1,5 +1,7 @@
 package dev.hoop.gateway.auth.oidc;
 
+import dev.hoop.gateway.config.OidcSettings;
+import dev.hoop.gateway.store.LoginState;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
@@ -87,7 +89,7 @@ class OidcLoginFlowTest {
 
         assertThat(id).extracting(OidcIdentity::subject, OidcIdentity::email, OidcIdentity::name, OidcIdentity::groups,
                 OidcIdentity::groupsClaimPresent).containsExactly("alice-sub", "alice@example.com", "Alice", List.of("admin", "dba"), true);
-        assertThat(login.state().redirectWithToken(id.accessToken()))
+        assertThat(LoginRedirects.withToken(login.state(), id.accessToken()))
                 .hasToString("https://hoop.example.com/callback?token=" + id.accessToken());
         OidcIdentity again = provider.accessTokenVerifier().verify(id.accessToken());
         assertThat(again.subject()).isEqualTo("alice-sub");
@@ -199,7 +201,7 @@ class OidcLoginFlowTest {
     @Test
     void failedLoginsGoBackWithTheReason() throws Exception {
         LoginState s = provider.loginRequest("http://127.0.0.1:3587/callback").state();
-        assertThat(s.redirectWithError("the login expired")).hasToString("http://127.0.0.1:3587/callback?error=the+login+expired");
+        assertThat(LoginRedirects.withError(s, "the login expired")).hasToString("http://127.0.0.1:3587/callback?error=the+login+expired");
         assertThat(provider.defaultRedirectWithError("unknown login state"))
                 .hasToString("https://hoop.example.com/callback?error=unknown+login+state");
     }

@@ -1,5 +1,7 @@
 package dev.hoop.gateway.auth.oidc;
 
+import dev.hoop.gateway.store.LoginState;
+import dev.hoop.gateway.config.OidcSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -70,15 +72,15 @@ class OidcRoutesWiringTest {
         if (saved == null) {
             next = provider.defaultRedirectWithError("unknown or already used login; start the login again");
         } else if (req.query().first("error").isPresent()) {
-            next = saved.redirectWithError(OidcLoginException.providerError(req.query().first("error").get(),
+            next = LoginRedirects.withError(saved, OidcLoginException.providerError(req.query().first("error").get(),
                     req.query().first("error_description").orElse(null)).reason());
         } else {
             try {
                 OidcIdentity who = provider.callback(req.query().first("code").orElse(null), state, saved);
                 // Here the gateway creates the user on first login and replaces its groups when who.groupsClaimPresent().
-                next = saved.redirectWithToken(who.accessToken());
+                next = LoginRedirects.withToken(saved, who.accessToken());
             } catch (OidcException e) {
-                next = saved.redirectWithError(e.reason());
+                next = LoginRedirects.withError(saved, e.reason());
             }
         }
         res.status(302).header(HeaderNames.LOCATION, next.toString()).send();

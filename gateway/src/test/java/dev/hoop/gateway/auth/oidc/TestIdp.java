@@ -1,5 +1,6 @@
 package dev.hoop.gateway.auth.oidc;
 
+import dev.hoop.gateway.config.OidcSettings;
 import com.nimbusds.jwt.SignedJWT;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;

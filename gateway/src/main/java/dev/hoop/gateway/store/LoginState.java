@@ -1,6 +1,5 @@
-package dev.hoop.gateway.auth.oidc;
+package dev.hoop.gateway.store;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -24,16 +23,6 @@ public record LoginState(String state, String nonce, String codeVerifier, String
     /** True when the callback comes after {@link #expiresAt()}. */
     public boolean isExpired(Instant now) {
         return now.isAfter(expiresAt);
-    }
-
-    /** Where {@code /api/callback} sends the user after a successful login: the redirect with {@code token=…} added. */
-    public URI redirectWithToken(String token) {
-        return LoginRedirects.withParameter(redirect, "token", Objects.requireNonNull(token, "token"));
-    }
-
-    /** Where {@code /api/callback} sends the user after a failed login: the redirect with {@code error=<reason>} added. */
-    public URI redirectWithError(String reason) {
-        return LoginRedirects.withParameter(redirect, "error", Objects.requireNonNull(reason, "reason"));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.hoop.client.config;
+package dev.hoop.client.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

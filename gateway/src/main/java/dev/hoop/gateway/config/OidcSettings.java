@@ -1,4 +1,4 @@
-package dev.hoop.gateway.auth.oidc;
+package dev.hoop.gateway.config;
 
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.config.Env;
@@ -45,20 +45,20 @@ public record OidcSettings(
     public static final String CALLBACK_PATH = "/api/callback";
 
     /** How long a login may take between {@code /api/login} and {@code /api/callback}. */
-    static final Duration LOGIN_STATE_TTL = Duration.ofMinutes(10);
+    public static final Duration LOGIN_STATE_TTL = Duration.ofMinutes(10);
     /** Clock difference tolerated between the provider and the gateway on {@code exp}/{@code nbf}. */
-    static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
     /** Timeouts of every call to the provider (discovery, token, JWKS, userinfo). */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     /** The JWKS is refetched after this age even when every kid is known, to pick up revoked keys. */
-    static final Duration JWKS_MAX_AGE = Duration.ofMinutes(15);
+    public static final Duration JWKS_MAX_AGE = Duration.ofMinutes(15);
     /** At most one refetch per this interval when a token names an unknown kid (a flood of forged kids costs one call). */
-    static final Duration JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
     /** A positive userinfo answer is reused this long for the same token. */
-    static final Duration USERINFO_CACHE_TTL = Duration.ofSeconds(60);
+    public static final Duration USERINFO_CACHE_TTL = Duration.ofSeconds(60);
     /** Bound of the userinfo cache, so that a flood of distinct tokens cannot grow memory without end. */
-    static final int USERINFO_CACHE_MAX_ENTRIES = 10_000;
+    public static final int USERINFO_CACHE_MAX_ENTRIES = 10_000;
 
     private static final String USERINFO_PARAM = "_userinfo";
 
@@ -131,7 +131,7 @@ public record OidcSettings(
     }
 
     /** {@code openid profile email} plus the custom scopes (comma or space separated), without duplicates. */
-    static List<String> scopes(String custom) {
+    public static List<String> scopes(String custom) {
         Set<String> all = new LinkedHashSet<>(BASE_SCOPES);
         if (custom != null) {
             for (String s : custom.split("[,\\s]+")) {
@@ -168,7 +168,7 @@ public record OidcSettings(
         }
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("::1");
     }

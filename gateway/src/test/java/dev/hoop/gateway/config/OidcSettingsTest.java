@@ -1,4 +1,4 @@
-package dev.hoop.gateway.auth.oidc;
+package dev.hoop.gateway.config;
 
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.config.Env;

@@ -1,4 +1,4 @@
-package dev.hoop.gateway.audit;
+package dev.hoop.gateway.store;
 
 import java.util.Arrays;
 import java.util.Objects;

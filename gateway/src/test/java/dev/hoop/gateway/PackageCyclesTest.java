@@ -1,0 +1,44 @@
+package dev.hoop.gateway;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The gateway's package layering (docs/architecture.md#layers): no package cycles, and dependencies point one way,
+ * {@code config ← store ← auth ← audit/broker ← transport/api ← dev.hoop.gateway} (the wiring).
+ */
+@AnalyzeClasses(packages = "dev.hoop.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
+class PackageCyclesTest {
+
+    /** Top-level packages, sub-packages (auth.oidc, store.internal, …) counted with their parent. */
+    @ArchTest
+    static final ArchRule topLevelPackagesHaveNoCycles = slices().matching("dev.hoop.gateway.(*)..").should().beFreeOfCycles();
+
+    /** Every package on its own. */
+    @ArchTest
+    static final ArchRule packagesHaveNoCycles = slices().matching("dev.hoop.gateway.(**)").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule layersPointOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("wiring").definedBy("dev.hoop.gateway")
+            .layer("api").definedBy("dev.hoop.gateway.api..")
+            .layer("transport").definedBy("dev.hoop.gateway.transport..")
+            .layer("broker").definedBy("dev.hoop.gateway.broker..")
+            .layer("audit").definedBy("dev.hoop.gateway.audit..")
+            .layer("auth").definedBy("dev.hoop.gateway.auth..")
+            .layer("store").definedBy("dev.hoop.gateway.store..")
+            .layer("config").definedBy("dev.hoop.gateway.config..")
+            .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
+            .whereLayer("api").mayOnlyBeAccessedByLayers("wiring")
+            .whereLayer("transport").mayOnlyBeAccessedByLayers("wiring")
+            .whereLayer("broker").mayOnlyBeAccessedByLayers("api", "transport", "wiring")
+            .whereLayer("audit").mayOnlyBeAccessedByLayers("broker", "api", "transport", "wiring")
+            .whereLayer("auth").mayOnlyBeAccessedByLayers("audit", "broker", "api", "transport", "wiring")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("auth", "audit", "broker", "api", "transport", "wiring")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("store", "auth", "audit", "broker", "api", "transport", "wiring");
+}
