@@ -32,13 +32,10 @@ class WireFuzzTest {
         assertThat(params.command()).doesNotContainNull();
         assertThat(params.envs()).doesNotContainKey(null).doesNotContainValue(null);
         assertThat(ConnectionParams.fromJson(params.toJson())).isEqualTo(params);
-        String text = params.toString();
-        for (String value : params.envs().values()) {
-            if (value.length() >= 8 && text.contains(value)) {
-                assertThat(String.valueOf(params.name()) + params.type() + params.command() + params.envs().keySet())
-                        .as("an env value in %s", text).contains(value);
-            }
-        }
+        // toString() is made of the non-secret parts only: no env value can appear in it, whatever its
+        // text (a heuristic "value not in text" check gave false findings, e.g. a value "=[KEY").
+        assertThat(params.toString()).isEqualTo("ConnectionParams[name=" + params.name() + ", type=" + params.type()
+                + ", command=" + params.command() + ", envs=" + params.envs().keySet() + "]");
     }
 
     @FuzzTest(maxDuration = "15s")

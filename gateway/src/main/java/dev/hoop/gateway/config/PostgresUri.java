@@ -37,6 +37,9 @@ public record PostgresUri(String jdbcUrl, String user, String password, String h
             throw new IllegalArgumentException("no host (expected: postgres://user:password@host:5432/database)");
         }
         int port = uri.getPort() == -1 ? 5432 : uri.getPort();
+        if (port < 1 || port > 65535) { // java.net.URI takes any digits, 0 included (a fuzz finding)
+            throw new IllegalArgumentException("port " + port + " (expected: 1 to 65535)");
+        }
         String path = uri.getRawPath();
         String database = path == null || path.length() <= 1 ? "" : decode(path.substring(1));
         if (database.isEmpty() || database.contains("/")) {

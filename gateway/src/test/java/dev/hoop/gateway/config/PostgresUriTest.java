@@ -47,6 +47,8 @@ class PostgresUriTest {
     @CsvSource(delimiter = '|', value = {
             "mysql://u:p@h/db               | scheme 'mysql' (expected: postgres://user:password@host:5432/database)",
             "postgres://u:p@/db             | no host (expected: postgres://user:password@host:5432/database)",
+            "postgres://u:p@h:0/db          | port 0 (expected: 1 to 65535)",
+            "postgres://u:p@h:70000/db      | port 70000 (expected: 1 to 65535)",
             "postgres://u:p@h               | no database name in the path (expected: postgres://user:password@host:5432/database)",
             "postgres://h/db                | no user (expected: postgres://user:password@host:5432/database)",
             "postgres://u:p@h/db?sslmode=on | sslmode 'on' (expected: one of disable, allow, prefer, require, verify-ca, verify-full)",
