@@ -1,5 +1,6 @@
 package dev.hoop.agent.postgres;
 
+import dev.hoop.common.Causes;
 import dev.hoop.common.pgwire.ErrorResponse;
 import dev.hoop.common.pgwire.StartupPacket;
 import io.netty.bootstrap.Bootstrap;
@@ -109,18 +110,9 @@ final class ServerConnection {
     }
 
     static String describe(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        if (message == null) {
-            return root.getClass().getSimpleName();
-        }
         // NIO says "Connection refused: /host:port", epoll "finishConnect(..) failed with error(-111): Connection refused".
-        if (root instanceof java.net.ConnectException && message.contains("Connection refused")) {
-            return "connection refused";
-        }
-        return message;
+        String message = Causes.message(cause);
+        return Causes.root(cause) instanceof java.net.ConnectException && message.contains("Connection refused")
+                ? "connection refused" : message;
     }
 }

@@ -1,5 +1,6 @@
 package dev.hoop.gateway.store;
 
+import dev.hoop.common.Causes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -78,7 +79,7 @@ final class EmbeddedPostgresStore implements AutoCloseable {
             if (e instanceof StoreException se) {
                 throw se;
             }
-            String cause = serverError(dataDir.resolve(LOG_FILE), logStart).orElse(rootCause(e));
+            String cause = serverError(dataDir.resolve(LOG_FILE), logStart).orElse(Causes.message(e));
             boolean permissions = cause.toLowerCase(java.util.Locale.ROOT).contains("permission denied");
             throw new StoreException("starting the embedded PostgreSQL in " + pgDir + " failed: " + cause
                     + (permissions ? " (check that the directory is writable by this user"
@@ -162,11 +163,4 @@ final class EmbeddedPostgresStore implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    private static String rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.hoop.router.driver;
 
+import dev.hoop.common.Causes;
 import dev.hoop.common.netty.EventLoops;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -135,7 +136,7 @@ public final class RedisRouteStore implements RouteStore {
         redis.<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys).whenComplete((reply, error) -> {
             if (error == null) {
                 out.complete(fromScript(candidates, reply));
-            } else if (rootCause(error) instanceof RedisNoScriptException) {
+            } else if (Causes.root(error) instanceof RedisNoScriptException) {
                 // First use on this server (or after SCRIPT FLUSH): send the body once, cached from then on.
                 redis.<List<Object>>eval(LOOKUP_SCRIPT, ScriptOutputType.MULTI, keys).whenComplete((r, e) -> {
                     if (e == null) {
@@ -154,7 +155,7 @@ public final class RedisRouteStore implements RouteStore {
     /** A server that refuses scripts gets pipelined commands from now on; a connection error is just an error. */
     private void fallBack(RedisAsyncCommands<String, String> redis, List<String> candidates, Throwable error,
                           CompletableFuture<Route> out) {
-        if (rootCause(error) instanceof RedisCommandExecutionException) {
+        if (Causes.root(error) instanceof RedisCommandExecutionException) {
             scripting = false;
             LOG.warn("route store: Redis at {} refused the lookup script ({}); using pipelined commands", where,
                     rootMessage(error));
@@ -245,17 +246,7 @@ public final class RedisRouteStore implements RouteStore {
     }
 
     static String rootMessage(Throwable error) {
-        Throwable t = rootCause(error);
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
-
-    private static Throwable rootCause(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof java.util.concurrent.CompletionException || t.getCause() != null) && t.getCause() != null
-                && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
+        return Causes.message(error);
     }
 
     private static String sha1(String text) {
