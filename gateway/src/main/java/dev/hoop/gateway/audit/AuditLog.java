@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * the session ends. Files left by a crash are flushed by {@link #recover()} at the next start, so
  * nothing recorded is lost.
  *
- * <p>Appends are written by one {@link WalWriter} per log, on a virtual thread while there is work,
- * never on the event loop that relays the session's packets.
+ * <p>Appends are copied into the file's mapped window, or written by one {@link WalWriter} per
+ * log on a virtual thread while there is work: the event loop that relays the session's packets
+ * makes no system call for them.
  */
 public final class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);

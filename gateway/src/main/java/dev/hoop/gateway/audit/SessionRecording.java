@@ -10,8 +10,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The recording of one running session. Thread-safe: input and output arrive on different
- * threads. An append never blocks: it queues the event for the {@link WalWriter} and
- * {@link #written()} tells when everything appended so far is in the file, so that the caller
+ * threads. An append never blocks: the {@link WalWriter} copies the event into the file's mapped
+ * window or queues it, and {@link #written()} tells when everything appended so far is in the file, so that the caller
  * forwards a packet only after its events are recorded, and ends the session when a write failed
  * rather than let unrecorded traffic through.
  */
@@ -55,7 +55,8 @@ public final class SessionRecording implements AutoCloseable {
     /**
      * Completes once every event appended so far is written to the file; fails (with an
      * {@link UncheckedIOException} naming the file) when one of them could not be. The same
-     * object until the next append, so a caller can tell whether an append happened in between.
+     * object until the next append that waits for the writer, so a caller can tell whether there
+     * is anything new to wait for.
      */
     public synchronized CompletableFuture<Void> written() {
         return last;
@@ -67,7 +68,12 @@ public final class SessionRecording implements AutoCloseable {
             throw new IllegalStateException("audit: session " + sessionId + " already closed");
         }
         long offset = (System.nanoTime() - startNanos) / 1_000_000;
-        last = writer.append(wal, new AuditEvent(offset, type, data)).exceptionally(e -> {
+        CompletableFuture<Void> appended = writer.append(wal, new AuditEvent(offset, type, data));
+        if (appended.isDone() && !appended.isCompletedExceptionally()) {
+            last = NOTHING_PENDING; // in the file already, and so is everything before it
+            return;
+        }
+        last = appended.exceptionally(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             IOException io = cause instanceof IOException x ? x : new IOException(cause);
             throw new UncheckedIOException("audit: cannot write " + path + " (session " + sessionId + ")", io);

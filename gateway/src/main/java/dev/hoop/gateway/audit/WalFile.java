@@ -6,42 +6,122 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The on-disk format of a session's write-ahead file: a sequence of records
- * {@code [type:1][offset ms:8][length:4][data:length]}, big-endian. Records are handed to the kernel
- * with one gathering write per batch ({@link WalWriter}), before the packets they record are
- * forwarded, so a killed gateway loses nothing it had recorded; a record cut short by a crash is
- * dropped when the file is read back. Only {@link #close()} forces the file to the disk.
+ * {@code [type:1][offset ms:8][length:4][data:length]}, big-endian, ended by a zero byte or the end
+ * of the file. A record is handed to the kernel before the packet it records is forwarded, so a
+ * killed gateway loses nothing it had recorded. Only {@link #close()} forces the file to the disk.
  *
- * <p>After a failed write the file is broken (a record may be half written): every later append
- * fails with the first error.
+ * <p>Two ways in, so that an event loop never makes a system call for the audit
+ * (docs/architecture.md#threading): {@link #tryAppendMapped} copies a record into a window of the
+ * file mapped in memory (the kernel's page cache, as a {@code write} would), and {@link #append}
+ * writes through the channel; it is the {@link WalWriter}'s, off the loops, for what does not fit
+ * the window, and it maps the next window. While appends wait for the writer, later ones queue
+ * behind them ({@link #queued}), so a file's records keep their order.
+ *
+ * <p>A record's type byte is stored last: a record cut short by a crash reads as the end of the
+ * file, and is dropped. After a failed write the file is broken: every later append fails with
+ * the first error.
  */
 final class WalFile {
     static final String SUFFIX = ".wal";
+    /** How much of the file is mapped at a time; the file is cut to its records at close. */
+    static final int WINDOW = 4 << 20;
     private static final int HEADER = 1 + 8 + 4;
 
     private final Path path;
     private final FileChannel channel;
-    private IOException broken;
+    private final boolean mapped;
+    /** Appends handed to the writer and not yet written: while any waits, nothing goes in mapped. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    // Fields below: written by one thread at a time, the appender while waiting == 0, the writer
+    // while it is not; the hand-over goes through `waiting` and the writer's queue.
+    private MappedByteBuffer window;
+    private long windowStart;
+    private long end;
+    private Throwable broken;
 
+    /** A file written through its channel only (tests: a full or a slow disk). */
     WalFile(Path path, FileChannel channel) {
+        this(path, channel, false);
+    }
+
+    private WalFile(Path path, FileChannel channel, boolean mapped) {
         this.path = path;
         this.channel = channel;
+        this.mapped = mapped;
     }
 
+    /** Creates the file and maps its first window (on the thread that opens the session). */
     static WalFile create(Path path) throws IOException {
-        return new WalFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        WalFile file = new WalFile(path, channel, true);
+        try {
+            file.mapFrom(0);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return file;
     }
 
-    /** Writes the events, in order, with one call to the kernel (more only if it writes part of them). */
-    void append(List<AuditEvent> events) throws IOException {
+    /**
+     * Copies the event into the mapped window when it fits and nothing waits for the writer;
+     * never makes a system call. Callers serialize appends to one file.
+     *
+     * @return false when the event must go through the writer instead
+     * @throws IOException when the mapped page could not be written (a full disk: the file is broken)
+     */
+    boolean tryAppendMapped(AuditEvent event) throws IOException {
+        if (!mapped || waiting.get() > 0 || broken != null || window == null) {
+            return false;
+        }
+        int size = HEADER + event.data().length;
+        if (window.remaining() < size) {
+            return false;
+        }
+        int at = window.position();
+        try {
+            window.position(at + 1);
+            window.putLong(event.offsetMillis()).putInt(event.data().length).put(event.data());
+            window.put(at, typeByte(event));
+        } catch (InternalError e) {
+            // the JDK's report of a SIGBUS on a mapped page: the disk is full
+            IOException io = new IOException("No space left on device (mapped write to " + path + ")", e);
+            broken = io;
+            throw io;
+        }
+        end = windowStart + window.position();
+        return true;
+    }
+
+    /** An append goes to the writer: later ones must queue behind it. */
+    void queued(int count) {
+        waiting.addAndGet(count);
+    }
+
+    /**
+     * Writes the events, in order, with one gathering write (more only if the kernel takes part of
+     * them), then maps the next window. The writer's; releases {@code count} queued appends.
+     */
+    void append(List<AuditEvent> events, int count) throws IOException {
+        try {
+            append(events);
+        } finally {
+            waiting.addAndGet(-count);
+        }
+    }
+
+    private void append(List<AuditEvent> events) throws IOException {
         if (broken != null) {
             throw new IOException("an earlier write to " + path + " failed: " + broken.getMessage(), broken);
         }
@@ -50,18 +130,38 @@ final class WalFile {
         for (int i = 0; i < buffers.length; i++) {
             AuditEvent event = events.get(i);
             ByteBuffer buf = ByteBuffer.allocate(HEADER + event.data().length);
-            buf.put((byte) event.type()).putLong(event.offsetMillis()).putInt(event.data().length).put(event.data()).flip();
+            buf.put(i == 0 ? 0 : typeByte(event)).putLong(event.offsetMillis()).putInt(event.data().length).put(event.data()).flip();
             buffers[i] = buf;
             left += buf.remaining();
         }
+        long start = end;
         try {
+            channel.position(start);
             while (left > 0) {
                 left -= channel.write(buffers);
+            }
+            // the first type byte last: a batch cut short ends the file where it began
+            channel.write(ByteBuffer.wrap(new byte[] {typeByte(events.get(0))}), start);
+            end = channel.position();
+            if (mapped) {
+                mapFrom(end);
             }
         } catch (IOException e) {
             broken = e;
             throw e;
         }
+    }
+
+    private void mapFrom(long offset) throws IOException {
+        window = channel.map(FileChannel.MapMode.READ_WRITE, offset, WINDOW);
+        windowStart = offset;
+    }
+
+    private static byte typeByte(AuditEvent event) {
+        if (event.type() == 0 || event.type() > 0x7f) {
+            throw new IllegalArgumentException("audit event type must be a non-zero ASCII letter, not " + (int) event.type());
+        }
+        return (byte) event.type();
     }
 
     @Override
@@ -70,25 +170,30 @@ final class WalFile {
     }
 
     /**
-     * Forces the records to the disk (at session end, before the database flush). A broken file is
-     * only closed: the session already ended over it, and what it holds is flushed as it is.
+     * Cuts the file to its records and forces them to the disk (at session end, before the
+     * database flush). A broken file is only closed: the session already ended over it, and what
+     * it holds is flushed as it is.
      */
     void close() throws IOException {
         try (channel) {
+            window = null; // unmapped by the garbage collector; never touched again
             if (broken == null) {
+                if (mapped) {
+                    channel.truncate(end);
+                }
                 channel.force(false);
             }
         }
     }
 
-    /** Reads every complete record; a truncated last record (a crash mid-write) is ignored. */
+    /** Reads every complete record; a record cut short by a crash, and what follows, is ignored. */
     static List<AuditEvent> read(Path path) throws IOException {
         List<AuditEvent> events = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(path);
              DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
             while (true) {
                 int type = in.read();
-                if (type < 0) {
+                if (type <= 0) {
                     break;
                 }
                 try {

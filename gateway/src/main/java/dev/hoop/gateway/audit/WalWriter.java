@@ -14,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the sessions' audit events off the gRPC event loops (docs/architecture.md#threading): an
- * append only queues the event and returns a future; one writer drains what has queued meanwhile
- * and writes each session's share of it with one call, then completes the futures, and whoever
- * waits on them (the packets held back until their events are on disk) goes on from there.
+ * Writes the sessions' audit events without a system call on the gRPC event loops
+ * (docs/architecture.md#threading): an append that fits the file's mapped window is copied there
+ * at once and returns a completed future; any other is queued, and one writer drains what has
+ * queued meanwhile and writes each session's share of it with one call, then completes the
+ * futures, and whoever waits on them (the packets held back until their events are on disk) goes
+ * on from there.
  *
  * <p>The writer runs only while there is work: the first append into an empty queue starts it on
  * {@code runner}, and it stops when it finds the queue empty. Appends to one file are written in
@@ -39,8 +41,22 @@ final class WalWriter {
         this.runner = runner;
     }
 
-    /** Queues one event; the future completes once it is written to the file (or fails with why not). */
+    private static final CompletableFuture<Void> WRITTEN = CompletableFuture.completedFuture(null);
+
+    /**
+     * Writes one event into the file's mapped window, or queues it; the future completes once it is
+     * written to the file (or fails with why not). Callers serialize appends to one file.
+     */
     CompletableFuture<Void> append(WalFile file, AuditEvent event) {
+        try {
+            if (file.tryAppendMapped(event)) {
+                return WRITTEN;
+            }
+        } catch (IOException e) {
+            log.error("audit: writing an event to {} failed", file, e);
+            return CompletableFuture.failedFuture(e);
+        }
+        file.queued(1);
         CompletableFuture<Void> written = new CompletableFuture<>();
         queue.add(new Append(file, event, written));
         if (running.compareAndSet(false, true)) {
@@ -83,7 +99,7 @@ final class WalWriter {
             List<Append> appends = byFile.get(file);
             Throwable failure = null;
             try {
-                file.append(appends.stream().map(Append::event).toList());
+                file.append(appends.stream().map(Append::event).toList(), appends.size());
             } catch (IOException | RuntimeException e) {
                 log.error("audit: writing {} event(s) to {} failed", appends.size(), file, e);
                 failure = e;

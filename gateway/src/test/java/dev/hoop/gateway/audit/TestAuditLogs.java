@@ -37,7 +37,9 @@ public final class TestAuditLogs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new AuditLog(dir, store, WalFile::create, task -> Thread.ofVirtual().start(() -> {
+        // files without a mapped window: every append waits for the (slow) writer
+        return new AuditLog(dir, store, path -> new WalFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)),
+                task -> Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(delayMillis); // the slow disk, not a synchronisation
             } catch (InterruptedException e) {
