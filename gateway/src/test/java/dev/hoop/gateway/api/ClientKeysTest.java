@@ -300,6 +300,17 @@ class ClientKeysTest {
         assertThat(gw.call("DELETE", "/api/clientkeys/gone", admin, null).status()).isEqualTo(404);
     }
 
+    @Test
+    void aClientKeyIsNoUserCredential() throws Exception {
+        String secret = newKey("nouser");
+        assertThat(gw.get("/api/connections", secret).status()).isEqualTo(401);
+        assertThat(gw.get("/api/clientkeys", secret).status()).isEqualTo(401);
+        Status asClient = GrpcProbe.connect(channel, client(secret, "exec", "nouser:web")).awaitEnd();
+        assertThat(asClient.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        // nor an admin's: it cannot change its own key
+        assertThat(gw.call("PUT", "/api/clientkeys/nouser", secret, Map.of("active", true)).status()).isEqualTo(401);
+    }
+
     private String newKey(String name) {
         String secret = AgentDsn.parse(ok(gw.post("/api/clientkeys", admin, Map.of("name", name)), 201).json().get("dsn").asText()).secret();
         secrets.add(secret);
