@@ -79,12 +79,18 @@ final class ClientKeysApi {
         return Reply.created(issued(k, secret));
     }
 
-    /** Changes {@code active}, and with {@code rotate} issues a new secret; creates the key when there is none of that name. */
+    /**
+     * Changes {@code active}, and with {@code rotate} issues a new secret; with {@code rotate}, creates the key when
+     * there is none of that name ({@code hoop admin create clientkeys NAME --overwrite}).
+     */
     private Reply update(Call c) {
         String name = keyName(c.param("name"));
         Update in = c.body(Update.class, "{\"active\": true|false, \"rotate\": true|false}");
         boolean rotate = Boolean.TRUE.equals(in.rotate());
         var current = keys.find(c.orgId(), name);
+        if (current.isEmpty() && !rotate) {
+            throw ApiException.notFound("client key '" + name + "' not found");
+        }
         if (current.isEmpty()) {
             String secret = AgentKeys.newSecret();
             try {
