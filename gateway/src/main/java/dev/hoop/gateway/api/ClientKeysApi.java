@@ -18,9 +18,12 @@ import java.util.regex.Pattern;
  * deleting it deletes the connections they published.
  */
 final class ClientKeysApi {
-    /** The key name is the published connections' prefix ({@code KEY:item}), so it holds no ':'. */
-    static final Pattern KEY_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
-    private static final String EXPECTED_NAME = "1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit";
+    /**
+     * The key name is the published connections' prefix ({@code KEY:item}), so it holds no ':'; 63 + 1 + an item's 64
+     * keep a published name within the 128 characters of any connection name.
+     */
+    static final Pattern KEY_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+    private static final String EXPECTED_NAME = "1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit";
 
     record KeyView(UUID id, String name, boolean active, List<String> connections, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
 

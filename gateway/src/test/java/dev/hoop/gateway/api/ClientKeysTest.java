@@ -110,15 +110,15 @@ class ClientKeysTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "a:b|client key name 'a:b' is not valid (expected: 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit; it prefixes the published connections, KEY:item)",
-        "-x|client key name '-x' is not valid (expected: 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit; it prefixes the published connections, KEY:item)",
-        "' '|missing field 'name' (expected: 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit)",
+        "a:b|client key name 'a:b' is not valid (expected: 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit; it prefixes the published connections, KEY:item)",
+        "-x|client key name '-x' is not valid (expected: 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit; it prefixes the published connections, KEY:item)",
+        "' '|missing field 'name' (expected: 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit)",
     })
     void badNamesAreRefused(String name, String message) {
         TestGateway.Answer a = gw.post("/api/clientkeys", admin, Map.of("name", name));
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.message()).isEqualTo(message);
-        assertThat(gw.post("/api/clientkeys", admin, Map.of("name", "k".repeat(65))).status()).isEqualTo(400);
+        assertThat(gw.post("/api/clientkeys", admin, Map.of("name", "k".repeat(64))).status()).isEqualTo(400);
     }
 
     @Test
