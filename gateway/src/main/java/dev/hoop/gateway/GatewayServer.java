@@ -20,6 +20,7 @@ import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.BrokerStreamRouter;
+import dev.hoop.gateway.broker.ClientKeyAgents;
 import dev.hoop.gateway.broker.SessionBroker;
 import dev.hoop.gateway.broker.SessionLedger;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
@@ -29,6 +30,7 @@ import dev.hoop.gateway.store.ApiKeys;
 import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.RefreshTokens;
+import dev.hoop.gateway.store.ClientKeys;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
@@ -128,6 +130,8 @@ public final class GatewayServer implements AutoCloseable {
             Users users = new Users(db.dataSource());
             Agents agents = new Agents(db.dataSource());
             Connections connections = new Connections(db.dataSource());
+            ClientKeys clientKeys = new ClientKeys(db.dataSource());
+            ClientKeyAgents clientKeyAgents = new ClientKeyAgents(clientKeys);
             UUID org = orgs.ensure(Orgs.DEFAULT_ORG);
             TokenService tokens = new TokenService(SecretKeyFile.resolve(cfg.jwtSecretKey(), cfg.dataDir()), Clock.systemUTC(), cfg.tokenTtl());
             OidcProvider oidc = cfg.oidc() == null ? null : discover(cfg);
@@ -154,7 +158,8 @@ public final class GatewayServer implements AutoCloseable {
             Info info = new Info(cfg.authMethod(), db);
 
             GrpcServer grpc = GrpcServer.start(cfg.listenAddr(), cfg.grpcPort(), tls == null ? null : tls.keyManagers(),
-                    new BrokerStreamRouter(broker, agents), directory, agents, auth, () -> db.check(HEALTH_TIMEOUT).isEmpty());
+                    new BrokerStreamRouter(broker, agents, clientKeyAgents), directory, agents, auth, clientKeyAgents,
+                    () -> db.check(HEALTH_TIMEOUT).isEmpty());
             opened.add(grpc);
             info.grpc = grpc;
             info.grpcUrl = cfg.grpcUrl() != null ? cfg.grpcUrl().toString()
@@ -171,6 +176,7 @@ public final class GatewayServer implements AutoCloseable {
             }
             List<Route> routes = api.users(users, hasher, revocations, refreshTokens)
                     .agents(agents, directory, info)
+                    .clientKeys(clientKeys, broker, info)
                     .connections(connections, agents, access, revocations)
                     .plugins(plugins, connections, revocations)
                     .apiKeys(apiKeys, revocations)

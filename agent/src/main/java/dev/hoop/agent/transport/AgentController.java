@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentController implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentController.class);
     public static final String KEY_REJECTED =
-            "agent key rejected by the gateway: revoked or wrong; create a new one with hoop admin create agent";
+            "agent key rejected by the gateway: revoked or wrong; create a new one with hoop admin create agent"
+                    + " (a client key: hoop admin create clientkeys NAME --overwrite)";
 
     /**
      * How much may wait in the stream's send buffer before senders are held back. gRPC's default
@@ -198,7 +199,9 @@ public final class AgentController implements AutoCloseable {
             return "lost the gateway stream (" + status.getDescription() + ")";
         }
         return switch (status.getCode()) {
-            case UNAUTHENTICATED -> KEY_REJECTED;
+            // a disabled client key is a known key: the gateway says so, and how to enable it
+            case UNAUTHENTICATED -> status.getDescription() != null && status.getDescription().startsWith("client key ")
+                    ? "gateway refused the key: " + status.getDescription() : KEY_REJECTED;
             case FAILED_PRECONDITION -> "gateway refused the stream: " + status.getDescription()
                     + " (another agent with this key is online)";
             case CANCELLED -> stopped.getCount() == 0 ? null : "the gateway ended the stream (" + status.getDescription() + ")";

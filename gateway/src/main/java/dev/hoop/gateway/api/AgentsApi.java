@@ -77,10 +77,11 @@ final class AgentsApi {
         } catch (DuplicateException e) {
             throw ApiException.conflict("agent '" + name + "' exists already (delete it first to issue a new key)");
         }
-        return Reply.created(new Created(a.id(), a.name(), a.mode(), dsn(name, secret, mode)));
+        return Reply.created(new Created(a.id(), a.name(), a.mode(), dsn(info, name, secret, mode)));
     }
 
-    private String dsn(String name, String secret, String mode) {
+    /** The DSN of an agent key or a client key: the gateway's advertised gRPC address with NAME:SECRET. */
+    static String dsn(ServerInfo info, String name, String secret, String mode) {
         URI grpc = URI.create(info.grpcUrl());
         String scheme = grpc.getScheme().equals("grpcs") || grpc.getScheme().equals("https") ? "grpcs" : "grpc";
         int port = grpc.getPort() != -1 ? grpc.getPort()

@@ -8,8 +8,10 @@ import dev.hoop.gateway.auth.TokenService;
 import dev.hoop.gateway.auth.oidc.OidcProvider;
 import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ApiExecution;
+import dev.hoop.gateway.broker.SessionBroker;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
+import dev.hoop.gateway.store.ClientKeys;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Orgs;
@@ -62,6 +64,11 @@ public final class ApiRoutes {
 
     public ApiRoutes agents(Agents agents, AgentDirectory directory, ServerInfo info) {
         return add(new AgentsApi(agents, directory, info).routes());
+    }
+
+    /** Client keys: {@code /api/clientkeys[/{name}]}; the broker cuts a disabled key's agents off. */
+    public ApiRoutes clientKeys(ClientKeys keys, SessionBroker broker, ServerInfo info) {
+        return add(new ClientKeysApi(keys, broker, info).routes());
     }
 
     public ApiRoutes connections(Connections connections, Agents agents, AccessControl access, Revocations revocations) {

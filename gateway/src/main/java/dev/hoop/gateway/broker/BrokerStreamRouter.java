@@ -20,10 +20,17 @@ public final class BrokerStreamRouter implements StreamRouter {
 
     private final SessionBroker broker;
     private final Agents agents;
+    private final ClientKeyAgents clientKeyAgents;
 
     public BrokerStreamRouter(SessionBroker broker, Agents agents) {
+        this(broker, agents, null);
+    }
+
+    /** @param clientKeyAgents checks again, once a client key's agent is registered, that its key is still active (null: no check) */
+    public BrokerStreamRouter(SessionBroker broker, Agents agents, ClientKeyAgents clientKeyAgents) {
         this.broker = broker;
         this.agents = agents;
+        this.clientKeyAgents = clientKeyAgents;
     }
 
     @Override
@@ -36,6 +43,10 @@ public final class BrokerStreamRouter implements StreamRouter {
                 agents.seen(a.id(), peer.hostname(), peer.version(), peer.platform());
             } catch (RuntimeException e) {
                 log.warn("agent '{}': recording its hostname/version failed: {}", a.name(), e.getMessage());
+            }
+            if (clientKeyAgents != null && a.clientKeyId() != null && !clientKeyAgents.stillActive(a)) {
+                // the key was disabled while this stream signed in: the disconnect may have missed it
+                broker.disconnectAgents(java.util.List.of(a.id()), "client key of agent '" + a.name() + "' was disabled");
             }
             setUp.run();
             return in;

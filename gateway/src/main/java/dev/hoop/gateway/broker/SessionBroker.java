@@ -261,6 +261,28 @@ public final class SessionBroker implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Cuts these agents' streams off now (a client key disabled, rotated or deleted): each agent gets
+     * PERMISSION_DENIED with {@code reason}, and the sessions it served end with it.
+     *
+     * @return how many of them were connected
+     */
+    public int disconnectAgents(java.util.Collection<UUID> agentIds, String reason) {
+        int connected = 0;
+        for (UUID id : agentIds) {
+            Optional<AgentLink> link = agents.link(id);
+            if (link.isPresent()) {
+                for (ClientSession session : link.get().sessions()) {
+                    session.agentGone(reason); // the users see why, not just "agent disconnected"
+                }
+                link.get().outbound().fail(Status.PERMISSION_DENIED.withDescription(reason));
+                agentGone(link.get(), reason);
+                connected++;
+            }
+        }
+        return connected;
+    }
+
     private void agentGone(AgentLink link, String why) {
         agents.unregister(link);
         int open = link.sessionCount();

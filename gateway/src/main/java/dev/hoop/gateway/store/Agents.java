@@ -11,10 +11,12 @@ import javax.sql.DataSource;
 /** Agents. Only the hex SHA-256 of an agent's secret is stored ({@code key_hash}), never the secret. */
 public final class Agents {
 
+    /** @param clientKeyId set for an agent that signed in with a client key and publishes its connections (keyHash null) */
     public record Agent(UUID id, UUID orgId, String name, String mode, String keyHash, String hostname, String version,
-                        String platform, OffsetDateTime createdAt) {}
+                        String platform, OffsetDateTime createdAt, UUID clientKeyId) {}
 
-    private static final String SELECT = "SELECT id, org_id, name, mode, key_hash, hostname, version, platform, created_at FROM agents ";
+    static final String COLUMNS = "id, org_id, name, mode, key_hash, hostname, version, platform, created_at, client_key_id";
+    static final String SELECT = "SELECT " + COLUMNS + " FROM agents ";
     private final Jdbc jdbc;
 
     public Agents(DataSource ds) {
@@ -24,7 +26,7 @@ public final class Agents {
     /** @throws DuplicateException when the name exists in the org */
     public Agent create(UUID orgId, String name, String mode, String keyHash) {
         return jdbc.one("INSERT INTO agents (org_id, name, mode, key_hash) VALUES (?, ?, ?, ?) "
-                + "RETURNING id, org_id, name, mode, key_hash, hostname, version, platform, created_at",
+                + "RETURNING " + COLUMNS,
                 Agents::map, orgId, name, mode, keyHash).orElseThrow();
     }
 
@@ -54,9 +56,9 @@ public final class Agents {
         return jdbc.update("DELETE FROM agents WHERE org_id = ? AND id = ?", orgId, id) > 0;
     }
 
-    private static Agent map(ResultSet rs) throws SQLException {
+    static Agent map(ResultSet rs) throws SQLException {
         return new Agent(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getString("name"),
                 rs.getString("mode"), rs.getString("key_hash"), rs.getString("hostname"), rs.getString("version"),
-                rs.getString("platform"), rs.getObject("created_at", OffsetDateTime.class));
+                rs.getString("platform"), rs.getObject("created_at", OffsetDateTime.class), rs.getObject("client_key_id", UUID.class));
     }
 }

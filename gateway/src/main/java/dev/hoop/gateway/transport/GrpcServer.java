@@ -4,6 +4,7 @@ import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.auth.Authenticator;
 import dev.hoop.gateway.broker.AgentDirectory;
+import dev.hoop.gateway.broker.ClientKeyAgents;
 import dev.hoop.gateway.broker.StreamRouter;
 import dev.hoop.gateway.store.Agents;
 import io.grpc.InsecureServerCredentials;
@@ -61,6 +62,12 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(String host, int port, KeyManager[] keyManagers, StreamRouter router, AgentDirectory directory,
                                    Agents agents, Authenticator users, BooleanSupplier healthy) {
+        return start(host, port, keyManagers, router, directory, agents, users, null, healthy);
+    }
+
+    /** @param clientKeyAgents signs in agents of client keys (null: agent keys only) */
+    public static GrpcServer start(String host, int port, KeyManager[] keyManagers, StreamRouter router, AgentDirectory directory,
+                                   Agents agents, Authenticator users, ClientKeyAgents clientKeyAgents, BooleanSupplier healthy) {
         ServerCredentials creds = keyManagers == null ? InsecureServerCredentials.create()
                 : TlsServerCredentials.newBuilder().keyManager(keyManagers).build();
         HealthStatusManager health = new HealthStatusManager();
@@ -77,7 +84,7 @@ public final class GrpcServer implements AutoCloseable {
                 .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(Wire.KEEP_ALIVE_INTERVAL.toSeconds(), TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(ServerInterceptors.intercept(transport, new StreamAuthInterceptor(agents, users)))
+                .addService(ServerInterceptors.intercept(transport, new StreamAuthInterceptor(agents, users, clientKeyAgents)))
                 .addService(health.getHealthService())
                 .build();
         try {

@@ -5,6 +5,7 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.auth.AgentKeys;
 import dev.hoop.gateway.auth.AuthException;
 import dev.hoop.gateway.auth.Authenticator;
+import dev.hoop.gateway.broker.ClientKeyAgents;
 import dev.hoop.gateway.broker.StreamPeer;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.StoreException;
@@ -16,6 +17,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +39,17 @@ final class StreamAuthInterceptor implements ServerInterceptor {
 
     private final Agents agents;
     private final Authenticator users;
+    private final ClientKeyAgents clientKeyAgents;
 
     StreamAuthInterceptor(Agents agents, Authenticator users) {
+        this(agents, users, null);
+    }
+
+    /** @param clientKeyAgents signs in agents of client keys (null: agent keys only) */
+    StreamAuthInterceptor(Agents agents, Authenticator users, ClientKeyAgents clientKeyAgents) {
         this.agents = agents;
         this.users = users;
+        this.clientKeyAgents = clientKeyAgents;
     }
 
     @Override
@@ -56,6 +65,10 @@ final class StreamAuthInterceptor implements ServerInterceptor {
         StreamPeer peer;
         try {
             peer = origin.equals(Wire.ORIGIN_AGENT) ? agent(headers) : client(origin, headers);
+        } catch (StatusException e) {
+            // a client key's agent refused: disabled key, bad HOOP_CONNECTION, or a publish it may not make
+            log.warn("grpc {}: agent ({}) refused: {}", method, headers.get(Wire.HOSTNAME), e.getStatus().getDescription());
+            return refuse(call, e.getStatus());
         } catch (StoreException e) {
             log.error("grpc {}: authentication failed on storage: {}", method, e.getMessage());
             return refuse(call, Status.UNAVAILABLE.withDescription("gateway storage unavailable, retry later"));
@@ -78,7 +91,7 @@ final class StreamAuthInterceptor implements ServerInterceptor {
         return Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
     }
 
-    private StreamPeer agent(Metadata headers) {
+    private StreamPeer agent(Metadata headers) throws StatusException {
         String secret = Authenticator.bearer(headers.get(Wire.AUTHORIZATION));
         if (secret == null) {
             return null;
@@ -94,7 +107,14 @@ final class StreamAuthInterceptor implements ServerInterceptor {
         if (!secret.startsWith(AgentKeys.PREFIX)) {
             return null;
         }
-        return agents.byKeyHash(AgentKeys.hash(secret))
+        String hash = AgentKeys.hash(secret);
+        var agent = agents.byKeyHash(hash);
+        if (agent.isEmpty() && clientKeyAgents != null) {
+            // client keys share the agent keys' format: the hash says which one it is
+            agent = clientKeyAgents.signIn(hash, headers.get(Wire.CONNECTION_ITEMS), headers.get(Wire.HOSTNAME),
+                    headers.get(Wire.VERSION), headers.get(Wire.PLATFORM));
+        }
+        return agent
                 .map(a -> new StreamPeer.AgentPeer(a, headers.get(Wire.HOSTNAME), headers.get(Wire.VERSION), headers.get(Wire.PLATFORM)))
                 .orElse(null);
     }
