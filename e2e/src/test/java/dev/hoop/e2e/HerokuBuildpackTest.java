@@ -126,10 +126,10 @@ class HerokuBuildpackTest {
         assertThat(Files.readString(build.resolve(".profile.d/hoop.sh"))).contains("export PATH=\"$HOME/.hoop/bin:$PATH\"\n");
 
         // The dyno: HOME and the working folder are the slug, the profile scripts run, then the web line.
-        String dsn = HoopstartTest.createAgent("heroku-web");
+        String dsn = HoopstartTest.createAgent(stack, "heroku-web");
         int port = HoopStack.freePort();
         Process dyno = dyno(build, Map.of("PORT", Integer.toString(port), "HOOP_DSN", dsn));
-        HoopstartTest.awaitAgent("heroku-web", "CONNECTED");
+        HoopstartTest.awaitAgent(stack, "heroku-web", "CONNECTED");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String[] body = new String[1];
         HoopStack.await("the web process answers on $PORT", Duration.ofSeconds(60), () -> {
@@ -155,7 +155,7 @@ class HerokuBuildpackTest {
         assertThat(dyno.exitValue()).as(err).isEqualTo(128 + 15);
         assertThat(err).contains("hoopstart: 'java' exited with code 143; agent stopped\n");
         assertThat(ProcessHandle.of(agentPid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
-        HoopstartTest.awaitAgent("heroku-web", "DISCONNECTED");
+        HoopstartTest.awaitAgent(stack, "heroku-web", "DISCONNECTED");
     }
 
     @Test
@@ -186,16 +186,16 @@ class HerokuBuildpackTest {
         assertThat(Files.isSymbolicLink(build.resolve(".hoop/runtime"))).isFalse();
 
         // The dyno has no JAVA_HOME; /usr/bin/java, if any, may be too old: hoop runs on its runtime.
-        String dsn = HoopstartTest.createAgent("heroku-jlink");
+        String dsn = HoopstartTest.createAgent(stack, "heroku-jlink");
         Process dyno = dyno(build, Map.of("PORT", Integer.toString(HoopStack.freePort()), "HOOP_DSN", dsn));
-        HoopstartTest.awaitAgent("heroku-jlink", "CONNECTED");
+        HoopstartTest.awaitAgent(stack, "heroku-jlink", "CONNECTED");
         long agentPid = agentPid(dyno);
         assertThat(ProcessHandle.of(agentPid).flatMap(h -> h.info().command()))
                 .hasValue(build.resolve(".hoop/runtime/bin/java").toRealPath().toString());
         Files.writeString(build.resolve("stop"), "0");
         assertThat(dyno.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(dyno.exitValue()).as(Files.readString(work.resolve("dyno.err"))).isZero();
-        HoopstartTest.awaitAgent("heroku-jlink", "DISCONNECTED");
+        HoopstartTest.awaitAgent(stack, "heroku-jlink", "DISCONNECTED");
     }
 
     @ParameterizedTest(name = "{0}={1}")

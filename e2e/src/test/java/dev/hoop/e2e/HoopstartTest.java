@@ -61,11 +61,11 @@ class HoopstartTest {
 
     @Test
     void theCommandsExitCodeIsHoopstartsAndTheAgentStopsWithTheCommand() throws Exception {
-        String dsn = createAgent("hs-exit");
+        String dsn = createAgent(stack, "hs-exit");
         Path app = app();
         Process hs = hoopstart(Map.of("HOOP_DSN", dsn), "hs", app.toString());
         long agentPid = agentPid("hs");
-        awaitAgent("hs-exit", "CONNECTED");
+        awaitAgent(stack, "hs-exit", "CONNECTED");
         awaitFile("events", "ready\n");
         assertThat(hs.isAlive()).isTrue();
 
@@ -77,7 +77,7 @@ class HoopstartTest {
                 "hoopstart: '" + app + "' exited with code 7; agent stopped\n");
         assertThat(err).doesNotContain("did not stop within", "keeps running without it");
         assertThat(ProcessHandle.of(agentPid).map(ProcessHandle::isAlive)).as("the agent process is gone").isNotEqualTo(java.util.Optional.of(true));
-        awaitAgent("hs-exit", "DISCONNECTED");
+        awaitAgent(stack, "hs-exit", "DISCONNECTED");
         // the agent's key is a secret: neither hoopstart nor the agent prints it
         String secret = dsn.substring(dsn.indexOf("xagt-"), dsn.indexOf('@'));
         assertThat(err + read("hs.out")).doesNotContain(secret);
@@ -87,11 +87,11 @@ class HoopstartTest {
     @CsvSource({"TERM, 42", "INT, 43", "HUP, 44", "USR1, 45"})
     void aSignalToHoopstartReachesTheCommandAndTheAgentStopsAfterIt(String signal, int code) throws Exception {
         String name = "hs-" + signal.toLowerCase();
-        String dsn = createAgent(name);
+        String dsn = createAgent(stack, name);
         Path app = app();
         Process hs = hoopstart(Map.of("HOOP_DSN", dsn), "hs", app.toString());
         long agentPid = agentPid("hs");
-        awaitAgent(name, "CONNECTED");
+        awaitAgent(stack, name, "CONNECTED");
         awaitFile("events", "ready\n");
 
         kill(signal, hs.pid());
@@ -100,7 +100,7 @@ class HoopstartTest {
         assertThat(Files.readString(work.resolve("events"))).isEqualTo("ready\n" + signal + "\n");
         assertThat(read("hs.err")).contains("hoopstart: '" + app + "' exited with code " + code + "; agent stopped\n");
         assertThat(ProcessHandle.of(agentPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
-        awaitAgent(name, "DISCONNECTED");
+        awaitAgent(stack, name, "DISCONNECTED");
     }
 
     @Test
@@ -132,10 +132,10 @@ class HoopstartTest {
 
     @Test
     void anAgentThatDoesNotStopOnSigtermIsKilledAfterTheTimeout() throws Exception {
-        String dsn = createAgent("hs-stuck");
+        String dsn = createAgent(stack, "hs-stuck");
         Process hs = hoopstart(Map.of("HOOP_DSN", dsn, "HOOPSTART_STOP_TIMEOUT", "1"), "hs", app().toString());
         long agentPid = agentPid("hs");
-        awaitAgent("hs-stuck", "CONNECTED");
+        awaitAgent(stack, "hs-stuck", "CONNECTED");
         awaitFile("events", "ready\n");
         kill("STOP", agentPid); // a stopped process acts on SIGTERM only when continued; SIGKILL still ends it
 
@@ -161,9 +161,12 @@ class HoopstartTest {
         "ls                      | 2",
         "--                      | 2",
         "-- no-such-command-hs   | 127",
-        "-- /etc/hostname        | 126"})
+        "-- NOT_EXECUTABLE       | 126"})
     void wrongCommandLines(String args, int code) throws Exception {
-        String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");
+        Path notExecutable = Files.writeString(work.resolve("not-executable"), "echo hi\n");
+        Files.setPosixFilePermissions(notExecutable, PosixFilePermissions.fromString("rw-------"));
+        String[] argv = args.isBlank() ? new String[0]
+                : args.trim().replace("NOT_EXECUTABLE", notExecutable.toString()).split("\\s+");
         HoopProcess.Result r = hoop().runProgram(hoopstart(), Map.of(), "", argv);
         assertThat(r.exit()).as(r.err()).isEqualTo(code);
         if (code == 2) {
@@ -205,13 +208,13 @@ class HoopstartTest {
     }
 
     /** {@code hoop admin create agent NAME} as the admin; returns the printed key. */
-    static String createAgent(String name) throws Exception {
+    static String createAgent(HoopStack stack, String name) throws Exception {
         HoopProcess.Result created = stack.exec("", "admin", "create", "agent", name);
         assertThat(created.exit()).as(created.err()).isZero();
         return created.out().strip();
     }
 
-    static void awaitAgent(String name, String status) throws InterruptedException {
+    static void awaitAgent(HoopStack stack, String name, String status) throws InterruptedException {
         HoopStack.await("agent " + name + " is " + status, Duration.ofSeconds(60), () -> {
             try {
                 return stack.get("/api/agents/" + name).get("status").asText().equals(status);
