@@ -61,9 +61,27 @@ final class HoopProcess {
 
     /** Starts {@code hoop args…} in the background; its output goes to {@code <name>.out/.err} in the work folder. */
     Process start(Map<String, String> moreEnv, String name, String... args) throws IOException {
+        return startProgram(hoop(), moreEnv, name, args);
+    }
+
+    /** Runs another program of the installation (e.g. {@code bin/hoopstart}) to completion, as {@link #run} does. */
+    Result runProgram(Path program, Map<String, String> moreEnv, String stdin, String... args) throws IOException, InterruptedException {
+        Process p = startProgram(program, moreEnv, "cmd", args);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(program + " " + String.join(" ", args) + " did not finish within 60 s");
+        }
+        return new Result(p.exitValue(), read("cmd.out"), read("cmd.err"));
+    }
+
+    /** Starts {@code program args…} in the background, with this environment, as {@link #start} does for bin/hoop. */
+    Process startProgram(Path program, Map<String, String> moreEnv, String name, String... args) throws IOException {
         Files.createDirectories(work.resolve("home"));
         List<String> command = new ArrayList<>();
-        command.add(hoop().toString());
+        command.add(program.toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(work.toFile())

@@ -71,6 +71,7 @@ class LauncherTest {
         }
         assertThat(home.getFileName().toString()).isEqualTo(tarball.getFileName().toString().replace(".tar.gz", ""));
         assertThat(home.resolve("bin/hoop")).isExecutable();
+        assertThat(home.resolve("bin/hoopstart")).isExecutable();
         assertThat(home.resolve("lib/hoop.jar")).isRegularFile();
         assertThat(home.resolve("lib/java.sh")).isRegularFile();
 
