@@ -23,7 +23,7 @@ record HttpTarget(boolean tls, String host, int port, String basePath, Map<Strin
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     HttpTarget {
-        headers = Map.copyOf(headers);
+        headers = java.util.Collections.unmodifiableMap(new TreeMap<>(headers)); // sorted: a stable order on the wire
     }
 
     /** @throws IllegalArgumentException naming the connection, the variable and what was expected */
