@@ -3,6 +3,7 @@ package dev.hoop.agent.http;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.session.ConnectionHandlerFactory;
+import dev.hoop.agent.tcp.TcpAddress;
 import dev.hoop.common.netty.EventLoops;
 import dev.hoop.common.wire.ConnectionParams;
 import io.netty.bootstrap.Bootstrap;
@@ -50,6 +51,16 @@ public final class HttpHandlers implements ConnectionHandlerFactory {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS for https targets: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where the agent checks the target is reachable before it answers the session's open.
+     *
+     * @throws IllegalArgumentException when URL, HOST/PORT or a HEADER_ variable is missing or wrong
+     */
+    public static TcpAddress address(ConnectionParams params) {
+        HttpTarget target = HttpTarget.of(params);
+        return new TcpAddress(target.host(), target.port());
     }
 
     /** @throws IllegalArgumentException when URL, HOST/PORT or a HEADER_ variable is missing or wrong */
