@@ -289,6 +289,12 @@ final class HttpConnection implements ConnectionHandler {
             interim = false;
             return;
         }
+        if (inFlight == 0) {
+            // an answer to nothing asked: the target broke HTTP; it reached the client, nothing more will
+            log.debug("http {}: the target answered a request it was not sent; closing", target);
+            endAfterDelivery(null);
+            return;
+        }
         inFlight--;
         responseStarted = false;
         if (upgradeAccepted && mode == Mode.UPGRADING) {
