@@ -242,6 +242,38 @@ class HttpHandlersTest {
     }
 
     @Test
+    void aRequestBodyIsAcknowledgedOnlyOnceTheTargetTookIt() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Socket> accepted = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    accepted.complete(s.accept());
+                } catch (IOException e) {
+                    accepted.completeExceptionally(e);
+                }
+            });
+            ConnectionHandler h = http.open(params(s.getLocalPort()), new Sink());
+            byte[] body = new byte[32 << 20];
+            CompletableFuture<Void> first = h.write(ascii("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: " + (2 * body.length) + "\r\n\r\n"))
+                    .toCompletableFuture();
+            first.get(20, TimeUnit.SECONDS);
+            CompletableFuture<Void> written = h.write(body).toCompletableFuture();
+            try (Socket target = accepted.get(20, TimeUnit.SECONDS)) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+                // the target reads nothing: 32 MB cannot fit in the socket buffers, so the stage waits
+                assertThat(written).isNotDone();
+                byte[] buf = new byte[1 << 16];
+                long read = 0;
+                while (!written.isDone()) {
+                    read += target.getInputStream().read(buf);
+                }
+                assertThat(read).isGreaterThan(body.length - (16L << 20));
+                h.close();
+            }
+        }
+    }
+
+    @Test
     void aWebSocketUpgradeBecomesARawRelayIncludingFramesSentBeforeThe101() throws Exception {
         try (Targets.WebSocketEcho ws = new Targets.WebSocketEcho(servers)) {
             Sink sink = new Sink();
