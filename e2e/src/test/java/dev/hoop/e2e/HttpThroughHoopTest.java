@@ -39,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code hoop connect} on http connections with the real binaries, every process's heap capped at
  * 64 MB: curl through the tunnel to a JDK web server (the agent's secret header added, the user's
- * copy replaced, never shown), a 100 MB download from Python's http.server (streamed: five times
- * bigger than any heap could hold twice over is not needed, one and a half is enough), a WebSocket
- * echo with the JDK's WebSocket client, exec refused, and the request lines in the audit.
+ * copy replaced, never shown), a 100 MB download from Python's http.server (more than any of the
+ * heaps could hold: it must stream), a WebSocket echo with the JDK's WebSocket client, exec
+ * refused, and the request lines in the audit.
  */
 class HttpThroughHoopTest {
     private static final String SECRET = "Bearer e2e-secret-" + HoopStack.suffix();

@@ -175,7 +175,11 @@ final class HttpConnection implements ConnectionHandler {
         }
         if (holding) {
             // completed when the held bytes reach the target (or are dropped): no next packet before
+            CompletableFuture<Void> earlier = heldWritten;
             heldWritten = done;
+            if (earlier != null) {
+                done.whenComplete((ok, error) -> earlier.complete(null));
+            }
             done = new CompletableFuture<>();
         }
         send(forward, done);
