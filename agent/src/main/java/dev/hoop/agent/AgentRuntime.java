@@ -1,5 +1,6 @@
 package dev.hoop.agent;
 
+import dev.hoop.agent.http.HttpHandlers;
 import dev.hoop.agent.postgres.PostgresHandlers;
 import dev.hoop.agent.tcp.TcpHandlers;
 import dev.hoop.agent.transport.AgentController;
@@ -44,7 +45,8 @@ public final class AgentRuntime implements AutoCloseable {
     public static AgentRuntime start(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, List<String> connectionItems,
                                      Map<String, String> commandEnv) {
         EventLoopGroup io = EventLoops.newGroup(IO_THREADS, "agent-io");
-        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io));
+        HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io))
+                .http(new HttpHandlers(io));
         AgentIdentity identity = AgentIdentity.of(dsn).publishing(connectionItems);
         AgentController controller = new AgentController(identity, target, channel, registry, commandEnv, io);
         controller.start();

@@ -79,7 +79,7 @@ class PacketMatrixTest {
     private static final String PG_ADMIN = "jdbc:postgresql://127.0.0.1:5432/postgres";
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A connection name per type (the http one exists but can have no session). */
+    /** A connection name per type. */
     private static final Map<ConnectionType, String> CONNECTION = Map.of(ConnectionType.POSTGRES, "pg", ConnectionType.TCP, "echo",
             ConnectionType.COMMAND_LINE, "sh", ConnectionType.HTTP, "web");
 
@@ -93,6 +93,7 @@ class PacketMatrixTest {
     private AgentRuntime agent;
     private ManagedChannel channel;
     private EchoServer echo;
+    private com.sun.net.httpserver.HttpServer web;
     private String token;
 
     @BeforeAll
@@ -115,7 +116,15 @@ class PacketMatrixTest {
         connection("pg", "postgres", Map.of("HOST", "127.0.0.1", "PORT", "5432", "USER", "postgres", "PASS", "unused", "DB", targetDb));
         connection("echo", "tcp", Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(echo.port())));
         connection("sh", "command-line", Map.of(), "sh");
-        connection("web", "http", Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(echo.port())));
+        web = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] body = ("http-probe-ok " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        web.start();
+        connection("web", "http", Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(web.getAddress().getPort())));
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!call("GET", "/api/agents/matrix", null, 200).get("status").asText().equals("CONNECTED")) {
             assertThat(System.nanoTime()).as("the agent connects").isLessThan(deadline);
@@ -134,6 +143,9 @@ class PacketMatrixTest {
         }
         if (gateway != null) {
             gateway.close();
+        }
+        if (web != null) {
+            web.stop(0);
         }
         if (echo != null) {
             echo.close();
@@ -183,6 +195,7 @@ class PacketMatrixTest {
         Recorded expected = switch (packetType) {
             case AgentPacket.PG_CONNECTION_WRITE -> postgresQuery(client);
             case AgentPacket.TCP_CONNECTION_WRITE -> tcpEcho(client);
+            case AgentPacket.HTTP_PROXY_CONNECTION_WRITE -> httpGet(client);
             case AgentPacket.EXEC_WRITE_STDIN -> command(client, packetType,
                     type == ConnectionType.POSTGRES ? "select 'exec-' || 6*7 as p;\n" : "echo exec-$((6*7))\n", "exec-42");
             case AgentPacket.TERMINAL_WRITE_STDIN -> command(client, packetType, "echo term-$((6*7)); exit 0\n", "term-42");
@@ -225,6 +238,16 @@ class PacketMatrixTest {
         return new Recorded(List.of(), "");
     }
 
+    /** An HTTP request reaches the web server and its answer comes back; its request line is the input, not its body. */
+    private Recorded httpGet(Client client) throws Exception {
+        client.send(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, Map.of(SpecKey.CLIENT_CONNECTION_ID, "1"),
+                "POST /http-probe HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nbody-here".getBytes(StandardCharsets.UTF_8));
+        assertThat(client.readUntil(ClientPacket.HTTP_PROXY_CONNECTION_WRITE, "http-probe-ok /http-probe"))
+                .startsWith("HTTP/1.1 200 OK\r\n");
+        client.closeSession();
+        return new Recorded(List.of("POST /http-probe HTTP/1.1"), "");
+    }
+
     /** Exec input or a terminal's keystrokes: the command runs, and its output is what the client got. */
     private Recorded command(Client client, String packetType, String input, String marker) throws Exception {
         client.send(packetType, Map.of(), input.getBytes(StandardCharsets.UTF_8));
@@ -258,7 +281,7 @@ class PacketMatrixTest {
     @CsvSource(delimiter = '|', value = {
         "shell|pg|unknown verb 'shell' (expected: connect or exec)",
         "exec|echo|connection 'echo': verb 'exec' is not supported by tcp connections (supported: connect)",
-        "connect|web|connection 'web': http connections are declared but not served yet: no session can be opened on them",
+        "exec|web|connection 'web': verb 'exec' is not supported by http connections (supported: connect); open it with 'hoop connect' and use any HTTP client on the local port",
     })
     void aVerbOutsideTheContractIsInvalidArgumentAndLeavesNoSessionRow(String verb, String connection, String message) throws Exception {
         int before = call("GET", "/api/sessions?limit=500", null, 200).get("data").size();
@@ -273,7 +296,7 @@ class PacketMatrixTest {
     @ParameterizedTest(name = "POST /api/sessions on {0}")
     @CsvSource(delimiter = '|', value = {
         "echo|connection 'echo': verb 'exec' is not supported by tcp connections (supported: connect)",
-        "web|connection 'web': http connections are declared but not served yet: no session can be opened on them",
+        "web|connection 'web': verb 'exec' is not supported by http connections (supported: connect); open it with 'hoop connect' and use any HTTP client on the local port",
     })
     void anApiExecOnATypeWithoutExecIsA400NamingWhy(String connection, String message) throws Exception {
         JsonNode answer = call("POST", "/api/sessions", Map.of("connection", connection, "script", "hello"), 400);

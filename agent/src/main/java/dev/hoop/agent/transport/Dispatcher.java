@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hoop.agent.exec.CommandSpec;
 import dev.hoop.agent.exec.Commands;
+import dev.hoop.agent.http.HttpHandlers;
 import dev.hoop.agent.tcp.TcpAddress;
 import dev.hoop.agent.terminal.TtySize;
 import dev.hoop.common.wire.AgentPacket;
@@ -171,7 +172,7 @@ final class Dispatcher {
         log.info("session {}: open, {} connection '{}' ({})", sessionId, verb, name, type);
         if (kind.isPresent()) {
             // docs/architecture.md#flows, connect: the agent checks the target is reachable before answering OK.
-            TcpAddress address = TcpAddress.of(params);
+            TcpAddress address = type == ConnectionType.HTTP ? HttpHandlers.address(params) : TcpAddress.of(params);
             Thread.ofVirtual().name("reach-" + sessionId).start(() -> {
                 if (reachable(session, address)) {
                     openOkThenExec(session, p, input);

@@ -24,6 +24,11 @@ public final class HandlerRegistry {
         return register(ConnectionType.POSTGRES, factory);
     }
 
+    /** HTTP: AgentHttpProxyConnectionWrite in, ClientHttpProxyConnectionWrite out. */
+    public HandlerRegistry http(ConnectionHandlerFactory factory) {
+        return register(ConnectionType.HTTP, factory);
+    }
+
     public synchronized HandlerRegistry register(ConnectionType type, ConnectionHandlerFactory factory) {
         if (byType.containsKey(type)) {
             throw new IllegalStateException("connection type '" + type + "' is registered twice");

@@ -63,8 +63,8 @@ class AgentAllowListTest extends AgentFixture {
     }
 
     private AgentController agentServingTcpAndPostgres() {
-        // postgres relayed as raw TCP: what is under test is that nothing reaches the target at all
-        return agent(SECRET, new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new TcpHandlers(io)));
+        // postgres and http relayed as raw TCP: what is under test is that nothing reaches the target at all
+        return agent(SECRET, new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new TcpHandlers(io)).http(new TcpHandlers(io)));
     }
 
     @ParameterizedTest(name = "{0} {1}: {2}")
@@ -101,7 +101,7 @@ class AgentAllowListTest extends AgentFixture {
         "tcp|NULL||AgentSessionOpen failed on the agent: gateway.verb: missing verb (expected: connect or exec)",
         "tcp|shell||AgentSessionOpen failed on the agent: gateway.verb: unknown verb 'shell' (expected: connect or exec)",
         "tcp|exec||AgentSessionOpen failed on the agent: verb 'exec' is not supported by tcp connections (supported: connect)",
-        "http|connect||AgentSessionOpen failed on the agent: http connections are declared but not served yet: no session can be opened on them",
+        "http|exec||AgentSessionOpen failed on the agent: verb 'exec' is not supported by http connections (supported: connect); open it with 'hoop connect' and use any HTTP client on the local port",
         "redis|connect||AgentSessionOpen failed on the agent: unknown connection type 'redis' (expected: postgres, tcp, command-line, http)",
         "postgres|connect|select 1;|AgentSessionOpen failed on the agent: AgentSessionOpen of a postgres connect session must be empty (got 9 bytes of payload); input goes in an exec session",
         "command-line|connect|id|AgentSessionOpen failed on the agent: AgentSessionOpen of a command-line connect session must be empty (got 2 bytes of payload); input goes in an exec session",

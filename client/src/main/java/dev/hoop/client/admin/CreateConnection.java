@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "connection", mixinStandardHelpOptions = true,
         description = {"Create a connection served by an agent.",
             "Example: hoop admin create connection pg --type postgres --agent prod -e HOST=db -e PORT=5432 -e USER=app -e PASS=s3cret -e DB=app",
-            "         hoop admin create connection sh --type command-line --agent prod -- bash"})
+            "         hoop admin create connection sh --type command-line --agent prod -- bash",
+            "         hoop admin create connection api --type http --agent prod -e URL=https://api.internal -e 'HEADER_Authorization=Bearer t0ken'"})
 final class CreateConnection implements Runnable {
     @ParentCommand AdminCommand.Create parent;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

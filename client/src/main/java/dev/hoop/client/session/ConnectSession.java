@@ -234,6 +234,7 @@ public final class ConnectSession {
         return switch (type) {
             case POSTGRES -> "connection '" + name + "' (postgres) ready on " + where + ": psql -h " + address.getHostString()
                     + " -p " + address.getPort() + " -U any-user (any user and password are accepted)";
+            case HTTP -> "connection '" + name + "' (http) ready on http://" + where + "/ (the agent adds the connection's headers)";
             default -> "connection '" + name + "' (" + type.wireName() + ") ready on " + where;
         };
     }

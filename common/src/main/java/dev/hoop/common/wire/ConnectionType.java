@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
  * allowed in every session; {@code AgentSessionOpen} only as a session's first packet, and with a
  * payload (the exec input) only for {@link Verb#EXEC}.
  *
- * <p>{@link #HTTP} is declared (the API accepts it, SPEC section 2 names it) but not served yet: it
- * supports no verb, so every session on it is refused at the door with a message saying so.
+ * <p>A type that supports no verb would be refused at the door with a message saying it is not
+ * served yet; every type is served today.
  */
 public enum ConnectionType {
     POSTGRES("postgres", OptionalInt.of(5433), AgentPacket.PG_CONNECTION_WRITE, ClientPacket.PG_CONNECTION_WRITE,
@@ -32,7 +32,9 @@ public enum ConnectionType {
     COMMAND_LINE("command-line", OptionalInt.empty(), null, null,
             Map.of(Verb.CONNECT, List.of(AgentPacket.TERMINAL_WRITE_STDIN, AgentPacket.TERMINAL_RESIZE_TTY),
                     Verb.EXEC, List.of(AgentPacket.EXEC_WRITE_STDIN))),
-    HTTP("http", OptionalInt.of(8081), AgentPacket.HTTP_PROXY_CONNECTION_WRITE, ClientPacket.HTTP_PROXY_CONNECTION_WRITE, Map.of());
+    /** HTTP through the agent ({@code hoop connect}: a local HTTP port); exec is refused (there is no program to run). */
+    HTTP("http", OptionalInt.of(8081), AgentPacket.HTTP_PROXY_CONNECTION_WRITE, ClientPacket.HTTP_PROXY_CONNECTION_WRITE,
+            Map.of(Verb.CONNECT, List.of(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, AgentPacket.CLOSE_TCP_CONNECTION)));
 
     private final String wireName;
     private final OptionalInt defaultLocalPort;
@@ -112,8 +114,9 @@ public enum ConnectionType {
         if (allowed.isEmpty()) {
             return Optional.of(wireName + " connections are declared but not served yet: no session can be opened on them");
         }
+        String hint = this == HTTP ? "; open it with 'hoop connect' and use any HTTP client on the local port" : "";
         return Optional.of("verb '" + verb + "' is not supported by " + wireName + " connections (supported: "
-                + verbs().stream().map(Verb::wireName).collect(Collectors.joining(", ")) + ")");
+                + verbs().stream().map(Verb::wireName).collect(Collectors.joining(", ")) + ")" + hint);
     }
 
     /** The packet types a client may send after {@code AgentSessionOpen} in a {@code verb} session (empty when unsupported). */

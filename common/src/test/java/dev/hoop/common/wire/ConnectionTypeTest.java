@@ -40,7 +40,7 @@ class ConnectionTypeTest {
         "tcp|exec|",
         "command-line|connect|AgentTerminalWriteStdin,AgentTerminalResizeTTY,AgentSessionClose",
         "command-line|exec|AgentExecWriteStdin,AgentSessionClose",
-        "http|connect|",
+        "http|connect|AgentHttpProxyConnectionWrite,AgentCloseTCPConnection,AgentSessionClose",
         "http|exec|",
     })
     void everyPacketTypeIsAllowedExactlyWhereTheTableSays(String typeName, String verbName, String allowed) {
@@ -85,8 +85,8 @@ class ConnectionTypeTest {
         "postgres|exec|",
         "tcp|exec|verb 'exec' is not supported by tcp connections (supported: connect)",
         "command-line|exec|",
-        "http|connect|http connections are declared but not served yet: no session can be opened on them",
-        "http|exec|http connections are declared but not served yet: no session can be opened on them",
+        "http|connect|",
+        "http|exec|verb 'exec' is not supported by http connections (supported: connect); open it with 'hoop connect' and use any HTTP client on the local port",
     })
     void verbsPerType(String typeName, String verbName, String refusal) {
         assertThat(ConnectionType.find(typeName).orElseThrow().verbRefusal(Verb.find(verbName).orElseThrow()).orElse(null)).isEqualTo(refusal);

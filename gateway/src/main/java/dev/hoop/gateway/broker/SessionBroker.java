@@ -169,6 +169,9 @@ public final class SessionBroker implements AutoCloseable {
     }
 
     static InputAuditor auditorFor(ConnectionType type, Verb verb, int auditStatementBytes) {
+        if (type == ConnectionType.HTTP && verb == Verb.CONNECT) {
+            return new HttpInputAuditor(); // request lines, not bodies
+        }
         return type == ConnectionType.POSTGRES && verb == Verb.CONNECT
                 ? new PostgresInputAuditor(auditStatementBytes) : new RawInputAuditor();
     }

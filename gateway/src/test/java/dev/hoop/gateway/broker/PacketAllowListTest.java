@@ -97,6 +97,7 @@ class PacketAllowListTest {
         return switch (packetType) {
             case AgentPacket.PG_CONNECTION_WRITE -> concat(startup("alice", "app"), FrontendMessages.query("select 'probe'"));
             case AgentPacket.TERMINAL_RESIZE_TTY -> utf8("{\"rows\":24,\"cols\":80}");
+            case AgentPacket.HTTP_PROXY_CONNECTION_WRITE -> utf8("POST /probe?q=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nprobe");
             default -> utf8("probe\n");
         };
     }
@@ -106,6 +107,7 @@ class PacketAllowListTest {
         return switch (packetType) {
             case AgentPacket.PG_CONNECTION_WRITE -> List.of("select 'probe'");
             case AgentPacket.EXEC_WRITE_STDIN, AgentPacket.TERMINAL_WRITE_STDIN -> List.of("probe\n");
+            case AgentPacket.HTTP_PROXY_CONNECTION_WRITE -> List.of("POST /probe?q=1 HTTP/1.1"); // the request line, not the body
             // raw TCP bytes are not recorded (docs/protocol.md); resizes and closes carry no input
             default -> List.of();
         };
@@ -182,8 +184,7 @@ class PacketAllowListTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
         "tcp|exec|connection 'tcp': verb 'exec' is not supported by tcp connections (supported: connect)",
-        "web|connect|connection 'web': http connections are declared but not served yet: no session can be opened on them",
-        "web|exec|connection 'web': http connections are declared but not served yet: no session can be opened on them",
+        "web|exec|connection 'web': verb 'exec' is not supported by http connections (supported: connect); open it with 'hoop connect' and use any HTTP client on the local port",
     })
     void aVerbTheConnectionsTypeDoesNotSupportIsRefused(String connection, String verb, String message) throws Exception {
         PacketProbe clientIn = new PacketProbe();
@@ -196,7 +197,7 @@ class PacketAllowListTest {
     }
 
     @ParameterizedTest(name = "{0} connect")
-    @CsvSource({"pg,postgres", "tcp,tcp", "sh,command-line"})
+    @CsvSource({"pg,postgres", "tcp,tcp", "sh,command-line", "web,http"})
     void anOpenWithInputOnAConnectSessionIsRefusedAndRecorded(String connection, String type) throws Exception {
         PacketProbe clientIn = new PacketProbe();
         h.stub(Wire.ORIGIN_CLIENT, connection, Wire.VERB_CONNECT).connect(clientIn)
