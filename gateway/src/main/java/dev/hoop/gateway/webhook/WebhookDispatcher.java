@@ -35,7 +35,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final HttpDelivery http;
     private final boolean svix;
     private final int maxAttempts;
-    private final Backoff backoff;
+    private final RetrySchedule backoff;
     private final Duration lease;
     private final Duration poll;
     private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
@@ -50,7 +50,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.svix = settings.svix();
         this.sender = svix ? new SvixSender(http, settings.svixUrl(), settings.svixAppKey()) : new DirectSender(http, clock);
         this.maxAttempts = settings.maxAttempts();
-        this.backoff = new Backoff(settings.retryDelay());
+        this.backoff = new RetrySchedule(settings.retryDelay());
         this.lease = settings.timeout().plus(LEASE_MARGIN);
         long pollMs = Math.clamp(settings.retryDelay().toMillis() / 2, 50, 1000);
         this.poll = Duration.ofMillis(pollMs);

@@ -6,9 +6,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Exponential backoff with jitter: the delay after attempt {@code n} is {@code base * 2^(n-1)},
  * capped at {@link #CAP}, then spread by ±20 % so that endpoints coming back from an outage are not hit by
- * every gateway's retries at the same moment.
+ * every gateway's retries at the same moment. Stateless, keyed by the attempt count the outbox
+ * keeps (unlike {@code dev.hoop.common.retry.Backoff}, which counts in memory for one reconnect loop).
  */
-record Backoff(Duration base) {
+record RetrySchedule(Duration base) {
     static final Duration CAP = Duration.ofHours(1);
 
     Duration after(int attempt) {
