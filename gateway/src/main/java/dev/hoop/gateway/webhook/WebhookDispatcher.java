@@ -42,6 +42,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>(1);
     private final Set<Thread> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
+    /** Only the loop's thread touches it. */
+    private boolean outboxFailing;
     private final Thread loop;
 
     private WebhookDispatcher(Webhooks store, WebhookSettings settings, Clock clock) {
@@ -77,11 +79,20 @@ public final class WebhookDispatcher implements AutoCloseable {
             int claimed = 0;
             try {
                 claimed = claimAndSend();
+                if (outboxFailing) {
+                    outboxFailing = false;
+                    log.info("webhooks: the outbox is readable again; delivering");
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // the database may be away for a while: say so and keep trying
-                log.warn("webhooks: reading the outbox failed (retrying in {} ms): {}", poll.toMillis(), e.getMessage());
+                // the database may be away for a while: say so once (the health check says it too) and keep trying
+                if (!outboxFailing) {
+                    outboxFailing = true;
+                    log.warn("webhooks: reading the outbox failed (retrying every {} ms until it works): {}", poll.toMillis(), e.getMessage());
+                } else {
+                    log.debug("webhooks: reading the outbox failed again: {}", e.getMessage());
+                }
             }
             if (claimed < BATCH) {
                 try {
