@@ -41,6 +41,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
     private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>(1);
     private final Set<Thread> inFlight = ConcurrentHashMap.newKeySet();
+    /** The threads waiting for a receiver: the only ones a stop interrupts (one recording an outcome finishes it). */
+    private final Set<Thread> sending = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
     /** Only the loop's thread touches it. */
     private boolean outboxFailing;
@@ -86,6 +88,9 @@ public final class WebhookDispatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // stopped in the middle of a claim: its rows' leases run out
+                }
                 // the database may be away for a while: say so once (the health check says it too) and keep trying
                 if (!outboxFailing) {
                     outboxFailing = true;
@@ -107,6 +112,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     private int claimAndSend() throws InterruptedException {
         // claim only what free slots can send now: a claimed row waiting for a slot would eat its lease
         slots.acquire();
+        if (!running) {
+            slots.release();
+            return 0;
+        }
         int free = 1 + slots.drainPermits();
         List<Claimed> rows;
         try {
@@ -135,15 +144,26 @@ public final class WebhookDispatcher implements AutoCloseable {
         String destination = row.endpointId() == null ? "Svix" : "endpoint '" + row.endpointName() + "'";
         long start = System.nanoTime();
         Sender.Outcome outcome;
+        sending.add(Thread.currentThread());
         try {
+            if (!running) {
+                throw new InterruptedException("stopping");
+            }
             outcome = sender.send(row);
         } catch (InterruptedException e) {
-            // the gateway is stopping: the attempt did not finish, so it does not count; sent again at the next start
-            record(row, attempt - 1, null, "interrupted: the gateway stopped", start, Webhooks.PENDING, Duration.ZERO, false);
-            return;
+            outcome = null;
         } catch (RuntimeException e) {
             outcome = new Sender.Outcome(false, null, "sending failed: " + e.getMessage());
             log.error("webhooks: {} ({}) to {}: sending failed", row.msgId(), row.eventType(), destination, e);
+        } finally {
+            sending.remove(Thread.currentThread());
+            // an interrupt that came after the answer must not break recording it
+            Thread.interrupted();
+        }
+        if (outcome == null) {
+            // the gateway is stopping: the attempt did not finish, so it does not count; sent again at the next start
+            record(row, attempt - 1, null, null, start, Webhooks.PENDING, Duration.ZERO, false);
+            return;
         }
         if (outcome.delivered()) {
             record(row, attempt, outcome.status(), null, start, Webhooks.DELIVERED, null, true);
@@ -179,12 +199,16 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    /** Stops claiming, interrupts the attempts in flight (their rows are released for the next start), waits briefly. */
+    /**
+     * Stops claiming, interrupts the attempts waiting for a receiver (their rows are given back for the next start),
+     * lets those recording an outcome finish, waits at most a few seconds.
+     */
     @Override
     public void close() {
         running = false;
-        loop.interrupt();
-        inFlight.forEach(Thread::interrupt);
+        // the loop is woken, not interrupted: an interrupt in the middle of JDBC breaks the pooled connection
+        wake();
+        sending.forEach(Thread::interrupt);
         try {
             loop.join(Duration.ofSeconds(2));
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();

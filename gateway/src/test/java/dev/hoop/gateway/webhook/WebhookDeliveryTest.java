@@ -324,6 +324,42 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void anAttemptCutShortByAnOrderlyStopIsGivenBackWithoutCounting() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        closing.add(release::countDown);
+        java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
+        TestReceiver r = receiver().behave((x, body, i) -> {
+            // (i counts answered requests: the first is still unanswered when the second arrives)
+            if (arrivals.getAndIncrement() == 0) {
+                arrived.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 200;
+        });
+        endpoint("stopping", r.url("/"), List.of());
+        WebhookDispatcher first = WebhookDispatcher.start(store, settings(5, Duration.ofSeconds(20)), Clock.systemUTC());
+        String id = new WebhookEvents(store, false, Clock.systemUTC(), first::wake).publish(org, WebhookEvents.SESSION_OPEN, Map.of());
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        long start = System.nanoTime();
+        first.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the stop does not wait for the receiver").isLessThan(Duration.ofSeconds(5));
+
+        Delivery left = store.byMessage(id).getFirst();
+        assertThat(left.status()).isEqualTo(Webhooks.PENDING);
+        assertThat(left.attempts()).isZero();
+        assertThat(left.nextAttemptAt()).isBefore(java.time.OffsetDateTime.now().plusSeconds(1));
+
+        dispatcher(settings(5, Duration.ofSeconds(2)));
+        awaitStatus(id, Webhooks.DELIVERED);
+        assertThat(store.byMessage(id).getFirst().attempts()).isEqualTo(1);
+    }
+
+    @Test
     void throughSvixTheMessageGoesToTheOrgsApplicationOnceAndNeverToTheEndpoints() throws Exception {
         TestReceiver direct = receiver();
         endpoint("local", direct.url("/"), List.of());
