@@ -36,6 +36,9 @@ import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Users;
+import dev.hoop.gateway.store.Webhooks;
+import dev.hoop.gateway.webhook.WebhookDispatcher;
+import dev.hoop.gateway.webhook.WebhookEvents;
 import dev.hoop.gateway.transport.GrpcServer;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
@@ -69,10 +72,15 @@ public final class GatewayServer implements AutoCloseable {
     private final InFlight inFlight;
     private final SessionBroker broker;
     private final Seeding seeding;
+    private final WebhookDispatcher webhookDispatcher;
+    private final WebhookEvents webhookEvents;
 
     private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
-                          InFlight inFlight, SessionBroker broker, Seeding seeding) {
+                          InFlight inFlight, SessionBroker broker, Seeding seeding, WebhookDispatcher webhookDispatcher,
+                          WebhookEvents webhookEvents) {
         this.seeding = seeding;
+        this.webhookDispatcher = webhookDispatcher;
+        this.webhookEvents = webhookEvents;
         this.inFlight = inFlight;
         this.broker = broker;
         this.db = db;
@@ -144,14 +152,21 @@ public final class GatewayServer implements AutoCloseable {
             Authenticator auth = new Authenticator(tokens, users, apiKeys, oidc == null ? null : oidc.accessTokenVerifier(), org,
                     cfg.adminGroup(), revocations);
             Sessions sessions = new Sessions(db.dataSource());
+            Webhooks webhooks = new Webhooks(db.dataSource());
+            WebhookDispatcher dispatcher = WebhookDispatcher.start(webhooks, cfg.webhooks(), Clock.systemUTC());
+            opened.add(dispatcher);
+            WebhookEvents webhookEvents = new WebhookEvents(webhooks, cfg.webhooks().svix(), Clock.systemUTC(), dispatcher::wake);
+            List<Sessions.Session> orphaned = sessions.listOpen();
             int orphans = sessions.closeOrphans();
             if (orphans > 0) {
                 log.warn("sessions: {} session(s) were still open from an earlier run; marked as ended ({})", orphans, Sessions.ORPHANED);
+                webhookEvents.orphansClosed(orphaned, java.time.Instant.now());
             }
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), SessionLedger.storedIn(sessions), audit,
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users),
+                    webhookEvents.around(SessionLedger.storedIn(sessions)), audit,
                     cfg.auditStatementBytes(), revocations);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
@@ -181,6 +196,7 @@ public final class GatewayServer implements AutoCloseable {
                     .plugins(plugins, connections, revocations)
                     .apiKeys(apiKeys, revocations)
                     .sessions(sessions, new ApiExecution(broker))
+                    .webhooks(webhooks)
                     .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
@@ -213,7 +229,7 @@ public final class GatewayServer implements AutoCloseable {
             loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
             return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
-                    new Seeding(org, users, agents, connections, cfg.adminGroup()));
+                    new Seeding(org, users, agents, connections, cfg.adminGroup()), dispatcher, webhookEvents);
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -287,6 +303,11 @@ public final class GatewayServer implements AutoCloseable {
         return db;
     }
 
+    /** Where events are published to webhooks (session events are wired in; the reviews code publishes review.*). */
+    public WebhookEvents webhookEvents() {
+        return webhookEvents;
+    }
+
     /** Where a launcher seeds the store of this gateway (first admin, agent key, connections). */
     public Seeding seeding() {
         return seeding;
@@ -319,6 +340,8 @@ public final class GatewayServer implements AutoCloseable {
         web.stop();
         grpc.shutdown(2000);
         broker.close();
+        // after the sessions' ends were queued, before the pool closes: attempts in flight are given back to the outbox
+        webhookDispatcher.close();
         db.close();
         log.info("gateway: stopped");
     }

@@ -24,7 +24,8 @@ import sun.misc.Signal;
                         + "HOOP_DATA_DIR, default ~/.hoop/data), API_URL, GRPC_URL, AUTH_METHOD, JWT_SECRET_KEY, TLS_KEY, TLS_CERT, "
                         + "TLS_CA, STATIC_UI_PATH, LOG_LEVEL, LOG_ENCODING, LOG_GRPC, GIN_MODE, ADMIN_USERNAME, HOOP_API_PORT, "
                         + "HOOP_GRPC_PORT, HOOP_LISTEN_ADDR, IDP_*, PLUGIN_AUDIT_PATH, PLUGIN_INDEX_PATH, ORG_MULTI_TENANT, "
-                        + "GOOGLE_APPLICATION_CREDENTIALS_JSON, WEBHOOK_APPKEY."})
+                        + "GOOGLE_APPLICATION_CREDENTIALS_JSON, WEBHOOK_APPKEY, SVIX_URL, WEBHOOK_RETRY_DELAY, WEBHOOK_MAX_ATTEMPTS, "
+                        + "WEBHOOK_TIMEOUT."})
 public final class StartGatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() {

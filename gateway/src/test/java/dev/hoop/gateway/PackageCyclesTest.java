@@ -10,7 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The gateway's package layering (docs/architecture.md#layers): no package cycles, and dependencies point one way,
- * {@code config ← store ← auth ← audit/broker ← transport/api ← dev.hoop.gateway} (the wiring).
+ * {@code config ← store ← auth ← audit/broker ← webhook ← transport/api ← dev.hoop.gateway} (the wiring).
  */
 @AnalyzeClasses(packages = "dev.hoop.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageCyclesTest {
@@ -28,6 +28,7 @@ class PackageCyclesTest {
             .layer("wiring").definedBy("dev.hoop.gateway")
             .layer("api").definedBy("dev.hoop.gateway.api..")
             .layer("transport").definedBy("dev.hoop.gateway.transport..")
+            .layer("webhook").definedBy("dev.hoop.gateway.webhook..")
             .layer("broker").definedBy("dev.hoop.gateway.broker..")
             .layer("audit").definedBy("dev.hoop.gateway.audit..")
             .layer("auth").definedBy("dev.hoop.gateway.auth..")
@@ -36,9 +37,10 @@ class PackageCyclesTest {
             .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
             .whereLayer("api").mayOnlyBeAccessedByLayers("wiring")
             .whereLayer("transport").mayOnlyBeAccessedByLayers("wiring")
-            .whereLayer("broker").mayOnlyBeAccessedByLayers("api", "transport", "wiring")
+            .whereLayer("webhook").mayOnlyBeAccessedByLayers("api", "wiring")
+            .whereLayer("broker").mayOnlyBeAccessedByLayers("webhook", "api", "transport", "wiring")
             .whereLayer("audit").mayOnlyBeAccessedByLayers("broker", "api", "transport", "wiring")
             .whereLayer("auth").mayOnlyBeAccessedByLayers("audit", "broker", "api", "transport", "wiring")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("auth", "audit", "broker", "api", "transport", "wiring")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("store", "auth", "audit", "broker", "api", "transport", "wiring");
+            .whereLayer("store").mayOnlyBeAccessedByLayers("auth", "audit", "broker", "webhook", "api", "transport", "wiring")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("store", "auth", "audit", "broker", "webhook", "api", "transport", "wiring");
 }

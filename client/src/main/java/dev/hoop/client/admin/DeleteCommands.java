@@ -84,4 +84,18 @@ final class DeleteCommands {
             return "API key";
         }
     }
+
+    @Command(name = "webhook", aliases = "webhooks", mixinStandardHelpOptions = true,
+            description = "Delete a webhook endpoint by name or id, with its pending messages and delivery log.")
+    static final class Webhook extends Deletion {
+        @Override
+        String path() {
+            return "/api/webhooks";
+        }
+
+        @Override
+        String kind() {
+            return "webhook";
+        }
+    }
 }

@@ -19,6 +19,7 @@ import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Users;
+import dev.hoop.gateway.store.Webhooks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -85,6 +86,11 @@ public final class ApiRoutes {
 
     public ApiRoutes sessions(Sessions sessions, ApiExecution execution) {
         return add(new SessionsApi(sessions, execution).routes());
+    }
+
+    /** {@code /api/webhooks[/{name}[/deliveries]]} (admins). */
+    public ApiRoutes webhooks(Webhooks webhooks) {
+        return add(new WebhooksApi(webhooks).routes());
     }
 
     /** The routes added so far, in the order added. */

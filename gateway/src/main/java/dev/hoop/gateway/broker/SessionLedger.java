@@ -6,7 +6,16 @@ import java.util.UUID;
 
 /** Keeps the session rows (backed by the database): one row per session, opened then closed. */
 public interface SessionLedger {
-    record Opened(UUID id, SessionUser user, ResolvedConnection connection, String verb, Instant startedAt) {}
+    record Opened(UUID id, SessionUser user, ResolvedConnection connection, String verb, Instant startedAt) {
+        /** For ledgers outside this package (webhooks). */
+        public String connectionName() {
+            return connection.name();
+        }
+
+        public String connectionType() {
+            return connection.type();
+        }
+    }
 
     void opened(Opened session);
 

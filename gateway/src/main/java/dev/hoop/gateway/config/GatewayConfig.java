@@ -26,6 +26,7 @@ import java.util.Set;
  * @param tls              null: plaintext on both ports
  * @param oidc             the validated OpenID Connect settings when {@code AUTH_METHOD=oidc}, else null
  * @param tokenTtl         lifetime of local users' access tokens ({@code HOOP_TOKEN_TTL})
+ * @param webhooks         how webhooks are delivered ({@code WEBHOOK_APPKEY}, {@code SVIX_URL}, {@code WEBHOOK_*})
  */
 public record GatewayConfig(
         PostgresUri postgres,
@@ -48,7 +49,8 @@ public record GatewayConfig(
         int grpcPort,
         OidcSettings oidc,
         java.time.Duration tokenTtl,
-        int auditStatementBytes) {
+        int auditStatementBytes,
+        WebhookSettings webhooks) {
 
     /** Bytes of each statement the PostgreSQL audit keeps (the rest is counted and hashed); PLUGIN_AUDIT_STATEMENT_BYTES. */
     public static final int DEFAULT_AUDIT_STATEMENT_BYTES = 64 * 1024;
@@ -132,7 +134,7 @@ public record GatewayConfig(
         int auditStatementBytes = env.parsed("PLUGIN_AUDIT_STATEMENT_BYTES", DEFAULT_AUDIT_STATEMENT_BYTES, GatewayConfig::statementBytes);
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, staticUi, audit, ginDebug, logEncoding,
                 logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl,
-                auditStatementBytes);
+                auditStatementBytes, WebhookSettings.fromEnv(env));
     }
 
     public boolean tlsEnabled() {
@@ -203,6 +205,7 @@ public record GatewayConfig(
                 + ", logGrpc=" + logGrpc + ", tls=" + tls + ", orgMultiTenant=" + orgMultiTenant
                 + ", adminGroup=" + adminGroup
                 + ", jwtSecretKey=" + (jwtSecretKey == null ? "generated" : "****") + ", dataDir=" + dataDir
-                + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + ", tokenTtl=" + tokenTtl + "]";
+                + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + ", tokenTtl=" + tokenTtl
+                + ", webhooks=" + webhooks + "]";
     }
 }

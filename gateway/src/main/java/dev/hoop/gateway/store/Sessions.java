@@ -93,6 +93,11 @@ public final class Sessions {
                 + "metadata = metadata || jsonb_build_object('error', ?::text) WHERE status = 'open'", ORPHANED);
     }
 
+    /** Every session still open, in every org (at start, before {@link #closeOrphans}: the ones it will close). */
+    public List<Session> listOpen() {
+        return jdbc.query(SELECT + "WHERE s.status = 'open' ORDER BY s.started_at", Sessions::map);
+    }
+
     public List<Session> list(UUID orgId, Filter f) {
         StringBuilder where = new StringBuilder("WHERE s.org_id = ?");
         List<Object> args = new ArrayList<>(List.of(orgId));

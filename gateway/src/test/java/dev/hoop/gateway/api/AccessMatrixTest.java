@@ -66,6 +66,7 @@ class AccessMatrixTest {
         ok(gw.post("/api/apikeys", admin, Map.of("name", "a-key", "groups", List.of("eng"))), 201);
         ok(gw.post("/api/clientkeys", admin, Map.of("name", "a-ckey")), 201);
         ok(gw.post("/api/plugins", admin, Map.of("name", "audit", "connections", List.of())), 201);
+        ok(gw.post("/api/webhooks", admin, Map.of("name", "a-hook", "url", "http://127.0.0.1:9/hook")), 201);
 
         // one real session of org A, so that /api/sessions/{id} has a target
         GrpcProbe.Stream agentStream = GrpcProbe.connect(channel, GrpcProbe.agentMetadata(AgentDsn.parse(agent.json().get("token").asText()).secret()));
@@ -192,6 +193,8 @@ class AccessMatrixTest {
             value = MEMBER;
         } else if (pattern.startsWith("/api/sessions/")) {
             value = sessionId;
+        } else if (pattern.startsWith("/api/webhooks/")) {
+            value = "a-hook";
         } else {
             throw new AssertionError("route " + pattern + " has a path parameter this matrix has no fixture for: add one to value()");
         }
