@@ -156,7 +156,7 @@ final class Dispatcher {
         type.openRefusal(verb, p.getPayload().size()).ifPresent(refusal -> {
             throw new IllegalArgumentException(refusal);
         });
-        params = new ConnectionParams(name, type.wireName(), params.command(), params.envs());
+        params = new ConnectionParams(name, type.wireName(), params.command(), params.envs(), params.guardrails());
         Optional<ConnectionKind> kind = registry.forType(type);
         if (kind.isEmpty() && verb == Verb.CONNECT && type.inboundWrite().isPresent()) {
             throw new IllegalArgumentException("connection type '" + type + "' is not served by this agent");
