@@ -147,7 +147,7 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), SessionLedger.storedIn(sessions), audit,
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins), SessionLedger.storedIn(sessions), audit,
                     cfg.auditStatementBytes(), revocations);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
@@ -173,6 +173,7 @@ public final class GatewayServer implements AutoCloseable {
                     .agents(agents, directory, info)
                     .connections(connections, agents, access, revocations)
                     .plugins(plugins, connections, revocations)
+                    .guardrails(plugins, connections)
                     .apiKeys(apiKeys, revocations)
                     .sessions(sessions, new ApiExecution(broker))
                     .table();

@@ -26,6 +26,8 @@ import java.util.regex.PatternSyntaxException;
  */
 public record GuardrailRules(List<String> config, Set<String> statementRules, boolean readOnly, Set<String> deniedTables,
         Set<String> deniedFunctions, List<Pattern> inputPatterns) {
+    /** The gateway plugin whose per-connection config holds these rule strings. */
+    public static final String PLUGIN = "guardrails";
     public static final String READ_ONLY = "read-only";
     public static final String DROP = "drop";
     public static final String TRUNCATE = "truncate";
