@@ -47,7 +47,7 @@ public final class AdminCommand implements Runnable {
 
     /** {@code hoop admin create}. */
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent, a connection or a user.",
-            subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class, CreateApiKey.class})
+            subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class, CreateApiKey.class, Guardrails.Create.class})
     static final class Create implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -61,7 +61,7 @@ public final class AdminCommand implements Runnable {
     /** {@code hoop admin get}. */
     @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users, API keys or sessions, or show one.",
             subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetCommands.ApiKeys.class,
-                    GetSessions.class})
+                    GetSessions.class, Guardrails.Get.class})
     static final class Get implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
