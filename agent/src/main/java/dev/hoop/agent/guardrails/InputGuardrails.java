@@ -14,9 +14,15 @@ public final class InputGuardrails {
     static final long STEP_BUDGET = 50_000_000L;
 
     private final GuardrailRules rules;
+    private final long budget;
 
     public InputGuardrails(GuardrailRules rules) {
+        this(rules, STEP_BUDGET);
+    }
+
+    InputGuardrails(GuardrailRules rules, long budget) {
         this.rules = rules;
+        this.budget = budget;
     }
 
     public boolean active() {
@@ -27,7 +33,7 @@ public final class InputGuardrails {
     public Block check(CharSequence text) {
         for (Pattern p : rules.inputPatterns()) {
             try {
-                if (p.matcher(new Budgeted(text)).find()) {
+                if (p.matcher(new Budgeted(text, new long[] {budget})).find()) {
                     return new Block(GuardrailRules.REGEX + ":" + p.pattern(), "the input matches a pattern denied on this connection");
                 }
             } catch (BudgetExceeded e) {
@@ -46,15 +52,12 @@ public final class InputGuardrails {
     /** A view of the text that counts reads: the regex engine has no timeout of its own. */
     private static final class Budgeted implements CharSequence {
         private final CharSequence text;
-        private final long[] steps;
+        /** Reads left, shared with the sub-sequences the engine takes. */
+        private final long[] left;
 
-        Budgeted(CharSequence text) {
-            this(text, new long[1]);
-        }
-
-        private Budgeted(CharSequence text, long[] steps) {
+        Budgeted(CharSequence text, long[] left) {
             this.text = text;
-            this.steps = steps;
+            this.left = left;
         }
 
         @Override
@@ -64,7 +67,7 @@ public final class InputGuardrails {
 
         @Override
         public char charAt(int index) {
-            if (++steps[0] > STEP_BUDGET) {
+            if (--left[0] < 0) {
                 throw new BudgetExceeded();
             }
             return text.charAt(index);
@@ -72,7 +75,7 @@ public final class InputGuardrails {
 
         @Override
         public CharSequence subSequence(int start, int end) {
-            return new Budgeted(text.subSequence(start, end), steps);
+            return new Budgeted(text.subSequence(start, end), left);
         }
 
         @Override

@@ -34,7 +34,8 @@ import net.sf.jsqlparser.statement.update.Update;
  *       is lexed and every SQL verb in it judged as a statement, up to {@link #MAX_NESTING} deep.</li>
  * </ol>
  * A statement the parser cannot read is blocked on a read-only connection and otherwise judged by
- * the token scans only. Stateless and thread-safe.
+ * the token scans only. On a read-only connection, session settings ({@code SET}, {@code RESET},
+ * {@code DISCARD}) run, except those that change the session's role. Stateless and thread-safe.
  */
 public final class SqlGuardrails {
     /** How deep literals inside literals are read (a DO body holding an EXECUTE string is 2). */
@@ -52,6 +53,9 @@ public final class SqlGuardrails {
     /** What a read-only connection runs besides queries: transaction control changes no data. */
     private static final Set<String> TRANSACTION_WORDS = Set.of("begin", "start", "commit", "end", "rollback", "abort",
             "savepoint", "release");
+    /** Settings a read-only session may not SET: they change the role the session acts as, or disable triggers. */
+    private static final Set<String> IDENTITY_SETTINGS = Set.of("role", "authorization", "session_authorization",
+            "session_replication_role");
     private static final Set<String> EXPLAIN_OPTIONS = Set.of("analyze", "analyse", "verbose");
     /** Functions that change server state although called from a SELECT: refused on read-only connections. */
     static final Set<String> STATE_CHANGING_FUNCTIONS = Set.of("pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
@@ -115,6 +119,8 @@ public final class SqlGuardrails {
     /** One top-level statement's judgement: counts parser runs. */
     private final class Judgement {
         private int parses;
+        /** Whether the statement is a DO or CREATE (FUNCTION…): its literals are code, not text. */
+        private boolean code;
 
         Block statement(List<String> tokens, int depth, boolean inLiteral) {
             if (tokens.isEmpty()) {
@@ -155,6 +161,9 @@ public final class SqlGuardrails {
         /** Code inside literals: every SQL verb in them is judged as the start of a statement. */
         private Block literals(List<String> tokens, int depth) {
             boolean body = !tokens.isEmpty() && (lower(tokens.get(0)).equals("do") || lower(tokens.get(0)).equals("create"));
+            if (depth == 0) {
+                code = body;
+            }
             for (String t : tokens) {
                 if (!t.startsWith("'")) {
                     continue;
@@ -217,7 +226,7 @@ public final class SqlGuardrails {
             boolean where = parsed instanceof Delete d ? d.getWhere() != null
                     : parsed instanceof Update u ? u.getWhere() != null
                     : whereAtDepth(tokens, mainVerbIndex(tokens));
-            if (parsed == null && inLiteral && !readsAsSql(kind, tokens)) {
+            if (parsed == null && inLiteral && !readsAsSql(kind, tokens, code)) {
                 return null; // text in a string ("drop", "update your profile") is not a statement
             }
             if (kind == Kind.DROP && rules.statementRules().contains(GuardrailRules.DROP)) {
@@ -243,6 +252,9 @@ public final class SqlGuardrails {
 
         private Block readOnly(List<String> tokens, Statement parsed, Kind kind, boolean inLiteral) {
             String lead = lower(tokens.get(0));
+            if (!inLiteral && (lead.equals("set") || lead.equals("reset") || lead.equals("discard"))) {
+                return sessionSetting(tokens);
+            }
             if (parsed == null) {
                 if (inLiteral) {
                     return null; // text in a string that does not read as SQL ("update your profile") is no statement
@@ -259,6 +271,24 @@ public final class SqlGuardrails {
                 return null;
             }
             return readOnlyBlock(kind);
+        }
+
+        /**
+         * {@code SET}/{@code RESET}/{@code DISCARD}: session settings change no data, and drivers send
+         * them on connect (pgjdbc: {@code SET extra_float_digits = 3}); changing who the session acts
+         * as is blocked.
+         */
+        private Block sessionSetting(List<String> tokens) {
+            int i = 1;
+            while (i < tokens.size() && Set.of("session", "local").contains(lower(tokens.get(i)))) {
+                i++;
+            }
+            String name = i < tokens.size() ? unquote(tokens.get(i)) : "";
+            if (lower(tokens.get(0)).equals("set") && IDENTITY_SETTINGS.contains(name)) {
+                return new Block(GuardrailRules.READ_ONLY, "this connection is read-only and SET " + name.toUpperCase(Locale.ROOT)
+                        + " changes who the session acts as");
+            }
+            return null;
         }
 
         private Block readOnlyBlock(Kind kind) {
@@ -358,7 +388,11 @@ public final class SqlGuardrails {
      * For unparseable text in a literal: whether it still looks like the start of a statement
      * (dynamic SQL is often built from pieces: {@code 'DELETE FROM ' || t}).
      */
-    private static boolean readsAsSql(Kind kind, List<String> tokens) {
+    private static boolean readsAsSql(Kind kind, List<String> tokens, boolean code) {
+        if (code) {
+            // in a body, a lone verb is the start of dynamic SQL: EXECUTE 'TRUNCATE ' || t
+            return Set.of(Kind.DROP, Kind.TRUNCATE, Kind.GRANT, Kind.DELETE, Kind.UPDATE).contains(kind);
+        }
         if (tokens.size() < 2) {
             return false;
         }

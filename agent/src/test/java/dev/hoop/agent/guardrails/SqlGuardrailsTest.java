@@ -73,6 +73,9 @@ class SqlGuardrailsTest {
             SELECT 'drop'                                                  | pass
             SELECT 'please update your profile'                            | pass
             DO $$BEGIN EXECUTE 'DELETE FROM ' || 't'; END$$                | delete-without-where
+            DO $b$ BEGIN EXECUTE 'TRUNCATE ' || 't'; END $b$               | truncate
+            DO $b$ BEGIN EXECUTE 'DROP ' || 'TABLE t'; END $b$             | drop
+            DO $b$ BEGIN RAISE NOTICE 'done'; END $b$                      | pass
             DO $$BEGIN EXECUTE format('UPDATE %I SET a = 1', 't'); END$$   | update-without-where
             SELECT * FROM t WHERE note = 'truncated'                       | pass
             SELECT 1; DROP TABLE t                                         | drop
@@ -118,6 +121,13 @@ class SqlGuardrailsTest {
             SELECT nextval('s')                                            | read-only
             select query_to_xml('delete from t', true, false, '')          | read-only
             SET ROLE postgres                                              | read-only
+            set local role postgres                                        | read-only
+            SET SESSION AUTHORIZATION postgres                             | read-only
+            SET session_replication_role = replica                         | read-only
+            SET extra_float_digits = 3                                     | pass
+            SET application_name = 'x'                                     | pass
+            RESET ALL                                                      | pass
+            DISCARD ALL                                                    | pass
             DO $$BEGIN PERFORM 1; END$$                                    | read-only
             COPY t FROM STDIN                                              | read-only
             VACUUM t                                                       | read-only
