@@ -165,7 +165,7 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users),
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins),
                     webhookEvents.around(SessionLedger.storedIn(sessions)), audit,
                     cfg.auditStatementBytes(), revocations);
             opened.add(broker);
@@ -194,6 +194,7 @@ public final class GatewayServer implements AutoCloseable {
                     .clientKeys(clientKeys, broker, info)
                     .connections(connections, agents, access, revocations)
                     .plugins(plugins, connections, revocations)
+                    .guardrails(plugins, connections)
                     .apiKeys(apiKeys, revocations)
                     .sessions(sessions, new ApiExecution(broker))
                     .webhooks(webhooks)

@@ -1,5 +1,8 @@
 package dev.hoop.agent.postgres;
 
+import dev.hoop.agent.guardrails.Block;
+import dev.hoop.agent.guardrails.SqlGuardrails;
+import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.common.pgwire.ErrorResponse;
 import dev.hoop.common.pgwire.FrontendFramer;
 import dev.hoop.common.pgwire.FrontendMessages;
@@ -12,7 +15,9 @@ import dev.hoop.common.pgwire.StartupPacket;
  * The SQL of every Query and Parse streams through a {@link SqlLexer} while it is relayed; when
  * its terminating NUL arrives, {@link PasswordChangeGuard} has seen every statement's skeleton. A
  * refused statement's NUL and the rest of its message are sent as spaces, so the server cannot read
- * the string and runs nothing; {@link RefusalMarkers} turns its error into the refusal.
+ * the string and runs nothing; {@link RefusalMarkers} turns its error into the refusal. The
+ * connection's guardrails ({@link SqlGuardrails}) judge every statement the same way, before the
+ * password guard; each block is also reported to {@code blocked} (the session's audit record).
  */
 final class ClientFilter implements FrontendFramer.Listener {
     /** What the session does with the parts that are not relayed. */
@@ -39,11 +44,30 @@ final class ClientFilter implements FrontendFramer.Listener {
     private long batch;
     private SqlLexer lexer;
     private ErrorResponse refusal;
+    private final SqlGuardrails guardrails;
+    private final java.util.function.Consumer<Block> blocked;
 
     ClientFilter(Session session, RefusalMarkers markers) {
+        this(session, markers, new SqlGuardrails(GuardrailRules.NONE), b -> { });
+    }
+
+    ClientFilter(Session session, RefusalMarkers markers, SqlGuardrails guardrails, java.util.function.Consumer<Block> blocked) {
         this.session = session;
         this.markers = markers;
         this.framer = new FrontendFramer(this, 0, true);
+        this.guardrails = guardrails;
+        this.blocked = blocked;
+    }
+
+    /** With guardrails, literals are kept long enough to read DO and function bodies. */
+    private SqlLexer newLexer() {
+        return guardrails.active() ? SqlGuardrails.newLexer() : new SqlLexer();
+    }
+
+    /** The refusal a guardrail gives a statement (PostgreSQL's insufficient_privilege), naming the rule. */
+    static ErrorResponse refusal(Block block) {
+        return ErrorResponse.error("42501", block.describe(),
+                "The connection's guardrails do not allow this statement; ask an administrator if you need it to run.");
     }
 
     /** The bytes to send to the server for this chunk from the client (often the same array). */
@@ -73,7 +97,7 @@ final class ClientFilter implements FrontendFramer.Listener {
     @Override
     public void bodyStart(char type, int bodyLength) {
         part = type == FrontendMessages.QUERY ? Part.SQL : Part.NAME; // Parse: statement name, then the SQL
-        lexer = part == Part.SQL ? new SqlLexer() : null;
+        lexer = part == Part.SQL ? newLexer() : null;
         refusal = null;
     }
 
@@ -90,7 +114,7 @@ final class ClientFilter implements FrontendFramer.Listener {
                     p += n;
                     if (nul >= 0) {
                         part = Part.SQL;
-                        lexer = new SqlLexer();
+                        lexer = newLexer();
                     }
                 }
                 case SQL -> {
@@ -136,6 +160,13 @@ final class ClientFilter implements FrontendFramer.Listener {
     /** Checks the statements the lexer completed; the first refusal stands. */
     private void check() {
         for (SqlLexer.Skeleton statement : lexer.takeStatements()) {
+            if (refusal == null && guardrails.active()) {
+                Block block = guardrails.check(statement);
+                if (block != null) {
+                    refusal = refusal(block);
+                    blocked.accept(block);
+                }
+            }
             if (refusal == null) {
                 refusal = PasswordChangeGuard.check(statement);
             }

@@ -3,7 +3,9 @@ package dev.hoop.agent.postgres;
 import dev.hoop.agent.exec.ExecHandle;
 import dev.hoop.agent.exec.ProcessOutput;
 import dev.hoop.agent.exec.SqlExecutor;
+import dev.hoop.agent.guardrails.SqlGuardrails;
 import dev.hoop.agent.session.ClientSink;
+import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.session.ConnectionHandlerFactory;
 import dev.hoop.common.netty.EventLoops;
@@ -66,8 +68,14 @@ public final class PostgresHandlers implements ConnectionHandlerFactory, SqlExec
             // Reported to psql as an ErrorResponse once it sends its startup message.
             configError = e.getMessage();
         }
+        SqlGuardrails guardrails = new SqlGuardrails(GuardrailRules.NONE);
+        try {
+            guardrails = new SqlGuardrails(GuardrailRules.parse(params.guardrails()));
+        } catch (IllegalArgumentException e) {
+            configError = e.getMessage(); // rules that cannot be read: nothing runs (fail closed)
+        }
         EventLoop loop = group.next();
-        return new PostgresSession(loop, template, toClient, target, configError, params.name(), startupTimeout);
+        return new PostgresSession(loop, template, toClient, target, configError, params.name(), startupTimeout, guardrails);
     }
 
     /** {@code hoop exec} on a postgres connection: the script as SQL over the agent's own connection. */

@@ -1,6 +1,8 @@
 package dev.hoop.agent.postgres;
 
+import dev.hoop.agent.guardrails.SqlGuardrails;
 import dev.hoop.agent.session.ClientSink;
+import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.common.pgwire.BackendMessages;
 import dev.hoop.common.pgwire.ErrorResponse;
@@ -48,7 +50,7 @@ final class PostgresSession implements ConnectionHandler {
     private final String configError;
     private final String connectionName;
     private final RefusalMarkers markers = new RefusalMarkers();
-    private final ClientFilter clientFilter = new ClientFilter(new ClientStartup(), markers);
+    private final ClientFilter clientFilter;
     private BackendFilter backendFilter;
     private State state = State.STARTUP;
     /** The connection stages until authenticated; then {@link #serverChannel} carries the relay. */
@@ -64,6 +66,14 @@ final class PostgresSession implements ConnectionHandler {
     /** @param configError why the connection's settings are unusable (sent after the startup), or null */
     PostgresSession(EventLoop loop, Bootstrap bootstrap, ClientSink sink, PostgresTarget target, String configError,
             String connectionName, Duration startupTimeout) {
+        this(loop, bootstrap, sink, target, configError, connectionName, startupTimeout, new SqlGuardrails(GuardrailRules.NONE));
+    }
+
+    /** @param guardrails the connection's statement rules; each block is also told to the sink for the session's record */
+    PostgresSession(EventLoop loop, Bootstrap bootstrap, ClientSink sink, PostgresTarget target, String configError,
+            String connectionName, Duration startupTimeout, SqlGuardrails guardrails) {
+        this.clientFilter = new ClientFilter(new ClientStartup(), markers, guardrails,
+                block -> sink.notice(block.describe() + " (connection '" + connectionName + "')"));
         this.loop = loop;
         this.startupTimeout = startupTimeout;
         this.bootstrap = bootstrap;

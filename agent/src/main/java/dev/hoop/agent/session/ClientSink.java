@@ -15,6 +15,13 @@ public interface ClientSink {
      */
     CompletionStage<Void> write(byte[] chunk);
 
+    /**
+     * A line for the session's record, not for the resource's protocol (e.g. a guardrail's block):
+     * sent as stderr, which the gateway records as an error event. Does nothing by default.
+     */
+    default void notice(String text) {
+    }
+
     /** Ends this connection; {@code reason} (null for a normal end) is shown to the user. */
     void close(String reason);
 }

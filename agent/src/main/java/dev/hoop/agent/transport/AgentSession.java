@@ -6,14 +6,20 @@ import dev.hoop.agent.exec.ExecPlan;
 import dev.hoop.agent.exec.ExecRun;
 import dev.hoop.agent.exec.ProcessOutput;
 import dev.hoop.agent.exec.SqlExecutor;
+import dev.hoop.agent.guardrails.Block;
+import dev.hoop.agent.guardrails.InputGuardrails;
+import dev.hoop.agent.guardrails.SqlGuardrails;
+import dev.hoop.agent.guardrails.TerminalLineGuard;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.terminal.TerminalRun;
 import dev.hoop.agent.terminal.TtySize;
+import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.common.wire.Verb;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,6 +52,8 @@ final class AgentSession {
     // connection. Cleared when the client confirms the close (AgentCloseTCPConnection).
     private final Set<String> endedByResource = ConcurrentHashMap.newKeySet();
     private ExecHandle exec;
+    private static final TerminalLineGuard NO_LINE_GUARD = new TerminalLineGuard(new InputGuardrails(GuardrailRules.NONE));
+    private TerminalLineGuard lineGuard;
     private TerminalRun terminal;
     private volatile boolean closed;
     /** The last step of this session's command work; the next one starts after it. */
@@ -143,6 +151,12 @@ final class AgentSession {
             log.warn("session {}: a command already runs; ignoring more exec input ({} bytes)", id, input.length);
             return;
         }
+        Block block = guardrailBlock(plan, input);
+        if (block != null) {
+            log.info("session {}: exec on connection '{}' {}", id, params.name(), block.describe());
+            end(1, block.describe());
+            return;
+        }
         exec = switch (plan) {
             case CommandSpec command -> {
                 log.info("session {}: exec {} for connection '{}'", id, command.program(), params.name());
@@ -156,6 +170,31 @@ final class AgentSession {
                 yield executor.runSql(params, input, new Output());
             }
         };
+    }
+
+    /**
+     * The connection's guardrails for an exec, before anything runs: the SQL rules for a SQL
+     * script, the regex rules for the command's arguments and for the input. Rules that cannot be
+     * read block (fail closed).
+     */
+    private Block guardrailBlock(ExecPlan plan, byte[] input) {
+        GuardrailRules rules;
+        try {
+            rules = GuardrailRules.parse(params.guardrails());
+        } catch (IllegalArgumentException e) {
+            return new Block("config", e.getMessage());
+        }
+        InputGuardrails patterns = new InputGuardrails(rules);
+        Block block = null;
+        if (plan instanceof ExecPlan.Sql) {
+            block = new SqlGuardrails(rules).checkScript(input);
+        } else if (plan instanceof CommandSpec command && patterns.active()) {
+            block = patterns.check(String.join(" ", command.argv()));
+        }
+        if (block == null && patterns.active()) {
+            block = patterns.check(new String(input, StandardCharsets.UTF_8));
+        }
+        return block;
     }
 
     boolean hasTerminal() {
@@ -173,7 +212,34 @@ final class AgentSession {
 
     CompletionStage<Void> terminalInput(byte[] input) {
         TerminalRun t = terminal;
-        return t == null || closed ? CompletableFuture.completedFuture(null) : t.write(input).exceptionally(e -> null);
+        if (t == null || closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        TerminalLineGuard guard = lineGuard();
+        if (guard != null) {
+            TerminalLineGuard.Result checked = guard.feed(input);
+            if (checked.block() != null) {
+                log.info("session {}: terminal line on connection '{}' {}", id, params.name(), checked.block().describe());
+                out.send(Replies.output(ClientPacket.WRITE_STDERR, id,
+                        ("\r\n" + checked.block().describe() + "\r\n").getBytes(StandardCharsets.UTF_8)));
+            }
+            input = checked.forward();
+        }
+        return t.write(input).exceptionally(e -> null);
+    }
+
+    /** The terminal's line guard when the connection has regex rules (created on first input; one feeder). */
+    private TerminalLineGuard lineGuard() {
+        if (lineGuard == null) {
+            InputGuardrails patterns;
+            try {
+                patterns = new InputGuardrails(GuardrailRules.parse(params.guardrails()));
+            } catch (IllegalArgumentException e) {
+                patterns = new InputGuardrails(GuardrailRules.NONE); // not reached: the open checked the rules
+            }
+            lineGuard = patterns.active() ? new TerminalLineGuard(patterns) : NO_LINE_GUARD;
+        }
+        return lineGuard == NO_LINE_GUARD ? null : lineGuard;
     }
 
     void resize(TtySize size) {
@@ -273,6 +339,13 @@ final class AgentSession {
                 return CompletableFuture.failedFuture(new IllegalStateException("connection " + connectionId + " is closed"));
             }
             return send(Replies.connectionData(kind.outboundWrite(), id, connectionId, chunk));
+        }
+
+        @Override
+        public void notice(String text) {
+            if (!ended && !closed) {
+                out.send(Replies.output(ClientPacket.WRITE_STDERR, id, (text + "\n").getBytes(StandardCharsets.UTF_8)));
+            }
         }
 
         @Override

@@ -9,6 +9,7 @@ import dev.hoop.agent.tcp.TcpAddress;
 import dev.hoop.agent.terminal.TtySize;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
+import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.common.wire.SpecKey;
@@ -157,7 +158,8 @@ final class Dispatcher {
         type.openRefusal(verb, p.getPayload().size()).ifPresent(refusal -> {
             throw new IllegalArgumentException(refusal);
         });
-        params = new ConnectionParams(name, type.wireName(), params.command(), params.envs());
+        params = new ConnectionParams(name, type.wireName(), params.command(), params.envs(), params.guardrails());
+        GuardrailRules.parse(params.guardrails()); // rules the agent cannot read refuse the session (fail closed)
         Optional<ConnectionKind> kind = registry.forType(type);
         if (kind.isEmpty() && verb == Verb.CONNECT && type.inboundWrite().isPresent()) {
             throw new IllegalArgumentException("connection type '" + type + "' is not served by this agent");

@@ -48,7 +48,7 @@ public final class AdminCommand implements Runnable {
     /** {@code hoop admin create}. */
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent, a connection or a user.",
             subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class, CreateApiKey.class,
-                    ClientKeyCommands.Create.class, CreateWebhook.class})
+                    ClientKeyCommands.Create.class, CreateWebhook.class, Guardrails.Create.class})
     static final class Create implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -62,7 +62,7 @@ public final class AdminCommand implements Runnable {
     /** {@code hoop admin get}. */
     @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users, API keys or sessions, or show one.",
             subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetCommands.ApiKeys.class,
-                    GetSessions.class, ClientKeyCommands.Get.class, GetWebhooks.class})
+                    GetSessions.class, ClientKeyCommands.Get.class, GetWebhooks.class, Guardrails.Get.class})
     static final class Get implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;

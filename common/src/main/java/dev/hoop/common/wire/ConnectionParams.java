@@ -19,13 +19,15 @@ import java.util.Objects;
  * @param type    postgres, tcp, command-line or http
  * @param command the command for exec/terminal sessions (empty: the type's default)
  * @param envs    the connection's secrets and settings, as environment variables (HOST, PORT, USER, PASS, DB, …)
+ * @param guardrails the connection's guardrail rules (docs/guardrails.md), enforced by the agent; empty: none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ConnectionParams(
         @JsonProperty("name") String name,
         @JsonProperty("type") String type,
         @JsonProperty("command") List<String> command,
-        @JsonProperty("envs") Map<String, String> envs) {
+        @JsonProperty("envs") Map<String, String> envs,
+        @JsonProperty("guardrails") List<String> guardrails) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** @throws IllegalArgumentException when command or envs hold a null (JSON {@code null} inside them) */
@@ -39,6 +41,20 @@ public record ConnectionParams(
         }
         command = command == null ? List.of() : List.copyOf(command);
         envs = envs == null ? Map.of() : Map.copyOf(envs);
+        if (guardrails != null && guardrails.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("guardrails hold a null (expected: rule strings)");
+        }
+        guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
+    }
+
+    /** Without guardrails. */
+    public ConnectionParams(String name, String type, List<String> command, Map<String, String> envs) {
+        this(name, type, command, envs, List.of());
+    }
+
+    /** The same connection with these guardrail rules. */
+    public ConnectionParams withGuardrails(List<String> rules) {
+        return new ConnectionParams(name, type, command, envs, rules);
     }
 
     public byte[] toJson() {
@@ -69,6 +85,7 @@ public record ConnectionParams(
 
     @Override
     public String toString() {
-        return "ConnectionParams[name=" + name + ", type=" + type + ", command=" + command + ", envs=" + envs.keySet() + "]";
+        return "ConnectionParams[name=" + name + ", type=" + type + ", command=" + command + ", envs=" + envs.keySet()
+                + (guardrails.isEmpty() ? "" : ", guardrails=" + guardrails.size()) + "]";
     }
 }

@@ -80,6 +80,11 @@ public final class ApiRoutes {
         return add(new PluginsApi(plugins, connections, revocations).routes());
     }
 
+    /** {@code /api/guardrails[/{connection}]}: each connection's guardrail rules (stored as plugin {@code guardrails}). */
+    public ApiRoutes guardrails(Plugins plugins, Connections connections) {
+        return add(new GuardrailsApi(plugins, connections).routes());
+    }
+
     public ApiRoutes apiKeys(ApiKeys keys, Revocations revocations) {
         return add(new ApiKeysApi(keys, revocations).routes());
     }

@@ -3,6 +3,7 @@ package dev.hoop.gateway.broker;
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.store.Connections;
+import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.Users;
 import java.util.Optional;
 
@@ -17,11 +18,28 @@ public final class StoreConnectionCatalog implements ConnectionCatalog {
     private final AccessControl access;
     private final Users users;
 
+    private final Plugins plugins;
+
     public StoreConnectionCatalog(Connections connections, AccessControl access, Users users) {
+        this(connections, access, users, null);
+    }
+
+    /** @param plugins where the {@code guardrails} plugin's rules are read (null: no guardrails) */
+    public StoreConnectionCatalog(Connections connections, AccessControl access, Users users, Plugins plugins) {
         this.connections = connections;
         this.access = access;
         this.users = users;
+        this.plugins = plugins;
     }
+
+    /** The connection's guardrail rules, sent to the agent with its params (docs/guardrails.md). */
+    private java.util.List<String> guardrails(java.util.UUID orgId, String connection) {
+        if (plugins == null) {
+            return java.util.List.of();
+        }
+        return plugins.find(orgId, dev.hoop.common.guardrails.GuardrailRules.PLUGIN).map(p -> p.connections().get(connection)).orElse(java.util.List.of());
+    }
+
 
     @Override
     public Optional<ResolvedConnection> resolve(SessionUser user, String name) {
@@ -31,7 +49,7 @@ public final class StoreConnectionCatalog implements ConnectionCatalog {
         return connections.find(user.orgId(), name)
                 .filter(c -> c.agentId() != null)
                 .map(c -> new ResolvedConnection(c.id(), c.orgId(), c.name(), c.type(), c.agentId(), c.agentName(),
-                        new ConnectionParams(c.name(), c.type(), c.command(), connections.secrets(c.id()))));
+                        new ConnectionParams(c.name(), c.type(), c.command(), connections.secrets(c.id()), guardrails(c.orgId(), c.name()))));
     }
 
     /**

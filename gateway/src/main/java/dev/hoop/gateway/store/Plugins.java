@@ -55,6 +55,24 @@ public final class Plugins {
         return load(orgId, id);
     }
 
+    /**
+     * Sets one connection's config of plugin {@code name} (creating the plugin), leaving the other
+     * connections' configs as they are; an empty config removes the connection from the plugin.
+     */
+    public Plugin putConnection(UUID orgId, String name, UUID connectionId, List<String> config) {
+        UUID id = jdbc.transaction(c -> {
+            UUID pid = Jdbc.query(c, "INSERT INTO plugins (org_id, name) VALUES (?, ?) ON CONFLICT (org_id, name) "
+                    + "DO UPDATE SET name = EXCLUDED.name RETURNING id", rs -> rs.getObject(1, UUID.class), orgId, name).getFirst();
+            Jdbc.update(c, "DELETE FROM plugin_connections WHERE plugin_id = ? AND connection_id = ?", pid, connectionId);
+            if (!config.isEmpty()) {
+                Jdbc.update(c, "INSERT INTO plugin_connections (plugin_id, connection_id, org_id, config) VALUES (?, ?, ?, ?::jsonb)",
+                        pid, connectionId, orgId, json(config));
+            }
+            return pid;
+        });
+        return load(orgId, id);
+    }
+
     public boolean delete(UUID orgId, String name) {
         return jdbc.update("DELETE FROM plugins WHERE org_id = ? AND name = ?", orgId, name) > 0;
     }
