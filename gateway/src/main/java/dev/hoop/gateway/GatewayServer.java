@@ -23,12 +23,14 @@ import dev.hoop.gateway.broker.BrokerStreamRouter;
 import dev.hoop.gateway.broker.SessionBroker;
 import dev.hoop.gateway.broker.SessionLedger;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
+import dev.hoop.gateway.review.ReviewService;
 import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
 import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.RefreshTokens;
+import dev.hoop.gateway.store.Reviews;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
@@ -147,11 +149,15 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), SessionLedger.storedIn(sessions), audit,
-                    cfg.auditStatementBytes(), revocations);
+            Info info = new Info(cfg.authMethod(), db);
+            Reviews reviewStore = new Reviews(db.dataSource());
+            // reviews.listen(...): where webhooks (review.created, review.decided) connect
+            ReviewService reviews = new ReviewService(reviewStore, revocations, () -> info.apiUrl, List.of()).start();
+            opened.add(reviews);
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users),
+                    reviews.tracking(SessionLedger.storedIn(sessions)), audit, cfg.auditStatementBytes(), revocations).withReviews(reviews);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
-            Info info = new Info(cfg.authMethod(), db);
 
             GrpcServer grpc = GrpcServer.start(cfg.listenAddr(), cfg.grpcPort(), tls == null ? null : tls.keyManagers(),
                     new BrokerStreamRouter(broker, agents), directory, agents, auth, () -> db.check(HEALTH_TIMEOUT).isEmpty());
@@ -175,6 +181,7 @@ public final class GatewayServer implements AutoCloseable {
                     .plugins(plugins, connections, revocations)
                     .apiKeys(apiKeys, revocations)
                     .sessions(sessions, new ApiExecution(broker))
+                    .reviews(reviews, reviewStore, connections)
                     .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
