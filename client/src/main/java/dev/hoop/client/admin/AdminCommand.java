@@ -61,7 +61,7 @@ public final class AdminCommand implements Runnable {
     /** {@code hoop admin get}. */
     @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users, API keys or sessions, or show one.",
             subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetCommands.ApiKeys.class,
-                    GetSessions.class})
+                    GetSessions.class, GetCommands.Reviews.class})
     static final class Get implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
