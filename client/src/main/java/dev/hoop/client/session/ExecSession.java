@@ -155,7 +155,9 @@ public final class ExecSession {
                 if (result.isDone()) {
                     return; // the session already ended; this is the stream closing behind it
                 }
-                if (wait.waiting() && !approved.get() && status.getCode() == Status.Code.UNAVAILABLE) {
+                // a gateway stopping or restarting: UNAVAILABLE once it is gone, CANCELLED when it cut the stream on its way down
+                if (wait.waiting() && !approved.get()
+                        && (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED)) {
                     result.complete(new Outcome(1, false, GatewayErrors.describe(status, connectionName), true));
                     return;
                 }
