@@ -115,7 +115,8 @@ public final class ExecSession {
     private Outcome attempt(String connectionName, byte[] input, List<String> args, ReviewWait wait) throws InterruptedException {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<SessionStream> self = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean approved = new java.util.concurrent.atomic.AtomicBoolean(resumeReview != null && !noWait);
+        // set on ApproveOK: from then on the script may be running, and a broken stream is not retried
+        java.util.concurrent.atomic.AtomicBoolean approved = new java.util.concurrent.atomic.AtomicBoolean();
         SessionStream stream = SessionStream.open(channel, Wire.VERB_EXEC, connectionName, token, new SessionStream.PacketHandler() {
             @Override
             public void onPacket(Packet packet, Runnable done) {

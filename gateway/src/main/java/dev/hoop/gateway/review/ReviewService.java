@@ -125,6 +125,16 @@ public final class ReviewService implements ReviewGate, AutoCloseable {
 
     @Override
     public Admission admit(Request req, Waiter waiter) {
+        try {
+            return decideAdmission(req, waiter);
+        } catch (RuntimeException e) {
+            // nothing opens unreviewed because the store could not say whether a review is needed
+            log.error("session of {} on '{}' refused: its review could not be checked", req.user().email(), req.connectionName(), e);
+            return new Refused(Status.Code.UNAVAILABLE, "the gateway cannot check reviews right now (storage unavailable); try again shortly");
+        }
+    }
+
+    private Admission decideAdmission(Request req, Waiter waiter) {
         List<String> groups = reviews.approverGroups(req.user().orgId(), req.connectionId());
         if (groups.isEmpty()) {
             return new Pass(req.open(), id -> { });
