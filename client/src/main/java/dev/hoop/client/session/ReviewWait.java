@@ -24,6 +24,7 @@ final class ReviewWait implements AutoCloseable {
     private volatile String reviewId;
     private volatile String pending = "";
     private volatile boolean lineOpen;
+    private boolean closed;
     /** What Ctrl-C means, said once; %s is the review id. */
     private final String stopHint;
 
@@ -64,7 +65,7 @@ final class ReviewWait implements AutoCloseable {
         pending = groups;
         if (!live && changed) {
             messages.println(status());
-        } else if (live) {
+        } else if (live && !closed) {
             line();
         }
     }
@@ -75,6 +76,9 @@ final class ReviewWait implements AutoCloseable {
     }
 
     private synchronized void line() {
+        if (closed) {
+            return; // a tick that was already waiting for the lock when the wait ended
+        }
         messages.print("\r\033[K" + status());
         messages.flush();
         lineOpen = true;
@@ -98,6 +102,7 @@ final class ReviewWait implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (ticking != null) {
             ticking.cancel(false);
         }

@@ -28,16 +28,16 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({
-        "59s, duration 59s is out of range (expected: 60s to 48h)",
-        "48h1s, duration 48h1s is out of range (expected: 60s to 48h)",
-        "0m, duration 0m is out of range (expected: 60s to 48h)",
-        "999999h, duration 999999h is out of range (expected: 60s to 48h)",
-        "30, duration '30' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
-        "1d, duration '1d' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
-        "-5m, duration '-5m' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
-        "30m1h, duration '30m1h' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
-        "99999999999999999999s, duration '99999999999999999999s' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
+    @CsvSource(delimiter = '|', value = {
+        "59s| duration 59s is out of range (expected: 60s to 48h)",
+        "48h1s| duration 48h1s is out of range (expected: 60s to 48h)",
+        "0m| duration 0m is out of range (expected: 60s to 48h)",
+        "999999h| duration 999999h is out of range (expected: 60s to 48h)",
+        "30| duration '30' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
+        "1d| duration '1d' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
+        "-5m| duration '-5m' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
+        "30m1h| duration '30m1h' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
+        "99999999999999999999s| duration '99999999999999999999s' is not valid (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)",
     })
     void refused(String text, String reason) {
         String[] why = new String[1];

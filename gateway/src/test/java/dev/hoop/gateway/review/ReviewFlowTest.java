@@ -191,6 +191,16 @@ class ReviewFlowTest {
         assertThat(gw.call("PUT", "/api/reviews/" + id, dba, Map.of("status", "EXECUTED")).message())
                 .startsWith("status 'EXECUTED' is not valid");
         assertThat(gw.call("PUT", "/api/reviews/not-an-id", dba, Map.of("status", "APPROVED")).status()).isEqualTo(404);
+        TestGateway.Answer longReason = gw.call("PUT", "/api/reviews/" + id, dba, Map.of("status", "REJECTED", "reason", "x".repeat(1001)));
+        assertThat(longReason.status()).isEqualTo(400);
+        assertThat(longReason.message()).isEqualTo("reason: 1001 characters (expected: at most 1000)");
+        assertThat(status(id)).isEqualTo("PENDING");
+        // a review id that is not one is refused before anything is looked up
+        GrpcProbe.Stream bogus = GrpcProbe.connect(channel, client(dev, "exec", "sh"));
+        bogus.toGateway().onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(SpecKey.REVIEW_ID, "../../etc"), bytes("")));
+        Status bogusEnd = bogus.awaitEnd();
+        assertThat(bogusEnd.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(bogusEnd.getDescription()).isEqualTo("review id '../../etc' is not valid (expected: a review id from hoop admin get reviews)");
         client.toGateway().onCompleted();
         assertThat(client.awaitEnd().getCode()).isEqualTo(Status.Code.OK);
     }
