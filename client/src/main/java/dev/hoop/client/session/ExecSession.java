@@ -87,7 +87,7 @@ public final class ExecSession {
                 // the gateway went away (a restart) while the review waited: the review is stored, come back to it
                 resumeReview = reviewWait.reviewId();
                 Duration pause = reconnect.next();
-                reviewWait.say(String.format("the gateway is unreachable (%s); review %s still waits, reconnecting in %.1f s", outcome.message,
+                reviewWait.say(String.format("lost the gateway (%s); review %s still waits, reconnecting in %.1f s", outcome.message,
                         resumeReview, pause.toMillis() / 1000.0));
                 Thread.sleep(pause.toMillis());
                 continue;
