@@ -22,6 +22,7 @@ public final class ClientCli {
 
     /** The commands bound to {@code ctx} (tests pass their own). */
     public static List<Object> subcommands(ClientContext ctx) {
-        return List.of(new LoginCommand(ctx), new ConfigCommand(ctx), new AdminCommand(ctx), new ConnectCommand(ctx), new ExecCommand(ctx));
+        return List.of(new LoginCommand(ctx), new ConfigCommand(ctx), new AdminCommand(ctx), new ConnectCommand(ctx), new ExecCommand(ctx),
+                new dev.hoop.client.review.ReviewCommand(ctx));
     }
 }

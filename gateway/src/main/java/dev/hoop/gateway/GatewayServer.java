@@ -24,6 +24,7 @@ import dev.hoop.gateway.broker.ClientKeyAgents;
 import dev.hoop.gateway.broker.SessionBroker;
 import dev.hoop.gateway.broker.SessionLedger;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
+import dev.hoop.gateway.review.ReviewService;
 import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
@@ -31,6 +32,7 @@ import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.ClientKeys;
+import dev.hoop.gateway.store.Reviews;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
@@ -165,12 +167,16 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
+            Info info = new Info(cfg.authMethod(), db);
+            Reviews reviewStore = new Reviews(db.dataSource());
+            ReviewService reviews = new ReviewService(reviewStore, revocations, () -> info.apiUrl,
+                    List.of(WebhookReviews.publishingTo(webhookEvents))).start();
+            opened.add(reviews);
             SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins),
-                    webhookEvents.around(SessionLedger.storedIn(sessions)), audit,
-                    cfg.auditStatementBytes(), revocations);
+                    reviews.tracking(webhookEvents.around(SessionLedger.storedIn(sessions))), audit,
+                    cfg.auditStatementBytes(), revocations).withReviews(reviews);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
-            Info info = new Info(cfg.authMethod(), db);
 
             GrpcServer grpc = GrpcServer.start(cfg.listenAddr(), cfg.grpcPort(), tls == null ? null : tls.keyManagers(),
                     new BrokerStreamRouter(broker, agents, clientKeyAgents), directory, agents, auth, clientKeyAgents,
@@ -198,6 +204,7 @@ public final class GatewayServer implements AutoCloseable {
                     .apiKeys(apiKeys, revocations)
                     .sessions(sessions, new ApiExecution(broker))
                     .webhooks(webhooks)
+                    .reviews(reviews, reviewStore, connections)
                     .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);

@@ -62,7 +62,7 @@ public final class AdminCommand implements Runnable {
     /** {@code hoop admin get}. */
     @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users, API keys or sessions, or show one.",
             subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetCommands.ApiKeys.class,
-                    GetSessions.class, ClientKeyCommands.Get.class, GetWebhooks.class, Guardrails.Get.class})
+                    GetSessions.class, ClientKeyCommands.Get.class, GetWebhooks.class, Guardrails.Get.class, GetCommands.Reviews.class})
     static final class Get implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;

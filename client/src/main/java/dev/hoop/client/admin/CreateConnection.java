@@ -45,6 +45,10 @@ final class CreateConnection implements Runnable {
     @Option(names = "--subtype", paramLabel = "SUBTYPE", description = "A finer type, e.g. mysql for a tcp connection.")
     String subtype;
 
+    @Option(names = "--reviewers", split = ",", paramLabel = "GROUP",
+            description = "Approver groups: every session needs their review (exec: each script; connect: time-boxed access), e.g. --reviewers dba,sre.")
+    List<String> reviewers = new ArrayList<>();
+
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "A secret given to the agent as an environment variable (repeatable), e.g. -e HOST=db.internal.")
     Map<String, String> secrets = new LinkedHashMap<>();
@@ -74,6 +78,16 @@ final class CreateConnection implements Runnable {
         body.put("secret", secrets);
         body.put("agent_name", agent);
         JsonNode created = api.post("/api/connections", body);
+        if (!reviewers.isEmpty()) {
+            try {
+                api.put("/api/connections/" + HoopApi.segment(name) + "/reviewers", Map.of("groups", reviewers));
+            } catch (dev.hoop.client.api.ApiException e) {
+                // without its review the connection must not be usable: take it back
+                api.delete("/api/connections/" + HoopApi.segment(name));
+                throw new dev.hoop.client.api.ApiException(e.status(), "connection '" + name + "' was not created: its reviewers could not be set: "
+                        + e.getMessage());
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             OutputOption.printJson(out, api.json(), created);
@@ -81,6 +95,9 @@ final class CreateConnection implements Runnable {
         }
         out.printf("connection '%s' created (type %s, agent %s, secrets: %s)%n", name, type, agent,
                 secrets.isEmpty() ? "none" : String.join(", ", secrets.keySet()));
+        if (!reviewers.isEmpty()) {
+            out.printf("sessions need a review by: %s%n", String.join(", ", reviewers));
+        }
         out.flush();
     }
 }

@@ -20,6 +20,8 @@ final class GetCommands {
             new Table.Column("SUBTYPE", "subtype"), new Table.Column("AGENT", "agent_name"),
             new Table.Column("COMMAND", "command", " "), new Table.Column("SECRETS", "secret_keys")));
     static final Table APIKEYS = Table.of("ID", "id", "NAME", "name", "GROUPS", "groups", "STATUS", "status", "CREATED", "created_at");
+    static final Table REVIEWS = Table.of("ID", "id", "TYPE", "type", "STATUS", "status", "CONNECTION", "connection",
+            "REQUESTED BY", "created_by", "PENDING", "pending_groups", "CREATED", "created_at");
     static final Table USERS = Table.of("ID", "id", "EMAIL", "email", "NAME", "name", "GROUPS", "groups", "STATUS", "status");
 
     /** Lists {@code path}, or gets {@code path/NAME} when a name is given, and prints it. */
@@ -93,6 +95,20 @@ final class GetCommands {
         @Override
         Table table() {
             return APIKEYS;
+        }
+    }
+
+    @Command(name = "reviews", aliases = "review", mixinStandardHelpOptions = true,
+            description = "List reviews (or show one by id): admins see all, others their own and those they approve.")
+    static final class Reviews extends Listing {
+        @Override
+        String path() {
+            return "/api/reviews";
+        }
+
+        @Override
+        Table table() {
+            return REVIEWS;
         }
     }
 }

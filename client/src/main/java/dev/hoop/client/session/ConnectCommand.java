@@ -27,6 +27,10 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--listen-address", defaultValue = "127.0.0.1", description = "Local address to listen on (default: ${DEFAULT-VALUE}).")
     String listenAddress;
 
+    @Option(names = "--duration", paramLabel = "DURATION",
+            description = "On a connection that needs a review: the time-boxed access to ask for, 60s to 48h (default: 30m), e.g. 2h.")
+    String duration;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -43,8 +47,11 @@ public final class ConnectCommand implements Callable<Integer> {
         if (port != null && (port < 0 || port > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + " (expected: 0 to 65535)");
         }
+        if (duration != null && !duration.matches("(\\d+h)?(\\d+m)?(\\d+s)?") || "".equals(duration)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration " + duration + " (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)");
+        }
         try (GatewayLink link = GatewayLink.open(ctx)) {
-            return new ConnectSession(link.channel, link.loops, link.token, System.err).run(connection, listenAddress, port == null ? -1 : port, null);
+            return new ConnectSession(link.channel, link.loops, link.token, System.err).review(duration, ctx.interactive()).run(connection, listenAddress, port == null ? -1 : port, null);
         }
     }
 }

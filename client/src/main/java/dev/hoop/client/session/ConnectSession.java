@@ -38,6 +38,9 @@ public final class ConnectSession {
     private final AtomicInteger nextConnectionId = new AtomicInteger();
     /** How long a local PostgreSQL client has to send its startup message ({@link StartupDeadline}). */
     private final java.time.Duration startupLimit;
+    /** Spec of the AgentSessionOpen: the time asked for when the connection needs a review ({@code jit.timeout}). */
+    private Map<String, String> openSpec = Map.of();
+    private boolean liveLine;
 
     /**
      * @param loops the event loops the local sockets and the stream's callbacks run on: best the
@@ -54,6 +57,18 @@ public final class ConnectSession {
         this.token = token;
         this.messages = messages;
         this.startupLimit = startupLimit;
+    }
+
+    /**
+     * For connections that need a review (docs/reviews.md): the time-boxed access to ask for.
+     *
+     * @param duration e.g. {@code 30m}; null: the gateway's default (30m)
+     * @param live     keep one live status line while waiting (a terminal)
+     */
+    public ConnectSession review(String duration, boolean live) {
+        this.openSpec = duration == null ? Map.of() : Map.of(SpecKey.JIT_TIMEOUT, duration);
+        this.liveLine = live;
+        return this;
     }
 
     /**
@@ -74,10 +89,24 @@ public final class ConnectSession {
                     CompletableFuture<Packet> opened, CompletableFuture<Close> ended) throws InterruptedException {
         // The stream's callbacks run directly on its connection's event loop, which (with the loops
         // of GatewayLink) is also the local sockets' loop: nothing in them blocks.
+        java.util.concurrent.atomic.AtomicReference<SessionStream> self = new java.util.concurrent.atomic.AtomicReference<>();
+        ReviewWait review = new ReviewWait(messages, liveLine, "Ctrl-C stops waiting (the request %s stays: connect again to wait for it)");
         SessionStream stream = SessionStream.open(grpc, Wire.VERB_CONNECT, connectionName, token, new SessionStream.PacketHandler() {
             @Override
             public void onPacket(Packet packet, Runnable done) {
                 switch (packet.getType()) {
+                    case ClientPacket.SESSION_OPEN_WAITING_APPROVAL -> {
+                        review.waiting(packet);
+                        done.run();
+                    }
+                    case ClientPacket.SESSION_OPEN_APPROVE_OK -> {
+                        // access granted: open again, it passes now until the grant ends
+                        String after = review.elapsed();
+                        review.close();
+                        messages.println("access to '" + connectionName + "' approved after " + after);
+                        self.get().send(Wire.packet(AgentPacket.SESSION_OPEN, openSpec, null));
+                        done.run();
+                    }
                     case ClientPacket.SESSION_OPEN_OK -> {
                         opened.complete(packet);
                         done.run();
@@ -115,8 +144,10 @@ public final class ConnectSession {
                 ended.complete(new Close(null, status.isOk() ? null : GatewayErrors.describe(status, connectionName)));
             }
         }, MoreExecutors.directExecutor());
-        stream.send(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
+        self.set(stream);
+        stream.send(Wire.packet(AgentPacket.SESSION_OPEN, openSpec, null));
         Packet first = opened.join();
+        review.close();
         if (first == null || !first.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
             String reason = ended.join().reason();
             messages.println("error: " + (reason == null ? "the session ended before it opened" : reason));

@@ -35,6 +35,12 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, description = "Read the input from this file.")
     Path file;
 
+    @Option(names = "--no-wait", description = "On a connection that needs a review: print the review's id and return at once.")
+    boolean noWait;
+
+    @Option(names = "--review", paramLabel = "ID", description = "Run an approved review of yours (its reviewed script runs once).")
+    String review;
+
     public ExecCommand() {
         this(ClientContext.system());
     }
@@ -48,9 +54,14 @@ public final class ExecCommand implements Callable<Integer> {
         if (input != null && file != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give the input with -i or -f, not both");
         }
-        byte[] data = input();
+        if (review != null && (input != null || file != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--review runs the reviewed script: give no -i or -f with it");
+        }
+        byte[] data = review != null ? new byte[0] : input();
         try (GatewayLink link = GatewayLink.open(ctx)) {
-            return new ExecSession(link.channel, link.token, System.out, System.err, System.err).run(connection, data, args);
+            return new ExecSession(link.channel, link.token, System.out, System.err, System.err)
+                    .review(review, noWait, ctx.interactive())
+                    .run(connection, data, args);
         }
     }
 

@@ -18,6 +18,13 @@ public final class SpecKey {
     public static final String AGENT_CONNECTION_PARAMS = "agent.connection_params";
     public static final String TCP_SERVER_CONNECT = "tcp.server_connect";
     public static final String REDACT_SUMMARY = "redact.summary";
+    /**
+     * The review holding a session: on ClientSessionOpenWaitingApproval and ClientSessionOpenApproveOK
+     * from the gateway; on an AgentSessionOpen from the client, the approved review to run (docs/reviews.md).
+     */
+    public static final String REVIEW_ID = "review.id";
+    /** On ClientSessionOpenWaitingApproval: the approver groups still to decide, comma-separated. */
+    public static final String REVIEW_PENDING_GROUPS = "review.pending_groups";
 
     private SpecKey() {}
 }

@@ -98,6 +98,11 @@ public final class ApiRoutes {
         return add(new WebhooksApi(webhooks).routes());
     }
 
+    /** Reviews: {@code /api/reviews[/{id}]} and {@code /api/connections/{name}/reviewers} (docs/reviews.md). */
+    public ApiRoutes reviews(dev.hoop.gateway.review.ReviewService service, dev.hoop.gateway.store.Reviews reviews, Connections connections) {
+        return add(new ReviewsApi(service, reviews, connections).routes());
+    }
+
     /** The routes added so far, in the order added. */
     public List<Route> table() {
         return List.copyOf(all);

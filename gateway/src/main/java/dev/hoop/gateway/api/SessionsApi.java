@@ -59,9 +59,14 @@ final class SessionsApi {
 
     record Detail(SessionView session, List<EventView> events) {}
 
-    record ExecRequest(String connection, String script) {}
+    record ExecRequest(String connection, String script, String reviewId) {}
 
-    record ExecResult(UUID sessionId, String output, boolean outputTruncated, Integer exitCode, String error, boolean running) {}
+    record ExecResult(UUID sessionId, String output, boolean outputTruncated, Integer exitCode, String error, boolean running,
+                      UUID reviewId, String reviewStatus) {
+        ExecResult(UUID sessionId, String output, boolean outputTruncated, Integer exitCode, String error, boolean running) {
+            this(sessionId, output, outputTruncated, exitCode, error, running, null, null);
+        }
+    }
 
     private final Sessions sessions;
     private final ApiExecution execution;
@@ -100,6 +105,14 @@ final class SessionsApi {
         return Reply.ok(new Page(more ? rows.subList(0, limit) : rows, limit, offset, more));
     }
 
+    private static UUID reviewId(String value) {
+        try {
+            return value == null || value.isBlank() ? null : UUID.fromString(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("review_id '" + value + "' is not valid (expected: a review id, see GET /api/reviews)");
+        }
+    }
+
     private Reply exec(Call c) {
         ExecRequest in = c.body(ExecRequest.class, "{\"connection\": \"<name>\", \"script\": \"<input>\"}");
         if (in.connection() == null || in.connection().isBlank()) {
@@ -109,12 +122,16 @@ final class SessionsApi {
         SessionUser user = new SessionUser(p.user().id(), p.user().orgId(), p.user().email(), new HashSet<>(p.user().groups()));
         ApiExecution.Result r;
         try {
-            r = execution.run(user, in.connection(), in.script() == null ? "" : in.script(), EXEC_WAIT);
+            r = execution.run(user, in.connection(), in.script() == null ? "" : in.script(), reviewId(in.reviewId()), EXEC_WAIT);
         } catch (StatusException e) {
             throw new ApiException(e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND ? 404 : 400, e.getStatus().getDescription());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "the gateway is shutting down");
+        }
+        if (r.reviewId() != null) {
+            // the connection needs a review: the script waits for its approvers (docs/reviews.md)
+            return new Reply(202, new ExecResult(null, "", false, null, null, false, r.reviewId(), "PENDING"));
         }
         boolean running = r.exitCode() == null && r.error() == null;
         return new Reply(running ? 202 : 200, new ExecResult(r.sessionId(), r.output(), r.truncated(), r.exitCode(), r.error(), running));

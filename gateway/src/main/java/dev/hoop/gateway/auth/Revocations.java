@@ -25,6 +25,9 @@ public final class Revocations {
 
         /** Group memberships, connections or access rules of the org changed: re-check its open sessions. */
         void accessChanged(UUID orgId, String reason);
+
+        /** A time-boxed grant (a jit review) of the principal on the connection ended: its connect sessions there end. */
+        default void grantEnded(UUID principalId, UUID connectionId, String reason) {}
     }
 
     public static final String USER_DISABLED = "your user was disabled by an admin; the session is closed";
@@ -57,6 +60,17 @@ public final class Revocations {
 
     public boolean isRevoked(UUID principalId) {
         return revoked.contains(principalId);
+    }
+
+    /** A jit review's grant expired or was revoked: the principal's connect sessions on the connection end with {@code reason}. */
+    public void grantEnded(UUID principalId, UUID connectionId, String reason) {
+        for (Listener l : listeners) {
+            try {
+                l.grantEnded(principalId, connectionId, reason);
+            } catch (RuntimeException e) {
+                log.error("grant of {} on connection {} ended: ending its sessions failed", principalId, connectionId, e);
+            }
+        }
     }
 
     /** Who may use what in the org changed (after the change is stored). */

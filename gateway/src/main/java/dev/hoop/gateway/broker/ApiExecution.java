@@ -29,8 +29,15 @@ public final class ApiExecution {
     /** Output kept for the HTTP answer; the session's recording has all of it. */
     static final int OUTPUT_LIMIT = 4 * 1024 * 1024;
 
-    /** What the API answers. {@code exitCode} is null while the exec still runs. */
-    public record Result(UUID sessionId, String output, boolean truncated, Integer exitCode, String error) {}
+    /**
+     * What the API answers. {@code exitCode} is null while the exec still runs; {@code reviewId} is
+     * set when the connection needs a review and the script waits for it (docs/reviews.md).
+     */
+    public record Result(UUID sessionId, String output, boolean truncated, Integer exitCode, String error, UUID reviewId) {
+        public Result(UUID sessionId, String output, boolean truncated, Integer exitCode, String error) {
+            this(sessionId, output, truncated, exitCode, error, null);
+        }
+    }
 
     private final SessionBroker broker;
 
@@ -42,11 +49,22 @@ public final class ApiExecution {
      * @throws StatusException NOT_FOUND for an unknown connection (the broker's refusal)
      */
     public Result run(SessionUser user, String connectionName, String script, Duration wait) throws StatusException, InterruptedException {
+        return run(user, connectionName, script, null, wait);
+    }
+
+    /** @param reviewId an approved review to run (its stored script runs, not {@code script}), or null */
+    public Result run(SessionUser user, String connectionName, String script, UUID reviewId, Duration wait)
+            throws StatusException, InterruptedException {
         Collector collector = new Collector();
         StreamObserver<Packet> toBroker = broker.clientStream(user, Wire.VERB_EXEC, connectionName, collector, () -> { });
-        toBroker.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), script.getBytes(StandardCharsets.UTF_8)));
+        toBroker.onNext(Wire.packet(AgentPacket.SESSION_OPEN, reviewId == null ? Map.of() : Map.of(SpecKey.REVIEW_ID, reviewId.toString()),
+                script.getBytes(StandardCharsets.UTF_8)));
         try {
-            return collector.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            Result r = collector.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            if (r.reviewId() != null) {
+                toBroker.onCompleted(); // an HTTP call does not wait for approvers: the review stays, the stream ends
+            }
+            return r;
         } catch (TimeoutException stillRunning) {
             // the session goes on; its recording is complete when it ends
             return collector.snapshot(null, null);
@@ -84,6 +102,9 @@ public final class ApiExecution {
                     truncated |= n < p.getPayload().size();
                 }
                 case ClientPacket.SESSION_OPEN_AGENT_OFFLINE -> done.complete(snapshot(null, p.getPayload().toStringUtf8()));
+                case ClientPacket.SESSION_OPEN_WAITING_APPROVAL -> {
+                    done.complete(new Result(null, "", false, null, null, UUID.fromString(Wire.spec(p, SpecKey.REVIEW_ID))));
+                }
                 case ClientPacket.SESSION_CLOSE -> {
                     String exit = Wire.spec(p, SpecKey.CLIENT_EXIT_CODE);
                     String reason = p.getPayload().isEmpty() ? null : p.getPayload().toStringUtf8();

@@ -93,6 +93,10 @@ final class ClientSession {
         return connection;
     }
 
+    Verb verb() {
+        return verb;
+    }
+
     /** Where the agent's packets for this session go. */
     OutboundStream clientStream() {
         return toClient;

@@ -71,6 +71,8 @@ public final class SessionBroker implements AutoCloseable {
         f.whenComplete((ok, e) -> recordingEnds.remove(f));
     };
     private volatile boolean shuttingDown;
+    /** Holds sessions of connections that need a review (docs/reviews.md); set once, at wiring. */
+    private volatile ReviewGate reviews = ReviewGate.NONE;
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
 
@@ -178,6 +180,12 @@ public final class SessionBroker implements AutoCloseable {
 
     public AgentDirectory agents() {
         return agents;
+    }
+
+    /** Wiring, before serving: the gate that decides which sessions wait for a review. */
+    public SessionBroker withReviews(ReviewGate gate) {
+        this.reviews = java.util.Objects.requireNonNull(gate, "gate");
+        return this;
     }
 
     /**
@@ -327,6 +335,8 @@ public final class SessionBroker implements AutoCloseable {
         InboundCredit credit = windowed(toClient);
         return new StreamObserver<>() {
             private ClientSession session;
+            /** Set while the session waits for a review. */
+            private ReviewGate.Held held;
 
             @Override
             public void onNext(Packet packet) {
@@ -350,10 +360,9 @@ public final class SessionBroker implements AutoCloseable {
                     s.fromClient(packet, () -> giveBack(credit, s.agentStream()));
                     return true;
                 } else if (packet.getType().equals(AgentPacket.SESSION_OPEN)) {
-                    session = open(user, verb, type, connection, out, packet, changesAtResolve);
-                    if (session != null) {
-                        setUp.run();
-                    }
+                    admit(packet);
+                } else if (held != null) {
+                    return false; // input sent while waiting for approval: the approved open carries the stored script
                 } else {
                     out.fail(Status.INVALID_ARGUMENT.withDescription("packet type '" + packet.getType() + "' before "
                             + AgentPacket.SESSION_OPEN + ": a session starts with " + AgentPacket.SESSION_OPEN));
@@ -361,8 +370,36 @@ public final class SessionBroker implements AutoCloseable {
                 return false;
             }
 
+            /** Still on the set-up thread: the gate may read the store. */
+            private void admit(Packet packet) {
+                stopWaiting();
+                HeldOpen waiter = new HeldOpen(out);
+                switch (reviews.admit(new ReviewGate.Request(user, connection.id(), connection.name(), verb, packet), waiter)) {
+                    case ReviewGate.Pass pass -> {
+                        session = open(user, verb, type, connection, out, pass.open(), changesAtResolve);
+                        pass.opened().accept(session == null ? null : session.id());
+                        if (session != null) {
+                            setUp.run();
+                        }
+                    }
+                    case ReviewGate.Held h -> {
+                        held = h;
+                        waiter.waiting(h);
+                    }
+                    case ReviewGate.Refused r -> out.fail(Status.fromCode(r.code()).withDescription(r.reason()));
+                }
+            }
+
+            private void stopWaiting() {
+                if (held != null) {
+                    held.cancel().run();
+                    held = null;
+                }
+            }
+
             @Override
             public void onError(Throwable t) {
+                stopWaiting();
                 if (session != null) {
                     session.clientGone();
                 }
@@ -370,6 +407,7 @@ public final class SessionBroker implements AutoCloseable {
 
             @Override
             public void onCompleted() {
+                stopWaiting();
                 if (session != null) {
                     session.clientGone();
                 } else {

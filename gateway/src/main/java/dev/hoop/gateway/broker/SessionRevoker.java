@@ -74,6 +74,23 @@ final class SessionRevoker implements Revocations.Listener {
         });
     }
 
+    @Override
+    public void grantEnded(UUID principalId, UUID connectionId, String reason) {
+        changes.incrementAndGet();
+        int ended = 0;
+        for (AgentLink link : agents.links()) {
+            for (ClientSession s : link.sessions()) {
+                if (s.user().id().equals(principalId) && s.connection().id().equals(connectionId) && s.verb() == dev.hoop.common.wire.Verb.CONNECT) {
+                    s.revoke(reason);
+                    ended++;
+                }
+            }
+        }
+        if (ended > 0) {
+            log.info("access grant ended: ended {} open session(s) of {} ({})", ended, principalId, reason);
+        }
+    }
+
     /** A session just attached: re-check it if anything changed since its connection was resolved. */
     void admitted(ClientSession session, long changeCountAtResolve) {
         if (changes.get() == changeCountAtResolve) {
