@@ -1,0 +1,179 @@
+package dev.hoop.agent.masking;
+
+import static dev.hoop.agent.masking.InfoType.AWS_ACCESS_KEY;
+import static dev.hoop.agent.masking.InfoType.BEARER_TOKEN;
+import static dev.hoop.agent.masking.InfoType.EMAIL_ADDRESS;
+import static dev.hoop.agent.masking.InfoType.HTTP_COOKIE;
+import static dev.hoop.agent.masking.InfoType.IBAN_CODE;
+import static dev.hoop.agent.masking.InfoType.IP_ADDRESS;
+import static dev.hoop.agent.masking.InfoType.JSON_WEB_TOKEN;
+import static dev.hoop.agent.masking.InfoType.PEM_PRIVATE_KEY;
+import static dev.hoop.agent.masking.InfoType.STORAGE_SIGNED_URL;
+import static dev.hoop.agent.masking.InfoType.URL;
+import static dev.hoop.agent.masking.InfoType.US_PASSPORT;
+import static dev.hoop.agent.masking.InfoType.VEHICLE_IDENTIFICATION_NUMBER;
+import static dev.hoop.agent.masking.Numbers.on;
+
+/**
+ * One left-to-right pass over a text: at each word start (a letter, digit or sign not preceded by a
+ * letter or digit) the detectors that can start with that character are tried, in a fixed order;
+ * the first match is taken and the scan goes on after it. Everything a detector decides depends
+ * only on at most {@link Labels#REACH} characters before the position and {@link #MAX_LOOKAHEAD}
+ * after it, which is what lets a stream give exactly the one-piece result (docs/masking.md#streaming).
+ */
+final class Scanner {
+    /** The most any detector reads after its start position. */
+    static final int MAX_LOOKAHEAD = Detectors.PIECE + 100;
+
+    /** Receives the matches in order. */
+    interface Sink {
+        /** [start, end) is a value of the type; a continuation is the next piece of one already counted. */
+        void match(int start, int end, InfoType type, boolean continuation);
+    }
+
+    /** What a stream carries from one chunk to the next besides text: a value still being masked. */
+    static final class State {
+        Continuation cont = Continuation.NONE;
+        InfoType contType;
+    }
+
+    private Scanner() {
+    }
+
+    /**
+     * Scans from {@code from}; returns where it stopped: the text's length, or (in a non-final chunk)
+     * the first position that cannot be decided without more text.
+     */
+    static int scan(Text t, int from, long enabled, boolean passportColumn, State state, Sink sink) {
+        CharSequence s = t.s;
+        int len = t.len;
+        int i = from;
+        boolean prevWord = Text.wordChar(t.at(i - 1));
+        while (i < len) {
+            if (state.cont != Continuation.NONE) {
+                t.hitEnd = false;
+                int end = continuation(t, i, state.cont);
+                if (t.hitEnd) {
+                    return i;
+                }
+                if (end > i) {
+                    sink.match(i, end, state.contType, true);
+                    state.cont = t.cont;
+                    i = end;
+                    prevWord = Text.wordChar(s.charAt(i - 1));
+                    continue;
+                }
+                state.cont = Continuation.NONE;
+            }
+            char c = s.charAt(i);
+            if (!prevWord && (Text.is(c, Text.ALNUM) || c == '-' || c == '+' || c == '(' || c == ':')) {
+                t.hitEnd = false;
+                boolean found = detect(t, i, c, enabled, passportColumn);
+                if (t.hitEnd) {
+                    return i;
+                }
+                if (found) {
+                    sink.match(t.start, t.end, t.type, false);
+                    if (t.cont != Continuation.NONE) {
+                        state.cont = t.cont;
+                        state.contType = t.type;
+                    }
+                    i = t.end;
+                    prevWord = Text.wordChar(s.charAt(i - 1));
+                    continue;
+                }
+            }
+            prevWord = c < 128 ? Text.is(c, Text.ALNUM) : Character.isLetterOrDigit(c);
+            i++;
+        }
+        return i;
+    }
+
+    /** The detectors for a word start holding c; false (and {@link Text#hitEnd}) when undecided. */
+    private static boolean detect(Text t, int i, char c, long on, boolean passportColumn) {
+        t.cont = Continuation.NONE;
+        if (c == '-') {
+            return on(on, PEM_PRIVATE_KEY) && Detectors.pem(t, i);
+        }
+        if (c == ':') {
+            return on(on, IP_ADDRESS) && Detectors.ipv6(t, i);
+        }
+        if (c == '+' || c == '(') {
+            return Numbers.detect(t, i, on, passportColumn);
+        }
+        switch (c) {
+            case 'h', 'H', 'f', 'F' -> {
+                if ((on(on, URL) || on(on, STORAGE_SIGNED_URL)) && Detectors.url(t, i, on)) {
+                    return true;
+                }
+            }
+            case 'e' -> {
+                if (on(on, JSON_WEB_TOKEN) && Detectors.jwt(t, i)) {
+                    return true;
+                }
+            }
+            case 'c', 'C', 's', 'S' -> {
+                if (on(on, HTTP_COOKIE) && Detectors.cookie(t, i)) {
+                    return true;
+                }
+            }
+            case 'b', 'B' -> {
+                if (on(on, BEARER_TOKEN) && Detectors.bearer(t, i)) {
+                    return true;
+                }
+            }
+            case 'A' -> {
+                if (on(on, AWS_ACCESS_KEY) && Detectors.aws(t, i)) {
+                    return true;
+                }
+            }
+            default -> {
+            }
+        }
+        if (t.hitEnd) {
+            return false;
+        }
+        t.cont = Continuation.NONE;
+        if (on(on, EMAIL_ADDRESS) && Detectors.email(t, i) || t.hitEnd) {
+            return !t.hitEnd;
+        }
+        boolean upper = c >= 'A' && c <= 'Z';
+        boolean digit = c >= '0' && c <= '9';
+        if (upper) {
+            if (on(on, IBAN_CODE) && Detectors.iban(t, i) || t.hitEnd) {
+                return !t.hitEnd;
+            }
+            if (on(on, US_PASSPORT) && Numbers.passportLetterForm(t, i, passportColumn) || t.hitEnd) {
+                return !t.hitEnd;
+            }
+        }
+        if ((upper || digit) && on(on, VEHICLE_IDENTIFICATION_NUMBER) && Detectors.vin(t, i) || t.hitEnd) {
+            return !t.hitEnd;
+        }
+        if (Text.is(c, Text.HEX) && on(on, IP_ADDRESS) && Detectors.ipv6(t, i) || t.hitEnd) {
+            return !t.hitEnd;
+        }
+        return digit && Numbers.detect(t, i, on, passportColumn);
+    }
+
+    /** The next piece of a value longer than {@link Detectors#PIECE}; i when it ended right before i. */
+    private static int continuation(Text t, int i, Continuation cont) {
+        t.cont = Continuation.NONE;
+        return switch (cont) {
+            case PEM -> Detectors.pemBody(t, i);
+            case LINE -> Detectors.lineEnd(t, i);
+            case TOKEN -> Detectors.tokenEnd(t, i);
+            case URL -> {
+                int j = i;
+                int cap = i + Detectors.PIECE;
+                while (j < cap && !Detectors.urlEnd(t.at(j))) {
+                    j++;
+                }
+                int c = t.at(j);
+                t.cont = c < 0 || j == cap && !Detectors.urlEnd(c) ? Continuation.URL : Continuation.NONE;
+                yield j;
+            }
+            case NONE -> i;
+        };
+    }
+}
