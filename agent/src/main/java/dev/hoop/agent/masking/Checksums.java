@@ -62,7 +62,7 @@ final class Checksums {
     }
 
     private static final int[] VIN_WEIGHTS = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
-    private static final String VIN_VALUES = "12345678.12345.7.9.23456789"; // A..Z; '.' = not allowed (I, O, Q)
+    private static final String VIN_VALUES = "12345678.12345.7.923456789"; // A..Z; '.' = not allowed (I, O, Q)
 
     /** The check digit (9th character) of a 17-character VIN (North American rule, ISO 3779 characters). */
     static boolean vin(CharSequence s, int from) {
@@ -120,7 +120,7 @@ final class Checksums {
             return n >= 14 && n <= 19;                                          // Diners Club
         }
         if (p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 63 || p2 == 67) {
-            return n >= 12 && n <= 19;                                          // Maestro
+            return n >= 16 && n <= 19;                                          // Maestro
         }
         return false;
     }

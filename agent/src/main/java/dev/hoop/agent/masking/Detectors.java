@@ -92,6 +92,7 @@ final class Detectors {
         }
         int stop = t.at(j);
         boolean more = j == cap && !urlEnd(stop);
+        int full = j;
         if (!more) {
             while (j > host + 1 && ".,;:!?)]}'".indexOf(t.at(j - 1)) >= 0) {
                 j--;
@@ -102,7 +103,7 @@ final class Detectors {
         if (!on(enabled, type)) {
             return false;
         }
-        t.cont = more || stop < 0 ? Continuation.URL : Continuation.NONE;
+        t.cont = more || stop < 0 && j == full ? Continuation.URL : Continuation.NONE;
         return t.found(i, j, type);
     }
 
@@ -134,6 +135,16 @@ final class Detectors {
             j++;
         }
         int vs = j;
+        int c = t.at(j);
+        if (!(Text.is(c, Text.ALNUM) || c == '_')) {
+            return false;
+        }
+        while (j - vs < 256 && (Text.is(c = t.at(j), Text.TOKEN) || c == '!' || c == '#' || c == '$')) {
+            j++;
+        }
+        if (c != '=') {
+            return false; // a header value is name=value pairs ("the cookie: …" in prose is not one)
+        }
         int end = lineEnd(t, vs);
         if (end == vs) {
             return false;
@@ -195,10 +206,8 @@ final class Detectors {
         if (p - j < 4 || t.at(p) != '.') {
             return false;
         }
-        int end = tokenEnd(t, p + 1);
-        if (t.cont == Continuation.NONE) {
-            end = b64url(t, p + 1, end); // the signature: base64url only, no trailing '.', '/', '='
-        }
+        int end = b64url(t, p + 1, i + PIECE);
+        t.cont = end == i + PIECE || t.at(end) < 0 ? Continuation.TOKEN : Continuation.NONE;
         return t.found(i, end, JSON_WEB_TOKEN);
     }
 

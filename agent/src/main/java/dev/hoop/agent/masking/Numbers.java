@@ -156,7 +156,7 @@ final class Numbers {
             if (seps && p == 4 && len[0] == 1 && d[0] == '1' && len[1] == 3 && len[2] == 3 && len[3] == 4 && nanp(d, 1)) {
                 return PHONE_NUMBER;
             }
-            if (p >= 2 && d[0] == '0' && d[1] == '0' && len[0] <= 5 && nd >= 10 && nd <= 17 && d[2] != '0') {
+            if (p >= 2 && d[0] == '0' && d[1] == '0' && len[0] <= 5 && !(t.at(i - 1) == ' ' && Text.is(t.at(i - 2), Text.DIGIT)) && nd >= 10 && nd <= 17 && d[2] != '0') {
                 return PHONE_NUMBER; // "00" international prefix, as dialled in Europe
             }
         }
