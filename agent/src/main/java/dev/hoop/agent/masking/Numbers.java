@@ -94,10 +94,15 @@ final class Numbers {
                 if (sepCode[p] != ' ') {
                     continue;
                 }
-            } else if (!endsCleanly(t, groupEnd[p - 1])) {
+            }
+            int ending = p < groups ? CLEAN : ending(t, groupEnd[p - 1]);
+            if (ending == GLUED) {
                 continue;
             }
             InfoType type = classify(t, i, p, ndPrefix, plus, paren, enabled, passportColumn);
+            if (ending == PORT && type != IP_ADDRESS) {
+                continue;
+            }
             if (type != null) {
                 return t.found(i, groupEnd[p - 1], type);
             }
@@ -105,17 +110,24 @@ final class Numbers {
         return false;
     }
 
-    /** No letter, '@' or further digits glued to the end ("10:30", "1,234", "42abc"). */
-    private static boolean endsCleanly(Text t, int end) {
+    private static final int CLEAN = 0, GLUED = 1, PORT = 2;
+
+    /**
+     * GLUED when a letter, '@' or further digits follow the end ("10:30", "1,234", "42abc");
+     * PORT for ":digits", which only an IP address may have ("10.0.0.1:5432").
+     */
+    private static int ending(Text t, int end) {
         int c = t.at(end);
         if (Text.wordChar(c) || c == '@' || c == '_') {
-            return false;
+            return GLUED;
         }
         if (c == ',' || c == ':' || c == '.' || c == '-' || c == '/') {
             int d = t.at(end + 1);
-            return d < '0' || d > '9';
+            if (d >= '0' && d <= '9') {
+                return c == ':' ? PORT : GLUED;
+            }
         }
-        return true;
+        return CLEAN;
     }
 
     private static InfoType classify(Text t, int i, int p, int nd, boolean plus, boolean paren, long enabled, boolean passportColumn) {
