@@ -21,7 +21,7 @@ import static dev.hoop.agent.masking.Numbers.on;
 final class Detectors {
     /** The most a detector reads at once; a longer value (a PEM key) is masked in pieces ({@link Continuation}). */
     static final int PIECE = 2048;
-    private static final int MAX_LOCAL = 64;
+    static final int MAX_LOCAL = 64;
     private static final int MAX_DOMAIN = 253;
     private static final String[] AWS_PREFIXES = {"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA"};
 

@@ -81,7 +81,7 @@ public final class Masker {
                 snapshot.put(t, n);
             }
         }
-        return snapshot;
+        return java.util.Collections.unmodifiableMap(snapshot);
     }
 
     private String whole(InfoType type, String value) {
@@ -113,11 +113,11 @@ public final class Masker {
 
     /** Copies the text between matches and writes each match's replacement; counts what it replaced. */
     private final class Output implements Scanner.Sink {
-        private final CharSequence s;
+        private final String s;
         private int pos;
         StringBuilder sb;
 
-        Output(CharSequence s, int pos) {
+        Output(String s, int pos) {
             this.s = s;
             this.pos = pos;
         }
@@ -146,11 +146,12 @@ public final class Masker {
 
     /**
      * The buffer holds up to {@link #STREAM_CONTEXT} characters already emitted (read-only context)
-     * and the withheld text after them; each push scans from the first withheld character.
+     * and the withheld text after them; each push scans from the first withheld character. The
+     * buffer is a String (copied once per chunk): the scan reads a String fastest.
      */
-    private final class Stream implements StreamMasker {
-        private final StringBuilder buf = new StringBuilder();
+    final class Stream implements StreamMasker {
         private final Scanner.State state = new Scanner.State();
+        private String buf = "";
         private int emitted; // characters of buf already emitted (the context)
         private boolean finished;
 
@@ -159,7 +160,7 @@ public final class Masker {
             if (finished) {
                 throw new IllegalStateException("masking stream already finished");
             }
-            buf.append(chunk);
+            buf = buf.concat(chunk.toString());
             return drain(false);
         }
 
@@ -170,7 +171,7 @@ public final class Masker {
             }
             String out = drain(true);
             finished = true;
-            buf.setLength(0);
+            buf = "";
             return out;
         }
 
@@ -185,7 +186,7 @@ public final class Masker {
         private String drain(boolean eof) {
             if (enabled == 0) {
                 String all = buf.substring(emitted);
-                buf.setLength(0);
+                buf = "";
                 emitted = 0;
                 return all;
             }
@@ -194,7 +195,7 @@ public final class Masker {
             int stop = Scanner.scan(t, emitted, enabled, false, state, out);
             String result = out.finish(stop);
             int drop = Math.max(0, stop - STREAM_CONTEXT);
-            buf.delete(0, drop);
+            buf = buf.substring(drop);
             emitted = stop - drop;
             return result;
         }

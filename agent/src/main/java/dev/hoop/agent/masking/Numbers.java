@@ -17,7 +17,7 @@ import static dev.hoop.agent.masking.InfoType.US_SOCIAL_SECURITY_NUMBER;
  */
 final class Numbers {
     static final int MAX_RUN = 40;
-    private static final int MAX_GROUPS = 12;
+    private static final int MAX_GROUPS = 8;
     private static final String[] DOB_LABELS = {"birth", "dob", "born", "nascimento", "geburt"};
     private static final String[] PASSPORT_LABELS = {"passport", "passaporte", "pasaporte"};
 
@@ -30,6 +30,18 @@ final class Numbers {
         int prev = t.at(i - 1);
         if ((prev == '.' || prev == '-' || prev == '/' || prev == ',' || prev == ':') && Text.wordChar(t.at(i - 2))) {
             return false; // the tail of a bigger number, a date or a version ("1.2.3.4.5", "2024-01-15")
+        }
+        if (c >= '0' && c <= '9') {
+            // Cheap reject of the common short numbers ("200", "12ms"): a plain value has at least
+            // 9 digits, a written one a separator and another digit.
+            int j = i + 1;
+            while (Text.is(t.at(j), Text.DIGIT) && j - i < 9) {
+                j++;
+            }
+            int sep = t.at(j);
+            if (j - i < 9 && !((sep == ' ' || sep == '-' || sep == '.' || sep == '/' || sep == ')') && (Text.is(t.at(j + 1), Text.DIGIT) || t.at(j + 1) == '('))) {
+                return false;
+            }
         }
         int[] groupLen = t.groupLen;
         int[] sepCode = t.sepCode;

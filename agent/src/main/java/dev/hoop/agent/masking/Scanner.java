@@ -1,6 +1,12 @@
 package dev.hoop.agent.masking;
 
 import static dev.hoop.agent.masking.InfoType.AWS_ACCESS_KEY;
+import static dev.hoop.agent.masking.InfoType.BRAZIL_CPF_NUMBER;
+import static dev.hoop.agent.masking.InfoType.CREDIT_CARD_NUMBER;
+import static dev.hoop.agent.masking.InfoType.DATE_OF_BIRTH;
+import static dev.hoop.agent.masking.InfoType.IMEI_HARDWARE_ID;
+import static dev.hoop.agent.masking.InfoType.PHONE_NUMBER;
+import static dev.hoop.agent.masking.InfoType.US_SOCIAL_SECURITY_NUMBER;
 import static dev.hoop.agent.masking.InfoType.BEARER_TOKEN;
 import static dev.hoop.agent.masking.InfoType.EMAIL_ADDRESS;
 import static dev.hoop.agent.masking.InfoType.HTTP_COOKIE;
@@ -45,12 +51,16 @@ final class Scanner {
      * the first position that cannot be decided without more text.
      */
     static int scan(Text t, int from, long enabled, boolean passportColumn, State state, Sink sink) {
-        CharSequence s = t.s;
+        String s = t.s;
         int len = t.len;
         int i = from;
         boolean prevWord = Text.wordChar(t.at(i - 1));
+        boolean emailOn = on(enabled, EMAIL_ADDRESS);
+        boolean ipOn = on(enabled, IP_ADDRESS);
+        int nextAt = -1;
+        int nextColon = -1;
         while (i < len) {
-            if (state.cont != Continuation.NONE) {
+            if (state.cont != Continuation.NONE) { // only after a value longer than a piece
                 t.hitEnd = false;
                 int end = continuation(t, i, state.cont);
                 if (t.hitEnd) {
@@ -66,9 +76,33 @@ final class Scanner {
                 state.cont = Continuation.NONE;
             }
             char c = s.charAt(i);
-            if (!prevWord && (Text.is(c, Text.ALNUM) || c == '-' || c == '+' || c == '(' || c == ':')) {
+            boolean word = c < 128 ? Text.is(c, Text.ALNUM) : Character.isLetterOrDigit(c);
+            if (prevWord || c >= 128) {
+                prevWord = word;
+                i++;
+                continue;
+            }
+            // A word start. The cheap prefilter: which detectors can start with c, and is there an
+            // '@' (e-mail) or a ':' (IPv6) near enough? Each detector checks again by itself.
+            long possible = START[c] & enabled;
+            if (emailOn && word) {
+                if (nextAt < i) {
+                    nextAt = indexOf(s, '@', i, len);
+                }
+                if (nextAt - i <= Detectors.MAX_LOCAL || nextAt == Integer.MAX_VALUE && !t.eof && len - i <= Detectors.MAX_LOCAL) {
+                    possible |= EMAIL_ADDRESS.bit();
+                }
+            }
+            boolean v6 = false;
+            if (ipOn && (Text.is(c, Text.HEX) || c == ':')) {
+                if (nextColon < i) {
+                    nextColon = indexOf(s, ':', i, len);
+                }
+                v6 = nextColon - i <= 4 || nextColon == Integer.MAX_VALUE && !t.eof && len - i <= 4;
+            }
+            if (possible != 0 || v6) {
                 t.hitEnd = false;
-                boolean found = detect(t, i, c, enabled, passportColumn);
+                boolean found = detect(t, i, c, possible, v6, passportColumn);
                 if (t.hitEnd) {
                     return i;
                 }
@@ -83,20 +117,55 @@ final class Scanner {
                     continue;
                 }
             }
-            prevWord = c < 128 ? Text.is(c, Text.ALNUM) : Character.isLetterOrDigit(c);
+            prevWord = word;
             i++;
         }
         return i;
     }
 
-    /** The detectors for a word start holding c; false (and {@link Text#hitEnd}) when undecided. */
-    private static boolean detect(Text t, int i, char c, long on, boolean passportColumn) {
+    private static int indexOf(String s, char c, int from, int len) {
+        int j = s.indexOf(c, from);
+        return j < 0 || j >= len ? Integer.MAX_VALUE : j;
+    }
+
+    /** Per ASCII character, the types whose values can start with it (e-mail and IPv6 aside). */
+    private static final long[] START = new long[128];
+
+    static {
+        long numbers = PHONE_NUMBER.bit() | CREDIT_CARD_NUMBER.bit() | IP_ADDRESS.bit() | US_SOCIAL_SECURITY_NUMBER.bit()
+                | US_PASSPORT.bit() | BRAZIL_CPF_NUMBER.bit() | IMEI_HARDWARE_ID.bit() | DATE_OF_BIRTH.bit() | VEHICLE_IDENTIFICATION_NUMBER.bit();
+        for (char c = '0'; c <= '9'; c++) {
+            START[c] = numbers;
+        }
+        for (char c = 'A'; c <= 'Z'; c++) {
+            START[c] = IBAN_CODE.bit() | US_PASSPORT.bit() | VEHICLE_IDENTIFICATION_NUMBER.bit();
+        }
+        START['A'] |= AWS_ACCESS_KEY.bit();
+        for (char c : "hHfF".toCharArray()) {
+            START[c] |= URL.bit() | STORAGE_SIGNED_URL.bit();
+        }
+        START['e'] |= JSON_WEB_TOKEN.bit();
+        for (char c : "cCsS".toCharArray()) {
+            START[c] |= HTTP_COOKIE.bit();
+        }
+        START['b'] |= BEARER_TOKEN.bit();
+        START['B'] |= BEARER_TOKEN.bit();
+        START['-'] = PEM_PRIVATE_KEY.bit();
+        START['+'] = PHONE_NUMBER.bit();
+        START['('] = PHONE_NUMBER.bit();
+    }
+
+    /**
+     * The detectors for a word start holding c, among the possible types; false (and
+     * {@link Text#hitEnd}) when undecided. {@code v6}: a ':' is near enough for an IPv6 address.
+     */
+    private static boolean detect(Text t, int i, char c, long on, boolean v6, boolean passportColumn) {
         t.cont = Continuation.NONE;
         if (c == '-') {
-            return on(on, PEM_PRIVATE_KEY) && Detectors.pem(t, i);
+            return Detectors.pem(t, i);
         }
         if (c == ':') {
-            return on(on, IP_ADDRESS) && Detectors.ipv6(t, i);
+            return v6 && Detectors.ipv6(t, i);
         }
         if (c == '+' || c == '(') {
             return Numbers.detect(t, i, on, passportColumn);
@@ -150,11 +219,14 @@ final class Scanner {
         if ((upper || digit) && on(on, VEHICLE_IDENTIFICATION_NUMBER) && Detectors.vin(t, i) || t.hitEnd) {
             return !t.hitEnd;
         }
-        if (Text.is(c, Text.HEX) && on(on, IP_ADDRESS) && Detectors.ipv6(t, i) || t.hitEnd) {
+        if (v6 && Detectors.ipv6(t, i) || t.hitEnd) {
             return !t.hitEnd;
         }
-        return digit && Numbers.detect(t, i, on, passportColumn);
+        return digit && (on & NUMBER_TYPES) != 0 && Numbers.detect(t, i, on, passportColumn);
     }
+
+    private static final long NUMBER_TYPES = PHONE_NUMBER.bit() | CREDIT_CARD_NUMBER.bit() | IP_ADDRESS.bit() | US_SOCIAL_SECURITY_NUMBER.bit()
+            | US_PASSPORT.bit() | BRAZIL_CPF_NUMBER.bit() | IMEI_HARDWARE_ID.bit() | DATE_OF_BIRTH.bit();
 
     /** The next piece of a value longer than {@link Detectors#PIECE}; i when it ended right before i. */
     private static int continuation(Text t, int i, Continuation cont) {

@@ -32,7 +32,7 @@ final class Text {
         }
     }
 
-    final CharSequence s;
+    final String s;
     final int len;
     final boolean eof;
     boolean hitEnd;
@@ -52,7 +52,7 @@ final class Text {
 
     private int nextAt = -1;
 
-    Text(CharSequence s, int len, boolean eof) {
+    Text(String s, int len, boolean eof) {
         this.s = s;
         this.len = len;
         this.eof = eof;
