@@ -77,7 +77,7 @@ final class Scanner {
             }
             char c = s.charAt(i);
             boolean word = c < 128 ? Text.is(c, Text.ALNUM) : Character.isLetterOrDigit(c);
-            if (prevWord || c >= 128) {
+            if (prevWord && c != '-' || c >= 128) { // a PEM header may follow anything ("key:-----BEGIN")
                 prevWord = word;
                 i++;
                 continue;
