@@ -131,7 +131,7 @@ final class Detectors {
         } else {
             return false;
         }
-        while (t.at(j) == ' ' || t.at(j) == '\t') {
+        while ((t.at(j) == ' ' || t.at(j) == '\t') && j - i < 32) {
             j++;
         }
         int vs = j;
@@ -174,7 +174,7 @@ final class Detectors {
         if (t.at(j) != ' ' && t.at(j) != '\t') {
             return false;
         }
-        while (t.at(j) == ' ' || t.at(j) == '\t') {
+        while ((t.at(j) == ' ' || t.at(j) == '\t') && j - i < 32) {
             j++;
         }
         int ts = j;

@@ -28,8 +28,12 @@ import static dev.hoop.agent.masking.Numbers.on;
  * after it, which is what lets a stream give exactly the one-piece result (docs/masking.md#streaming).
  */
 final class Scanner {
-    /** The most any detector reads after its start position. */
-    static final int MAX_LOOKAHEAD = Detectors.PIECE + 100;
+    /**
+     * The most any detector reads after its start position: a piece, plus what comes before it
+     * (a PEM BEGIN line of at most 85 characters, a header name and 32 blanks) and after it (an
+     * END line of at most 94 characters, one character of boundary).
+     */
+    static final int MAX_LOOKAHEAD = Detectors.PIECE + 256;
 
     /** Receives the matches in order. */
     interface Sink {

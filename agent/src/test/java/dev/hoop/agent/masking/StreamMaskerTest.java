@@ -82,8 +82,13 @@ class StreamMaskerTest {
     void theWithheldTailIsBounded() {
         Masker m = new Masker(MaskingPolicy.parse("types=ALL", null));
         Random r = new Random(5);
-        for (String text : List.of("https://example.com/" + "a".repeat(50_000), "Cookie: a=" + "b".repeat(50_000), "Bearer " + "c".repeat(50_000),
-                new Corpus(5).pem("PRIVATE KEY", 1_000), "4".repeat(50_000), plantedText(r, 1) + plantedText(r, 2))) {
+        List<String> texts = new ArrayList<>(List.of("https://example.com/" + "a".repeat(50_000), "Cookie: a=" + "b".repeat(50_000),
+                "Bearer " + "c".repeat(50_000), "Cookie:" + " ".repeat(50_000) + "a=b", "Bearer" + " ".repeat(50_000) + "x".repeat(20),
+                new Corpus(5).pem("PRIVATE KEY", 1_000), "4".repeat(50_000), plantedText(r, 1) + plantedText(r, 2)));
+        for (int body = 2_000; body < 2_100; body += 3) { // END lines around the piece boundary
+            texts.add("-----BEGIN " + "ENCRYPTED ".repeat(6) + "PRIVATE KEY-----\n" + "k".repeat(body) + "\n-----END PRIVATE KEY-----\nok 10.0.0.1\n");
+        }
+        for (String text : texts) {
             Masker.Stream s = (Masker.Stream) m.stream();
             StringBuilder out = new StringBuilder();
             for (int k = 0; k < text.length(); k += 100) {
