@@ -62,9 +62,9 @@ final class Scanner {
         boolean emailOn = on(enabled, EMAIL_ADDRESS);
         boolean ipOn = on(enabled, IP_ADDRESS);
         int nextAt = -1;
-        int nextColon = -1;
+        boolean cont = state.cont != Continuation.NONE;
         while (i < len) {
-            if (state.cont != Continuation.NONE) { // only after a value longer than a piece
+            if (cont) { // only at the start and after a value longer than a piece
                 t.hitEnd = false;
                 int end = continuation(t, i, state.cont);
                 if (t.hitEnd) {
@@ -73,21 +73,33 @@ final class Scanner {
                 if (end > i) {
                     sink.match(i, end, state.contType, true);
                     state.cont = t.cont;
+                    cont = t.cont != Continuation.NONE;
                     i = end;
                     prevWord = Text.wordChar(s.charAt(i - 1));
                     continue;
                 }
                 state.cont = Continuation.NONE;
+                cont = false;
             }
             char c = s.charAt(i);
-            boolean word = c < 128 ? Text.is(c, Text.ALNUM) : Character.isLetterOrDigit(c);
-            if (prevWord && c != '-' || c >= 128) { // a PEM header may follow anything ("key:-----BEGIN")
-                prevWord = word;
+            boolean word;
+            if (c < 128) {
+                int cls = Text.cls(c);
+                word = (cls & Text.ALNUM) != 0;
+                // The common cases first: inside a word, and a separator that starts nothing.
+                if (word ? prevWord : c != '-' && (prevWord || c != '+' && c != '(' && c != ':')) {
+                    prevWord = word;
+                    i++;
+                    continue;
+                }
+            } else {
+                prevWord = Character.isLetterOrDigit(c);
                 i++;
                 continue;
             }
-            // A word start. The cheap prefilter: which detectors can start with c, and is there an
-            // '@' (e-mail) or a ':' (IPv6) near enough? Each detector checks again by itself.
+            // A word start (or a '-' anywhere: a PEM header may follow anything, "key:-----BEGIN").
+            // The cheap prefilter: which detectors can start with c, and is there an '@' (e-mail)
+            // or a ':' (IPv6) near enough? Each detector checks again by itself.
             long possible = START[c] & enabled;
             if (emailOn && word) {
                 if (nextAt < i) {
@@ -98,11 +110,13 @@ final class Scanner {
                 }
             }
             boolean v6 = false;
-            if (ipOn && (Text.is(c, Text.HEX) || c == ':')) {
-                if (nextColon < i) {
-                    nextColon = indexOf(s, ':', i, len);
+            if (ipOn && !prevWord && (Text.is(c, Text.HEX) || c == ':')) {
+                // At most 4 hex digits, then ':' (a short look, cheaper than a search).
+                int lim = Math.min(len, i + 5);
+                for (int j = i; j < lim && !v6; j++) {
+                    v6 = s.charAt(j) == ':';
                 }
-                v6 = nextColon - i <= 4 || nextColon == Integer.MAX_VALUE && !t.eof && len - i <= 4;
+                v6 |= !t.eof && len - i <= 4;
             }
             if (possible != 0 || v6) {
                 t.hitEnd = false;
@@ -115,6 +129,7 @@ final class Scanner {
                     if (t.cont != Continuation.NONE) {
                         state.cont = t.cont;
                         state.contType = t.type;
+                        cont = true;
                     }
                     i = t.end;
                     prevWord = Text.wordChar(s.charAt(i - 1));
