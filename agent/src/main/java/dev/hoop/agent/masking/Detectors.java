@@ -307,6 +307,7 @@ final class Detectors {
         if (want == 0) {
             return false;
         }
+        t.scratch();
         char[] chars = t.digits;
         int n = 0;
         int j = i;

@@ -13,25 +13,23 @@ final class Labels {
     private Labels() {
     }
 
-    /** Whether one of the lower-case words labels the value at i. */
+    /**
+     * Whether one of the lower-case words labels the value at i: reading back from i, a label
+     * before any digit and within {@link #GAP} characters of i (plus the word's length).
+     */
     static boolean before(Text t, int i, String[] words) {
-        for (String w : words) {
-            int from = Math.max(0, i - GAP - w.length());
-            for (int j = i - w.length(); j >= from; j--) {
-                if (Text.lower(t.at(j)) == w.charAt(0) && t.startsWithIgnoreCase(j, w)) {
-                    return noDigit(t, j + w.length(), i);
+        for (int j = i - 1; j >= 0 && j >= i - GAP - 12; j--) {
+            int c = t.at(j);
+            if (c >= '0' && c <= '9') {
+                return false;
+            }
+            int lc = Text.lower(c);
+            for (String w : words) {
+                if (lc == w.charAt(0) && j + w.length() <= i && i - (j + w.length()) <= GAP && t.startsWithIgnoreCase(j, w)) {
+                    return true;
                 }
             }
         }
         return false;
-    }
-
-    private static boolean noDigit(Text t, int from, int to) {
-        for (int k = from; k < to; k++) {
-            if (Text.is(t.at(k), Text.DIGIT)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

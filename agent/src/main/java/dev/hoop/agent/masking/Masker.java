@@ -108,12 +108,17 @@ public final class Masker {
         Text t = new Text(text, text.length(), true);
         Output out = new Output(text, 0);
         Scanner.scan(t, 0, enabled, passportColumn, new Scanner.State(), out);
-        return out.sb == null ? text : out.finish(text.length());
+        if (out.sb == null) {
+            return text;
+        }
+        out.addCounts();
+        return out.finish(text.length());
     }
 
     /** Copies the text between matches and writes each match's replacement; counts what it replaced. */
     private final class Output implements Scanner.Sink {
         private final String s;
+        private final int[] found = new int[InfoType.values().length];
         private int pos;
         StringBuilder sb;
 
@@ -131,7 +136,17 @@ public final class Masker {
             replacer.append(sb, type, s, start, end, continuation);
             pos = end;
             if (!continuation) {
-                counts[type.ordinal()].increment();
+                found[type.ordinal()]++;
+            }
+        }
+
+        /** One addition per type and call, not per value: LongAdder increments cost more than an array. */
+        void addCounts() {
+            for (int k = 0; k < found.length; k++) {
+                if (found[k] != 0) {
+                    counts[k].add(found[k]);
+                    found[k] = 0;
+                }
             }
         }
 
@@ -193,6 +208,7 @@ public final class Masker {
             Text t = new Text(buf, buf.length(), eof);
             Output out = new Output(buf, emitted);
             int stop = Scanner.scan(t, emitted, enabled, false, state, out);
+            out.addCounts();
             String result = out.finish(stop);
             int drop = Math.max(0, stop - STREAM_CONTEXT);
             buf = buf.substring(drop);

@@ -43,6 +43,7 @@ final class Numbers {
                 return false;
             }
         }
+        t.scratch();
         int[] groupLen = t.groupLen;
         int[] sepCode = t.sepCode;
         char[] digits = t.digits;

@@ -12,11 +12,13 @@ final class Replacer {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final MaskFormat[] formats = new MaskFormat[InfoType.values().length];
+    private final String[] tokens = new String[InfoType.values().length];
     private final Mac mac;
 
     Replacer(MaskingPolicy policy) {
         for (InfoType t : InfoType.values()) {
             formats[t.ordinal()] = policy.formatOf(t);
+            tokens[t.ordinal()] = "[" + t.name() + "]";
         }
         byte[] key = policy.hashKeyShared();
         Mac m = null;
@@ -36,7 +38,7 @@ final class Replacer {
         switch (formats[type.ordinal()]) {
             case TOKEN -> {
                 if (!continuation) {
-                    out.append('[').append(type.name()).append(']');
+                    out.append(tokens[type.ordinal()]);
                 }
             }
             case HASH -> {

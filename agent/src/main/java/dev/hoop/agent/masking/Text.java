@@ -44,11 +44,12 @@ final class Text {
     /** The value goes on past {@link #end} (longer than a detector reads at once): mask what follows too. */
     Continuation cont = Continuation.NONE;
 
-    // Scratch for the number detector: the digits of a run and its groups.
-    final char[] digits = new char[64];
-    final int[] groupLen = new int[12];
-    final int[] sepCode = new int[12];
-    final int[] groupEnd = new int[12];
+    // Scratch for the number and IBAN detectors: the digits of a run and its groups. Made on first
+    // use: most result values never need it.
+    char[] digits;
+    int[] groupLen;
+    int[] sepCode;
+    int[] groupEnd;
 
     private int nextAt = -1;
 
@@ -56,6 +57,15 @@ final class Text {
         this.s = s;
         this.len = len;
         this.eof = eof;
+    }
+
+    void scratch() {
+        if (digits == null) {
+            digits = new char[64];
+            groupLen = new int[12];
+            sepCode = new int[12];
+            groupEnd = new int[12];
+        }
     }
 
     /** The character at j, or -1 before the start or past the end (past the end of a non-final chunk: {@link #hitEnd}). */
