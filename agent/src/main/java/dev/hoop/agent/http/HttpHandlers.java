@@ -25,6 +25,8 @@ public final class HttpHandlers implements ConnectionHandlerFactory {
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private final Bootstrap bootstrap;
     private final SslContext tls;
+    private static final int MAX_OWN_CAS = 64;
+    private final java.util.concurrent.ConcurrentHashMap<String, SslContext> byCa = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param group an event loop group from {@link EventLoops#newGroup} */
     public HttpHandlers(EventLoopGroup group) {
@@ -67,6 +69,22 @@ public final class HttpHandlers implements ConnectionHandlerFactory {
     @Override
     public ConnectionHandler open(ConnectionParams params, ClientSink toClient) {
         HttpTarget target = HttpTarget.of(params);
-        return new HttpConnection(bootstrap, target, toClient, tls);
+        return new HttpConnection(bootstrap, target, toClient, target.caPem() == null ? tls : ownCa(params, target.caPem()));
+    }
+
+    /** A TLS context trusting only a connection's {@code TLS_CA}; built once per distinct CA. */
+    private SslContext ownCa(ConnectionParams params, String caPem) {
+        if (byCa.size() > MAX_OWN_CAS) {
+            byCa.clear(); // a bound, not a policy: contexts are cheap to rebuild
+        }
+        return byCa.computeIfAbsent(caPem, pem -> {
+            try {
+                return SslContextBuilder.forClient()
+                        .trustManager(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))).build();
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("connection '" + params.name() + "' has TLS_CA that holds no usable certificate ("
+                        + e.getMessage() + ")", e);
+            }
+        });
     }
 }

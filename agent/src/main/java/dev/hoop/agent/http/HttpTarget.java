@@ -13,11 +13,13 @@ import java.util.regex.Pattern;
  * connection's envs. {@code URL} ({@code http://} or {@code https://}, an optional path prefix) or
  * {@code HOST} and {@code PORT} (plain http); every {@code HEADER_<Name>} env becomes a request
  * header, underscores in the name becoming hyphens ({@code HEADER_X_API_KEY} → {@code X-API-KEY};
- * header names are case-insensitive). {@link #toString()} never shows header values.
+ * header names are case-insensitive). {@code TLS_CA} (PEM, or base64 of it) replaces the JVM's
+ * trusted authorities for an https target. {@link #toString()} never shows header values.
  *
  * @param headers header name (lower case) to value
+ * @param caPem   the connection's own certificate authorities, or null for the JVM's
  */
-record HttpTarget(boolean tls, String host, int port, String basePath, Map<String, String> headers) {
+record HttpTarget(boolean tls, String host, int port, String basePath, Map<String, String> headers, String caPem) {
     static final String HEADER_PREFIX = "HEADER_";
     /** RFC 9110 token characters: what a header name may be made of. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -43,19 +45,27 @@ record HttpTarget(boolean tls, String host, int port, String basePath, Map<Strin
             }
             headers.put(name.toLowerCase(Locale.ROOT), e.getValue());
         }
+        String ca = null;
+        if (envs.get("TLS_CA") != null && !envs.get("TLS_CA").isBlank()) {
+            try {
+                ca = new String(dev.hoop.common.tls.TlsMaterial.decodePem(envs.get("TLS_CA"), "CERTIFICATE"), java.nio.charset.StandardCharsets.US_ASCII);
+            } catch (IllegalArgumentException e) {
+                throw bad(params, "has a TLS_CA that cannot be read: " + e.getMessage());
+            }
+        }
         String url = envs.get("URL");
         if (url != null && !url.isBlank()) {
-            return fromUrl(params, url.trim(), headers);
+            return fromUrl(params, url.trim(), headers, ca);
         }
         String host = envs.get("HOST");
         String port = envs.get("PORT");
         if (host == null || host.isBlank()) {
             throw bad(params, "has neither URL nor HOST (expected: URL=http(s)://host[:port][/prefix], or HOST and PORT)");
         }
-        return new HttpTarget(false, host.trim(), port(params, port), "", headers);
+        return new HttpTarget(false, host.trim(), port(params, port), "", headers, ca);
     }
 
-    private static HttpTarget fromUrl(ConnectionParams params, String url, Map<String, String> headers) {
+    private static HttpTarget fromUrl(ConnectionParams params, String url, Map<String, String> headers, String ca) {
         URI uri;
         try {
             uri = new URI(url);
@@ -82,7 +92,7 @@ record HttpTarget(boolean tls, String host, int port, String basePath, Map<Strin
             path = path.substring(0, path.length() - 1);
         }
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        return new HttpTarget(tls, host, port, path, headers);
+        return new HttpTarget(tls, host, port, path, headers, ca);
     }
 
     private static int port(ConnectionParams params, String port) {
@@ -105,6 +115,6 @@ record HttpTarget(boolean tls, String host, int port, String basePath, Map<Strin
     @Override
     public String toString() {
         return (tls ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + basePath
-                + (headers.isEmpty() ? "" : " (adding headers " + headers.keySet() + ")");
+                + (headers.isEmpty() ? "" : " (adding headers " + headers.keySet() + ")") + (caPem == null ? "" : " (own CA)");
     }
 }

@@ -77,8 +77,12 @@ class HttpsTargetTest {
     }
 
     private static String get(HttpHandlers handlers, int port) throws Exception {
+        return get(handlers, Map.of("URL", "https://127.0.0.1:" + port));
+    }
+
+    private static String get(HttpHandlers handlers, Map<String, String> envs) throws Exception {
         HttpHandlersTest.Sink sink = new HttpHandlersTest.Sink();
-        handlers.open(new ConnectionParams("tls", "http", List.of(), Map.of("URL", "https://127.0.0.1:" + port)), sink)
+        handlers.open(new ConnectionParams("tls", "http", List.of(), envs), sink)
                 .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         HttpHandlersTest.await(() -> sink.text().contains("secure") || sink.closeReason.isDone(), "an answer");
         return sink.text();
@@ -92,6 +96,28 @@ class HttpsTargetTest {
             int port = ((InetSocketAddress) server.localAddress()).getPort();
             HttpHandlers trusting = new HttpHandlers(io, SslContextBuilder.forClient().trustManager(tls.ca()).build());
             assertThat(get(trusting, port)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("secure 127.0.0.1:" + port);
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void aConnectionsOwnCaIsTrustedForItAlone() throws Exception {
+        TlsMaterial tls = SelfSignedCertificate.generate("127.0.0.1");
+        Channel server = server(tls);
+        try {
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            HttpHandlers handlers = new HttpHandlers(io);
+            String base64 = java.util.Base64.getEncoder().encodeToString(tls.caPem());
+            assertThat(get(handlers, Map.of("URL", "https://127.0.0.1:" + port, "TLS_CA", base64)))
+                    .startsWith("HTTP/1.1 200 OK\r\n").endsWith("secure 127.0.0.1:" + port);
+            assertThat(get(handlers, Map.of("URL", "https://127.0.0.1:" + port, "TLS_CA", new String(tls.caPem(), StandardCharsets.US_ASCII))))
+                    .startsWith("HTTP/1.1 200 OK\r\n");
+            // another connection without it on the same agent: not trusted
+            assertThat(get(handlers, port)).startsWith("HTTP/1.1 502 Bad Gateway\r\n");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> handlers.open(new ConnectionParams("tls", "http", List.of(),
+                    Map.of("URL", "https://127.0.0.1:" + port, "TLS_CA", "bm90IGEgcGVt")), new HttpHandlersTest.Sink()))
+                    .hasMessage("connection 'tls' has a TLS_CA that cannot be read: decodes to no PEM CERTIFICATE block (expected: base64 of a PEM CERTIFICATE)");
         } finally {
             server.close().sync();
         }
