@@ -49,8 +49,9 @@ class WebhooksThroughHoopTest {
     @BeforeEach
     void start() throws Exception {
         receiver = new Receiver();
-        // retries 3 s apart (±20 %): time enough to kill the gateway while the first two wait for theirs
-        stack = new HoopStack(work, Map.of("WEBHOOK_RETRY_DELAY", "3s", "WEBHOOK_TIMEOUT", "5s"));
+        // the first retry 12 to 18 s after a refusal: time enough to start session B and kill the gateway while the
+        // refused messages wait for it (it is kept in the database, so the next gateway honours it)
+        stack = new HoopStack(work, Map.of("WEBHOOK_RETRY_DELAY", "15s", "WEBHOOK_TIMEOUT", "5s"));
         stack.install();
         stack.createConnection("sh", "command-line", Map.of(), "bash");
     }
