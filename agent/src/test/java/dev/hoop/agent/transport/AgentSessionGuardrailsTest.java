@@ -77,13 +77,10 @@ class AgentSessionGuardrailsTest {
         Path marker = dir.resolve("typed");
         AgentSession s = session(Verb.CONNECT, List.of("regex:touch"));
         s.startTerminal(AgentSessionGuardrailsTest::sh, new TtySize(24, 200));
+        awaitStdout("$ "); // the shell is up (Ctrl-C before it handles SIGINT would end it)
         s.terminalInput(("touch " + marker + "\r").getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
         s.terminalInput("echo after-$((40+2))\r".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!stdout().contains("after-42") && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        assertThat(stdout()).contains("after-42");
+        awaitStdout("after-42");
         assertThat(marker).doesNotExist();
         assertThat(sent).anySatisfy(p -> {
             assertThat(p.getType()).isEqualTo(ClientPacket.WRITE_STDERR);
@@ -92,6 +89,14 @@ class AgentSessionGuardrailsTest {
         });
         s.close("test over");
         assertThat(Files.exists(marker)).isFalse();
+    }
+
+    private void awaitStdout(String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!stdout().contains(expected) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        assertThat(stdout()).contains(expected);
     }
 
     private String stdout() {
