@@ -34,6 +34,24 @@ class StreamMaskerTest {
         }
     }
 
+    /** Property on noise: random strings over the characters the detectors care about, random chunkings. */
+    @Test
+    void streamedEqualsOnePieceOnNoise() {
+        String[] atoms = {"a", "Z", "e", "eyJ", "1", "4", "0", ".", "-", "-----", "BEGIN ", "END ", "PRIVATE KEY", ":", "::", "@", "+", "(", ")", " ", "\n",
+            "\r\n", "\t", "/", "https://", "Cookie:", "Bearer ", "=", ";", "DE89", "AKIA", "dob ", "passport ", "é", "\uD83D\uDE00", "%", "?", "&sig=", "sv="};
+        Random r = new Random(77);
+        Masker one = new Masker(MaskingPolicy.parse("types=ALL;format=KEEP_SHAPE", null));
+        for (int round = 0; round < 400; round++) {
+            StringBuilder sb = new StringBuilder();
+            int n = r.nextInt(400);
+            for (int k = 0; k < n; k++) {
+                sb.append(atoms[r.nextInt(atoms.length)]);
+            }
+            String text = sb.toString();
+            assertEquals(one.maskText(text), streamInChunks(one, text, r, 1 + r.nextInt(40)), "round " + round + ": " + text);
+        }
+    }
+
     /** Every cut of one text that holds a value of each type, split in two. */
     @Test
     void everySplitPointOfEveryType() {
