@@ -29,6 +29,7 @@ class PackageCyclesTest {
             .layer("api").definedBy("dev.hoop.gateway.api..")
             .layer("transport").definedBy("dev.hoop.gateway.transport..")
             .layer("webhook").definedBy("dev.hoop.gateway.webhook..")
+            .layer("review").definedBy("dev.hoop.gateway.review..")
             .layer("broker").definedBy("dev.hoop.gateway.broker..")
             .layer("audit").definedBy("dev.hoop.gateway.audit..")
             .layer("auth").definedBy("dev.hoop.gateway.auth..")
@@ -38,9 +39,10 @@ class PackageCyclesTest {
             .whereLayer("api").mayOnlyBeAccessedByLayers("wiring")
             .whereLayer("transport").mayOnlyBeAccessedByLayers("wiring")
             .whereLayer("webhook").mayOnlyBeAccessedByLayers("api", "wiring")
-            .whereLayer("broker").mayOnlyBeAccessedByLayers("webhook", "api", "transport", "wiring")
+            .whereLayer("review").mayOnlyBeAccessedByLayers("api", "wiring")
+            .whereLayer("broker").mayOnlyBeAccessedByLayers("review", "webhook", "api", "transport", "wiring")
             .whereLayer("audit").mayOnlyBeAccessedByLayers("broker", "api", "transport", "wiring")
-            .whereLayer("auth").mayOnlyBeAccessedByLayers("audit", "broker", "api", "transport", "wiring")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("auth", "audit", "broker", "webhook", "api", "transport", "wiring")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("store", "auth", "audit", "broker", "webhook", "api", "transport", "wiring");
+            .whereLayer("auth").mayOnlyBeAccessedByLayers("audit", "broker", "review", "api", "transport", "wiring")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("auth", "audit", "broker", "review", "webhook", "api", "transport", "wiring")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("store", "auth", "audit", "broker", "review", "webhook", "api", "transport", "wiring");
 }
