@@ -76,11 +76,13 @@ public final class GatewayServer implements AutoCloseable {
     private final Seeding seeding;
     private final WebhookDispatcher webhookDispatcher;
     private final WebhookEvents webhookEvents;
+    private final ReviewService reviews;
 
     private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
                           InFlight inFlight, SessionBroker broker, Seeding seeding, WebhookDispatcher webhookDispatcher,
-                          WebhookEvents webhookEvents) {
+                          WebhookEvents webhookEvents, ReviewService reviews) {
         this.seeding = seeding;
+        this.reviews = reviews;
         this.webhookDispatcher = webhookDispatcher;
         this.webhookEvents = webhookEvents;
         this.inFlight = inFlight;
@@ -237,7 +239,7 @@ public final class GatewayServer implements AutoCloseable {
             loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
             return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
-                    new Seeding(org, users, agents, connections, cfg.adminGroup()), dispatcher, webhookEvents);
+                    new Seeding(org, users, agents, connections, cfg.adminGroup()), dispatcher, webhookEvents, reviews);
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -348,6 +350,7 @@ public final class GatewayServer implements AutoCloseable {
         web.stop();
         grpc.shutdown(2000);
         broker.close();
+        reviews.close();
         // after the sessions' ends were queued, before the pool closes: attempts in flight are given back to the outbox
         webhookDispatcher.close();
         db.close();
