@@ -79,6 +79,12 @@ class AgentSessionGuardrailsTest {
         s.startTerminal(AgentSessionGuardrailsTest::sh, new TtySize(24, 200));
         awaitStdout("$ "); // the shell is up (Ctrl-C before it handles SIGINT would end it)
         s.terminalInput(("touch " + marker + "\r").getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        // Ctrl-C also flushes what the terminal has not read yet: type on, as a person would, at the next prompt
+        awaitStdout("^C");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stdout().split("\\$ ", -1).length < 3 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
         s.terminalInput("echo after-$((40+2))\r".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
         awaitStdout("after-42");
         assertThat(marker).doesNotExist();
