@@ -30,7 +30,7 @@ final class Corpus {
             for (int k = 0; k < perType; k++) {
                 String v = positive(t);
                 String[] ctx = context(t);
-                out.add(new Sample(t, true, ctx[0] + v + ctx[1], ctx[0] + "[" + expectedType(t, v) + "]" + ctx[1]));
+                out.add(new Sample(t, true, ctx[0] + v + ctx[1], ctx[0] + "[" + t + "]" + ctx[1]));
                 boolean everyday = k % 3 == 2;
                 String n = everyday ? everyday() : negative(t);
                 String[] nctx = t == InfoType.DATE_OF_BIRTH || t == InfoType.US_PASSPORT || t == InfoType.URL || t == InfoType.STORAGE_SIGNED_URL
@@ -39,10 +39,6 @@ final class Corpus {
             }
         }
         return out;
-    }
-
-    private static InfoType expectedType(InfoType t, String v) {
-        return t;
     }
 
     /** A near miss of one type may be a plain value of another (an unsigned URL is a URL). */
