@@ -193,6 +193,8 @@ class AccessMatrixTest {
             value = MEMBER;
         } else if (pattern.startsWith("/api/sessions/")) {
             value = sessionId;
+        } else if (pattern.startsWith("/api/guardrails/")) {
+            value = "a-db";
         } else if (pattern.startsWith("/api/webhooks/")) {
             value = "a-hook";
         } else if (pattern.startsWith("/api/reviews/")) {
