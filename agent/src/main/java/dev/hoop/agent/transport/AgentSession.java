@@ -1,5 +1,6 @@
 package dev.hoop.agent.transport;
 
+import dev.hoop.agent.dlp.SessionMasking;
 import dev.hoop.agent.exec.CommandSpec;
 import dev.hoop.agent.exec.ExecHandle;
 import dev.hoop.agent.exec.ExecPlan;
@@ -53,8 +54,18 @@ final class AgentSession {
     /** Where command work runs: starting a process blocks for milliseconds. */
     private static final Executor COMMAND_STEPS = task -> Thread.ofVirtual().name("command-step").start(task);
 
+    /** The session's data masking (off unless the connection has it); counts go back on packets to the client. */
+    private final SessionMasking masking;
+    private volatile String lastSummary;
+
     AgentSession(String id, ConnectionParams params, ConnectionType type, Verb verb, Optional<ConnectionKind> kind,
                  Outbound out, Runnable onEnd) {
+        this(id, params, type, verb, kind, out, onEnd, SessionMasking.OFF);
+    }
+
+    AgentSession(String id, ConnectionParams params, ConnectionType type, Verb verb, Optional<ConnectionKind> kind,
+                 Outbound out, Runnable onEnd, SessionMasking masking) {
+        this.masking = masking;
         this.id = id;
         this.params = params;
         this.type = type;
@@ -81,7 +92,7 @@ final class AgentSession {
             c = new Connection(kind, connectionId);
             connections.put(connectionId, c);
             try {
-                c.handler = kind.factory().open(params, c);
+                c.handler = kind.factory().open(params, c, masking);
             } catch (RuntimeException e) {
                 log.info("session {}: opening {} connection {} failed: {}", id, kind.type(), connectionId, e.getMessage());
                 c.close(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -146,14 +157,14 @@ final class AgentSession {
         exec = switch (plan) {
             case CommandSpec command -> {
                 log.info("session {}: exec {} for connection '{}'", id, command.program(), params.name());
-                yield ExecRun.start(command, input, new Output());
+                yield ExecRun.start(command, input, masking.output(new Output()));
             }
             case ExecPlan.Sql sql -> {
                 if (!(kind.map(ConnectionKind::factory).orElse(null) instanceof SqlExecutor executor)) {
                     throw new IllegalStateException("this agent runs no SQL for " + params.type() + " connections");
                 }
                 log.info("session {}: exec SQL ({} bytes) for connection '{}'", id, input.length, params.name());
-                yield executor.runSql(params, input, new Output());
+                yield executor.runSql(params, input, new Output(), masking);
             }
         };
     }
@@ -168,7 +179,7 @@ final class AgentSession {
         }
         CommandSpec spec = command.get();
         log.info("session {}: terminal {} ({}x{}) for connection '{}'", id, spec.program(), size.rows(), size.cols(), params.name());
-        terminal = TerminalRun.start(spec, size, new Output());
+        terminal = TerminalRun.start(spec, size, masking.output(new Output()));
     }
 
     CompletionStage<Void> terminalInput(byte[] input) {
@@ -186,7 +197,7 @@ final class AgentSession {
     /** Ends the session for the client (exit code and/or reason), then frees it. */
     void end(Integer exitCode, String reason) {
         if (markClosed()) {
-            out.send(Replies.sessionClose(id, exitCode, reason));
+            out.send(withSummary(Replies.sessionClose(id, exitCode, reason)));
             release(reason == null ? "session ended" : reason);
         }
     }
@@ -233,7 +244,17 @@ final class AgentSession {
     }
 
     private CompletionStage<Void> send(dev.hoop.proto.Packet p) {
-        return closed ? CompletableFuture.failedFuture(new IllegalStateException("session " + id + " is closed")) : out.send(p);
+        return closed ? CompletableFuture.failedFuture(new IllegalStateException("session " + id + " is closed")) : out.send(withSummary(p));
+    }
+
+    /** Adds the redaction counts when they changed since the last packet (the gateway keeps the latest). */
+    private dev.hoop.proto.Packet withSummary(dev.hoop.proto.Packet p) {
+        String summary = masking.summaryJson();
+        if (summary == null || summary.equals(lastSummary)) {
+            return p;
+        }
+        lastSummary = summary;
+        return p.toBuilder().putSpec(dev.hoop.common.wire.SpecKey.REDACT_SUMMARY, Replies.utf8(summary)).build();
     }
 
     /** Output of the session's command. */
@@ -284,7 +305,7 @@ final class AgentSession {
             endedByResource.add(connectionId);
             connections.remove(connectionId, this);
             if (!closed) {
-                out.send(Replies.connectionClose(id, connectionId, reason));
+                out.send(withSummary(Replies.connectionClose(id, connectionId, reason)));
             }
             ConnectionHandler h = handler;
             if (h != null) {

@@ -17,7 +17,12 @@ public final class SpecKey {
     /** The connection's secrets and settings, JSON; sent to the agent only, never to a client. */
     public static final String AGENT_CONNECTION_PARAMS = "agent.connection_params";
     public static final String TCP_SERVER_CONNECT = "tcp.server_connect";
+    /** Redactions so far in the session, JSON per info type ({"EMAIL_ADDRESS":3}); set by the agent on packets to the client when it changed. */
     public static final String REDACT_SUMMARY = "redact.summary";
+    /** The connection's data masking configuration (docs/masking-setup.md), on AgentSessionOpen; absent: no masking. */
+    public static final String MASKING_CONFIG = "masking.config";
+    /** The organization's key for the HASH masking format, base64, on AgentSessionOpen with masking.config. */
+    public static final String MASKING_HASH_KEY = "masking.hash_key";
 
     private SpecKey() {}
 }
