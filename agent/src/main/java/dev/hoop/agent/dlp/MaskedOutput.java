@@ -1,7 +1,6 @@
 package dev.hoop.agent.dlp;
 
 import dev.hoop.agent.exec.ProcessOutput;
-import dev.hoop.agent.masking.Masker;
 import dev.hoop.agent.masking.StreamMasker;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -14,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A command's output (exec, terminal) through {@link Masker#stream()}: each stream is decoded as
+ * A command's output (exec, terminal) through {@link TextMasker#stream()}: each stream is decoded as
  * UTF-8 across chunk boundaries (a character split between two chunks is held back), masked with
  * a bounded look-behind, and sent on. When the masker fails, nothing more of the output passes:
  * stderr gets one line saying so and the exit code becomes 1 (fail closed). Output calls come
@@ -29,7 +28,7 @@ final class MaskedOutput implements ProcessOutput {
     private final Stream stderr;
     private volatile boolean failed;
 
-    MaskedOutput(Masker masker, ProcessOutput out) {
+    MaskedOutput(TextMasker masker, ProcessOutput out) {
         this.out = out;
         this.stdout = new Stream(masker.stream());
         this.stderr = new Stream(masker.stream());

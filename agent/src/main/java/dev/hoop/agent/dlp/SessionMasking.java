@@ -16,10 +16,10 @@ public final class SessionMasking {
     /** No masking configured for the connection. */
     public static final SessionMasking OFF = new SessionMasking(null, false);
 
-    private final Masker masker;
+    private final TextMasker masker;
     private final boolean columnRules;
 
-    private SessionMasking(Masker masker, boolean columnRules) {
+    private SessionMasking(TextMasker masker, boolean columnRules) {
         this.masker = masker;
         this.columnRules = columnRules;
     }
@@ -46,11 +46,11 @@ public final class SessionMasking {
             throw new IllegalArgumentException("the connection's data masking configuration is unusable (" + e.getMessage()
                     + "); the session was not opened", e);
         }
-        return of(new Masker(policy), !policy.columnGlobs().isEmpty());
+        return of(TextMasker.of(new Masker(policy)), !policy.columnGlobs().isEmpty());
     }
 
     /** A session masking with this masker (tests use one that fails). */
-    public static SessionMasking of(Masker masker, boolean columnRules) {
+    public static SessionMasking of(TextMasker masker, boolean columnRules) {
         return new SessionMasking(masker, columnRules);
     }
 
@@ -59,7 +59,7 @@ public final class SessionMasking {
     }
 
     /** The masker; only when {@link #enabled()}. */
-    public Masker masker() {
+    public TextMasker masker() {
         if (masker == null) {
             throw new IllegalStateException("masking is off");
         }

@@ -1,6 +1,6 @@
 package dev.hoop.agent.postgres;
 
-import dev.hoop.agent.masking.Masker;
+import dev.hoop.agent.dlp.TextMasker;
 import dev.hoop.common.pgwire.ErrorResponse;
 import dev.hoop.common.pgwire.FrontendFramer;
 import dev.hoop.common.pgwire.StartupPacket;
@@ -44,7 +44,7 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
     private int passing;
     private boolean failed;
 
-    MaskingStage(Masker masker, boolean hasColumnRules, String connectionName) {
+    MaskingStage(TextMasker masker, boolean hasColumnRules, String connectionName) {
         this.masking = new ResultMasking(masker, hasColumnRules);
         this.connectionName = connectionName;
         this.clientFramer = new FrontendFramer(new ClientMessages(), MAX_FOLLOWED_BYTES, false);

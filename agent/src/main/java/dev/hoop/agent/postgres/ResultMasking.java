@@ -1,6 +1,6 @@
 package dev.hoop.agent.postgres;
 
-import dev.hoop.agent.masking.Masker;
+import dev.hoop.agent.dlp.TextMasker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -48,7 +48,7 @@ final class ResultMasking {
 
     private static final Column[] NO_ROWS = new Column[0];
 
-    private final Masker masker;
+    private final TextMasker masker;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Map<String, Column[]> statements = new HashMap<>();
     private final Map<String, Column[]> portals = new HashMap<>();
@@ -61,7 +61,7 @@ final class ResultMasking {
     /** Whether the policy has column rules, which COPY data (no column names) cannot honour. */
     private final boolean hasColumnRules;
 
-    ResultMasking(Masker masker, boolean hasColumnRules) {
+    ResultMasking(TextMasker masker, boolean hasColumnRules) {
         this.masker = masker;
         this.hasColumnRules = hasColumnRules;
     }
