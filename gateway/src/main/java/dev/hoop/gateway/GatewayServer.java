@@ -27,6 +27,7 @@ import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
 import dev.hoop.gateway.store.LoginStates;
+import dev.hoop.gateway.store.MaskingKeys;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.Connections;
@@ -147,7 +148,7 @@ public final class GatewayServer implements AutoCloseable {
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), SessionLedger.storedIn(sessions), audit,
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins, new MaskingKeys(db.dataSource())), SessionLedger.storedIn(sessions), audit,
                     cfg.auditStatementBytes(), revocations);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());

@@ -2,7 +2,10 @@ package dev.hoop.gateway.broker;
 
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.gateway.auth.AccessControl;
+import dev.hoop.gateway.masking.MaskingRules;
 import dev.hoop.gateway.store.Connections;
+import dev.hoop.gateway.store.MaskingKeys;
+import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.Users;
 import java.util.Optional;
 
@@ -16,11 +19,20 @@ public final class StoreConnectionCatalog implements ConnectionCatalog {
     private final Connections connections;
     private final AccessControl access;
     private final Users users;
+    private final Plugins plugins;
+    private final MaskingKeys maskingKeys;
 
     public StoreConnectionCatalog(Connections connections, AccessControl access, Users users) {
+        this(connections, access, users, null, null);
+    }
+
+    /** With data masking: the {@code dlp} plugin's rules and the org's hash key go to the agent. */
+    public StoreConnectionCatalog(Connections connections, AccessControl access, Users users, Plugins plugins, MaskingKeys maskingKeys) {
         this.connections = connections;
         this.access = access;
         this.users = users;
+        this.plugins = plugins;
+        this.maskingKeys = maskingKeys;
     }
 
     @Override
@@ -31,7 +43,18 @@ public final class StoreConnectionCatalog implements ConnectionCatalog {
         return connections.find(user.orgId(), name)
                 .filter(c -> c.agentId() != null)
                 .map(c -> new ResolvedConnection(c.id(), c.orgId(), c.name(), c.type(), c.agentId(), c.agentName(),
-                        new ConnectionParams(c.name(), c.type(), c.command(), connections.secrets(c.id()))));
+                        new ConnectionParams(c.name(), c.type(), c.command(), connections.secrets(c.id())), masking(user.orgId(), c.name())));
+    }
+
+    /** The connection's masking, from the dlp plugin; rules that no longer validate refuse the session (fail closed). */
+    private ResolvedConnection.Masking masking(java.util.UUID orgId, String connection) {
+        if (plugins == null) {
+            return null;
+        }
+        return plugins.find(orgId, MaskingRules.PLUGIN)
+                .map(p -> p.connections().get(connection))
+                .map(rules -> new ResolvedConnection.Masking(MaskingRules.configString(rules), maskingKeys.forOrg(orgId)))
+                .orElse(null);
     }
 
     /**
