@@ -85,9 +85,4 @@ public final class SessionMasking {
         counts.forEach((type, n) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(type.name()).append("\":").append(n));
         return sb.append('}').toString();
     }
-
-    /** {@code out} with its stdout and stderr masked (exec and terminal output), or {@code out} itself when off. */
-    public dev.hoop.agent.exec.ProcessOutput output(dev.hoop.agent.exec.ProcessOutput out) {
-        return masker == null ? out : new MaskedOutput(masker, out);
-    }
 }

@@ -5,6 +5,7 @@ import dev.hoop.agent.exec.CommandSpec;
 import dev.hoop.agent.exec.ExecHandle;
 import dev.hoop.agent.exec.ExecPlan;
 import dev.hoop.agent.exec.ExecRun;
+import dev.hoop.agent.exec.MaskedOutput;
 import dev.hoop.agent.exec.ProcessOutput;
 import dev.hoop.agent.exec.SqlExecutor;
 import dev.hoop.agent.session.ClientSink;
@@ -157,7 +158,7 @@ final class AgentSession {
         exec = switch (plan) {
             case CommandSpec command -> {
                 log.info("session {}: exec {} for connection '{}'", id, command.program(), params.name());
-                yield ExecRun.start(command, input, masking.output(new Output()));
+                yield ExecRun.start(command, input, MaskedOutput.of(masking, new Output()));
             }
             case ExecPlan.Sql sql -> {
                 if (!(kind.map(ConnectionKind::factory).orElse(null) instanceof SqlExecutor executor)) {
@@ -179,7 +180,7 @@ final class AgentSession {
         }
         CommandSpec spec = command.get();
         log.info("session {}: terminal {} ({}x{}) for connection '{}'", id, spec.program(), size.rows(), size.cols(), params.name());
-        terminal = TerminalRun.start(spec, size, masking.output(new Output()));
+        terminal = TerminalRun.start(spec, size, MaskedOutput.of(masking, new Output()));
     }
 
     CompletionStage<Void> terminalInput(byte[] input) {

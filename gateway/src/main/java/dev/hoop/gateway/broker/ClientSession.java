@@ -58,8 +58,11 @@ final class ClientSession {
     private final InputAuditor inputAuditor;
     private final Executor endings;
     private final AtomicBoolean ended = new AtomicBoolean();
-    /** The agent's latest redaction counts (redact.summary), stored when the session ends. */
+    /** The agent's latest redaction counts (redact.summary), stored while the session runs and when it ends. */
     private volatile String redactions;
+    private volatile long redactionsStoredAt = System.nanoTime() - REDACTIONS_EVERY_NANOS;
+    private static final long REDACTIONS_EVERY_NANOS = 1_000_000_000L;
+    private final Object redactionsLock = new Object();
     /** Set when an audit write failed: nothing more is forwarded, in either direction. */
     private volatile boolean unrecorded;
     private final RecordedFirst toAgentInOrder = new RecordedFirst();
@@ -190,6 +193,12 @@ final class ClientSession {
         String summary = Wire.spec(packet, SpecKey.REDACT_SUMMARY);
         if (summary != null) {
             redactions = summary; // cumulative: the latest wins; checked when stored
+            long now = System.nanoTime();
+            if (now - redactionsStoredAt > REDACTIONS_EVERY_NANOS) {
+                // A long connect session shows its counts while it runs, at most once a second (off the event loop).
+                redactionsStoredAt = now;
+                endings.execute(this::storeRedactions);
+            }
         }
         CompletableFuture<Void> before = recording.written();
         boolean ok = switch (packet.getType()) {
@@ -357,6 +366,21 @@ final class ClientSession {
         end(exitCode, error, null);
     }
 
+    /** Stores the latest counts; under a lock, so that a slower older write never lands after a newer one. */
+    private void storeRedactions() {
+        synchronized (redactionsLock) {
+            String latest = redactions;
+            if (latest == null) {
+                return;
+            }
+            try {
+                ledger.redactions(id, latest);
+            } catch (RuntimeException e) {
+                log.warn("session {}: could not store its redaction counts", id, e);
+            }
+        }
+    }
+
     /** @param status how the client's stream ends; null: normally */
     private void end(Integer exitCode, String error, Status status) {
         if (!ended.compareAndSet(false, true)) {
@@ -368,9 +392,7 @@ final class ClientSession {
             try {
                 inputAuditor.closed(recording);
                 recording.finish();
-                if (redactions != null) {
-                    ledger.redactions(id, redactions);
-                }
+                storeRedactions();
                 ledger.closed(id, exitCode, error, endedAt);
             } catch (RuntimeException e) {
                 log.error("session {}: could not record its end (exit code {}, error {})", id, exitCode, error, e);

@@ -99,7 +99,7 @@ public final class MaskingRules {
     private static String normalize(String e) {
         int colon = e.indexOf(':');
         String head = (colon < 0 ? e : e.substring(0, colon)).toUpperCase(Locale.ROOT);
-        if (head.equals("COLUMN")) {
+        if (head.equals("COLUMN") && colon >= 0) {
             return "column:" + e.substring(colon + 1).trim();
         }
         return colon < 0 ? head : head + ":" + e.substring(colon + 1).trim().toUpperCase(Locale.ROOT);

@@ -1,6 +1,7 @@
-package dev.hoop.agent.dlp;
+package dev.hoop.agent.exec;
 
-import dev.hoop.agent.exec.ProcessOutput;
+import dev.hoop.agent.dlp.SessionMasking;
+import dev.hoop.agent.dlp.TextMasker;
 import dev.hoop.agent.masking.StreamMasker;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * stderr gets one line saying so and the exit code becomes 1 (fail closed). Output calls come
  * from one reader thread per stream; the two streams are independent.
  */
-final class MaskedOutput implements ProcessOutput {
+public final class MaskedOutput implements ProcessOutput {
     private static final Logger log = LoggerFactory.getLogger(MaskedOutput.class);
     static final String FAILED = "hoop: data masking failed; the rest of the output was withheld\n";
 
@@ -27,6 +28,11 @@ final class MaskedOutput implements ProcessOutput {
     private final Stream stdout;
     private final Stream stderr;
     private volatile boolean failed;
+
+    /** {@code out} with its stdout and stderr masked (exec and terminal output), or {@code out} itself when masking is off. */
+    public static ProcessOutput of(SessionMasking masking, ProcessOutput out) {
+        return masking.enabled() ? new MaskedOutput(masking.masker(), out) : out;
+    }
 
     MaskedOutput(TextMasker masker, ProcessOutput out) {
         this.out = out;
