@@ -177,8 +177,14 @@ class MaskingThroughHoopTest {
         String id = list.get("data").get(0).get("id").asText();
         JsonNode detail = stack.get("/api/sessions/" + id);
         assertThat(detail.get("session").get("redactions").get("EMAIL_ADDRESS").asLong()).isEqualTo(3001);
-        // The audit holds what the client got: masked.
-        assertThat(detail.get("events").toString()).doesNotContain("@example.com").contains("[EMAIL_ADDRESS]");
+        // The audit holds what the client got: masked (the input, the user's own script, is kept as typed).
+        StringBuilder output = new StringBuilder();
+        detail.get("events").forEach(e -> {
+            if (!e.get("type").asText().equals("i")) {
+                output.append(e.get("data").asText());
+            }
+        });
+        assertThat(output.toString()).doesNotContain("@example.com").contains("[EMAIL_ADDRESS]");
     }
 
     @Test
