@@ -37,21 +37,45 @@ public final class Masker {
     }
 
     public String maskText(String text) {
-        if (text == null || !policy.infoTypes().contains(InfoType.EMAIL_ADDRESS)) {
+        if (text == null || !policy.infoTypes().contains(InfoType.EMAIL_ADDRESS) || text.indexOf('@') < 0) {
             return text;
         }
-        Matcher m = EMAIL.matcher(text);
-        if (!m.find()) {
-            return text;
-        }
-        StringBuilder sb = new StringBuilder();
+        // Linear: expand around each '@' (a regex scan from every position is quadratic on long values).
+        StringBuilder sb = null;
         int last = 0;
-        do {
-            sb.append(text, last, m.start()).append(render(InfoType.EMAIL_ADDRESS, m.group()));
-            count(InfoType.EMAIL_ADDRESS);
-            last = m.end();
-        } while (m.find());
-        return sb.append(text, last, text.length()).toString();
+        int at = text.indexOf('@');
+        while (at >= 0) {
+            int from = at;
+            while (from > last && local(text.charAt(from - 1))) {
+                from--;
+            }
+            int to = at + 1;
+            while (to < text.length() && domain(text.charAt(to))) {
+                to++;
+            }
+            while (to > at + 1 && text.charAt(to - 1) == '.') {
+                to--;
+            }
+            String candidate = text.substring(from, to);
+            if (from < at && EMAIL.matcher(candidate).matches()) {
+                if (sb == null) {
+                    sb = new StringBuilder(text.length());
+                }
+                sb.append(text, last, from).append(render(InfoType.EMAIL_ADDRESS, candidate));
+                count(InfoType.EMAIL_ADDRESS);
+                last = to;
+            }
+            at = text.indexOf('@', Math.max(at + 1, last));
+        }
+        return sb == null ? text : sb.append(text, last, text.length()).toString();
+    }
+
+    private static boolean local(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || "._%+-".indexOf(c) >= 0);
+    }
+
+    private static boolean domain(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '-');
     }
 
     public StreamMasker stream() {
