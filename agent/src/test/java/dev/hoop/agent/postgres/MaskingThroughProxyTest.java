@@ -3,6 +3,7 @@ package dev.hoop.agent.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hoop.agent.dlp.SessionMasking;
+import dev.hoop.agent.exec.CollectedOutput;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +49,24 @@ class MaskingThroughProxyTest {
         assertThat(r.stdout().lines().count()).isEqualTo(50_000);
         assertThat(r.stdout()).doesNotContain("@example.com");
         assertThat(r.stdout().lines().skip(41).findFirst().orElseThrow()).startsWith("42|[EMAIL_ADDRESS]|");
+    }
+
+    @Test
+    void execResultsAreMaskedAndABinaryCopyFailsClosedWithExitCodeNotZero() throws Exception {
+        SessionMasking masking = SessionMasking.of("types=EMAIL_ADDRESS;columns=secret;format=TOKEN", null);
+        CollectedOutput ok = new CollectedOutput();
+        new PostgresHandlers(group).runSql(server.params(), ("select 'a@example.com' as email, 'x' as secret, 7 as n;")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), ok, masking);
+        assertThat(ok.awaitExit()).isZero();
+        assertThat(ok.text("out")).contains("[EMAIL_ADDRESS]").doesNotContain("a@example.com").contains(" 7");
+        assertThat(ok.text("out").lines().filter(l -> l.contains("[EMAIL_ADDRESS]")).findFirst().orElseThrow()).doesNotContain(" x ");
+
+        CollectedOutput refused = new CollectedOutput();
+        new PostgresHandlers(group).runSql(server.params(), "copy (select 'b@example.com') to stdout with (format binary);"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), refused, masking);
+        assertThat(refused.awaitExit()).isNotZero();
+        assertThat(refused.text("out") + refused.text("err")).doesNotContain("b@example.com");
+        assertThat(refused.text("err")).contains("binary COPY cannot be masked");
     }
 
     @Test
