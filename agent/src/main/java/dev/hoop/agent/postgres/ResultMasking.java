@@ -367,13 +367,31 @@ final class ResultMasking {
             throw new MaskingRefusal("0A000", "column \"" + column.name() + "\" (type oid " + column.typeOid()
                     + ") comes in binary format, which hoop cannot mask; ask for it in text format");
         }
-        String probe = "0";
-        if (masker.maskValue(column.name(), probe) != probe) {
+        if (maskedWhole(column)) {
             throw new MaskingRefusal("0A000", "column \"" + column.name() + "\" must be masked by a column rule but comes in"
                     + " binary format (type oid " + column.typeOid() + "), where no masked value can be written; ask for it in text format");
         }
         return null;
     }
+
+    /**
+     * Whether the masker would replace this column's values whatever they are (a column rule, or a
+     * labelled column such as a date of birth): probed once per column name and type with a sample
+     * of the type's text form, since a binary value cannot be rewritten.
+     */
+    private boolean maskedWhole(Column column) {
+        return wholeColumns.computeIfAbsent(column.name() + "\0" + column.typeOid(), k -> {
+            String probe = switch (column.typeOid()) {
+                case 1082 -> "1990-01-31";
+                case 1114, 1184 -> "1990-01-31 00:00:00";
+                default -> "0";
+            };
+            // The contract: the same instance when nothing changed; a new one (even if equal) counts as masked.
+            return masker.maskValue(column.name(), probe) != probe;
+        });
+    }
+
+    private final Map<String, Boolean> wholeColumns = new HashMap<>();
 
     private byte[] maskedText(String column, byte[] body, int start, int len, int skip) {
         String clear = decode(body, start + skip, len - skip);
