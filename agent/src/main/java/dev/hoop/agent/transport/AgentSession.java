@@ -198,7 +198,7 @@ final class AgentSession {
     /** Ends the session for the client (exit code and/or reason), then frees it. */
     void end(Integer exitCode, String reason) {
         if (markClosed()) {
-            out.send(withSummary(Replies.sessionClose(id, exitCode, reason)));
+            sendWithSummary(Replies.sessionClose(id, exitCode, reason));
             release(reason == null ? "session ended" : reason);
         }
     }
@@ -245,8 +245,24 @@ final class AgentSession {
     }
 
     private CompletionStage<Void> send(dev.hoop.proto.Packet p) {
-        return closed ? CompletableFuture.failedFuture(new IllegalStateException("session " + id + " is closed")) : out.send(withSummary(p));
+        return closed ? CompletableFuture.failedFuture(new IllegalStateException("session " + id + " is closed")) : sendWithSummary(p);
     }
+
+    /**
+     * Sends with the redaction counts when they changed. With masking on, counting and queueing are
+     * one step (the queue only enqueues): stdout and stderr readers must not queue an older count
+     * after a newer one, since the gateway keeps the last it sees.
+     */
+    private CompletionStage<Void> sendWithSummary(dev.hoop.proto.Packet p) {
+        if (!masking.enabled()) {
+            return out.send(p);
+        }
+        synchronized (summaryLock) {
+            return out.send(withSummary(p));
+        }
+    }
+
+    private final Object summaryLock = new Object();
 
     /** Adds the redaction counts when they changed since the last packet (the gateway keeps the latest). */
     private dev.hoop.proto.Packet withSummary(dev.hoop.proto.Packet p) {
@@ -306,7 +322,7 @@ final class AgentSession {
             endedByResource.add(connectionId);
             connections.remove(connectionId, this);
             if (!closed) {
-                out.send(withSummary(Replies.connectionClose(id, connectionId, reason)));
+                sendWithSummary(Replies.connectionClose(id, connectionId, reason));
             }
             ConnectionHandler h = handler;
             if (h != null) {
