@@ -29,6 +29,7 @@ import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
 import dev.hoop.gateway.store.LoginStates;
+import dev.hoop.gateway.store.MaskingKeys;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.ClientKeys;
@@ -174,7 +175,7 @@ public final class GatewayServer implements AutoCloseable {
             ReviewService reviews = new ReviewService(reviewStore, revocations, () -> info.apiUrl,
                     List.of(WebhookReviews.publishingTo(webhookEvents))).start();
             opened.add(reviews);
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins),
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins, new MaskingKeys(db.dataSource())),
                     reviews.tracking(webhookEvents.around(SessionLedger.storedIn(sessions))), audit,
                     cfg.auditStatementBytes(), revocations).withReviews(reviews);
             opened.add(broker);

@@ -1,5 +1,6 @@
 package dev.hoop.agent.postgres;
 
+import dev.hoop.agent.dlp.SessionMasking;
 import dev.hoop.agent.exec.ExecHandle;
 import dev.hoop.agent.exec.ProcessOutput;
 import dev.hoop.agent.exec.SqlExecutor;
@@ -58,6 +59,13 @@ public final class PostgresHandlers implements ConnectionHandlerFactory, SqlExec
 
     @Override
     public ConnectionHandler open(ConnectionParams params, ClientSink toClient) {
+        return open(params, toClient, SessionMasking.OFF);
+    }
+
+    /** Results are masked in flight when the session has data masking ({@link MaskingStage}). */
+    @Override
+    public ConnectionHandler open(ConnectionParams params, ClientSink toClient, SessionMasking masking) {
+        Objects.requireNonNull(masking, "masking");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(toClient, "toClient");
         PostgresTarget target = null;
@@ -75,12 +83,17 @@ public final class PostgresHandlers implements ConnectionHandlerFactory, SqlExec
             configError = e.getMessage(); // rules that cannot be read: nothing runs (fail closed)
         }
         EventLoop loop = group.next();
-        return new PostgresSession(loop, template, toClient, target, configError, params.name(), startupTimeout, guardrails);
+        return new PostgresSession(loop, template, toClient, target, configError, params.name(), startupTimeout, guardrails, masking);
     }
 
     /** {@code hoop exec} on a postgres connection: the script as SQL over the agent's own connection. */
     @Override
     public ExecHandle runSql(ConnectionParams params, byte[] script, ProcessOutput out) {
-        return SqlScript.start(group.next(), template, params, script, out);
+        return runSql(params, script, out, SessionMasking.OFF);
+    }
+
+    @Override
+    public ExecHandle runSql(ConnectionParams params, byte[] script, ProcessOutput out, SessionMasking masking) {
+        return SqlScript.start(group.next(), template, params, script, out, Objects.requireNonNull(masking, "masking"));
     }
 }

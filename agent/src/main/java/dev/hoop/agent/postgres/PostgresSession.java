@@ -1,6 +1,7 @@
 package dev.hoop.agent.postgres;
 
 import dev.hoop.agent.guardrails.SqlGuardrails;
+import dev.hoop.agent.dlp.SessionMasking;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.agent.session.ConnectionHandler;
@@ -52,6 +53,9 @@ final class PostgresSession implements ConnectionHandler {
     private final RefusalMarkers markers = new RefusalMarkers();
     private final ClientFilter clientFilter;
     private BackendFilter backendFilter;
+    private final SessionMasking masking;
+    /** The masking stage of the relay, when the session masks results; it follows the client's messages too. */
+    private MaskingStage maskingStage;
     private State state = State.STARTUP;
     /** The connection stages until authenticated; then {@link #serverChannel} carries the relay. */
     private ServerConnection server;
@@ -66,14 +70,18 @@ final class PostgresSession implements ConnectionHandler {
     /** @param configError why the connection's settings are unusable (sent after the startup), or null */
     PostgresSession(EventLoop loop, Bootstrap bootstrap, ClientSink sink, PostgresTarget target, String configError,
             String connectionName, Duration startupTimeout) {
-        this(loop, bootstrap, sink, target, configError, connectionName, startupTimeout, new SqlGuardrails(GuardrailRules.NONE));
+        this(loop, bootstrap, sink, target, configError, connectionName, startupTimeout, new SqlGuardrails(GuardrailRules.NONE), SessionMasking.OFF);
     }
 
-    /** @param guardrails the connection's statement rules; each block is also told to the sink for the session's record */
+    /**
+     * @param guardrails the connection's statement rules; each block is also told to the sink for the session's record
+     * @param masking the connection's data masking (results rewritten before they leave the agent)
+     */
     PostgresSession(EventLoop loop, Bootstrap bootstrap, ClientSink sink, PostgresTarget target, String configError,
-            String connectionName, Duration startupTimeout, SqlGuardrails guardrails) {
+            String connectionName, Duration startupTimeout, SqlGuardrails guardrails, SessionMasking masking) {
         this.clientFilter = new ClientFilter(new ClientStartup(), markers, guardrails,
                 block -> sink.notice(block.describe() + " (connection '" + connectionName + "')"));
+        this.masking = masking;
         this.loop = loop;
         this.startupTimeout = startupTimeout;
         this.bootstrap = bootstrap;
@@ -124,6 +132,9 @@ final class PostgresSession implements ConnectionHandler {
         if (out.length == 0 || state == State.CLOSED) {
             done.complete(null);
         } else if (state == State.RELAY) {
+            if (maskingStage != null) {
+                maskingStage.fromClient(out);
+            }
             serverChannel.writeAndFlush(Unpooled.wrappedBuffer(out)).addListener(completes(done));
         } else {
             // Bytes after the StartupMessage but before AuthenticationOk: keep them (one chunk,
@@ -206,10 +217,21 @@ final class PostgresSession implements ConnectionHandler {
             log.debug("postgres connection '{}': authenticated to {} as {}", connectionName, target.address(), target.user());
             backendFilter = new BackendFilter(markers);
             ServerRelayHandler relay = new ServerRelayHandler(backendFilter, new RelayEnd());
+            if (masking.enabled()) {
+                maskingStage = new MaskingStage(masking.masker(), masking.columnRules(), connectionName);
+                ctx.pipeline().addLast("masking", maskingStage);
+            }
             ctx.pipeline().addLast("relay", relay);
             serverChannel = ctx.channel();
-            // The rest was already decrypted (when TLS is on): hand it to the relay directly, not through the pipeline's head.
-            relay.channelRead(ctx.pipeline().context(relay), rest);
+            // The rest was already decrypted (when TLS is on): hand it to the first stage directly, not through the pipeline's head.
+            if (maskingStage != null) {
+                maskingStage.channelRead(ctx.pipeline().context(maskingStage), rest);
+            } else {
+                relay.channelRead(ctx.pipeline().context(relay), rest);
+            }
+            if (held != null && maskingStage != null) {
+                maskingStage.fromClient(io.netty.buffer.ByteBufUtil.getBytes(held));
+            }
             if (held != null) {
                 ByteBuf bytes = held;
                 java.util.List<CompletableFuture<Void>> waiting = java.util.List.copyOf(heldWaiting);

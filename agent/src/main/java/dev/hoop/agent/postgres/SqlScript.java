@@ -1,5 +1,6 @@
 package dev.hoop.agent.postgres;
 
+import dev.hoop.agent.dlp.SessionMasking;
 import dev.hoop.agent.exec.ExecHandle;
 import dev.hoop.agent.exec.ProcessOutput;
 import dev.hoop.common.pgwire.ErrorResponse;
@@ -35,14 +36,23 @@ final class SqlScript implements ExecHandle {
     private final AtomicBoolean ended = new AtomicBoolean();
     private ServerConnection connection;
 
-    private SqlScript(EventLoop loop, ProcessOutput out) {
+    private final SessionMasking masking;
+
+    private SqlScript(EventLoop loop, ProcessOutput out, SessionMasking masking) {
+        this.masking = masking;
         this.loop = loop;
         this.out = out;
     }
 
     /** Checks and starts the script; never throws: every failure reaches {@code out}. */
     static SqlScript start(EventLoop loop, Bootstrap bootstrap, ConnectionParams params, byte[] input, ProcessOutput out) {
-        SqlScript run = new SqlScript(loop, out);
+        return start(loop, bootstrap, params, input, out, SessionMasking.OFF);
+    }
+
+    /** The same, with the results masked per column by a {@link MaskingStage} before the runner prints them. */
+    static SqlScript start(EventLoop loop, Bootstrap bootstrap, ConnectionParams params, byte[] input, ProcessOutput out,
+            SessionMasking masking) {
+        SqlScript run = new SqlScript(loop, out, masking);
         PostgresTarget target;
         try {
             target = PostgresTarget.from(params);
@@ -100,8 +110,16 @@ final class SqlScript implements ExecHandle {
                     return;
                 }
                 ScriptRunner runner = new ScriptRunner(script, address, out, SqlScript.this::exited);
+                MaskingStage stage = masking.enabled() ? new MaskingStage(masking.masker(), masking.columnRules(), "exec") : null;
+                if (stage != null) {
+                    ctx.pipeline().addLast("masking", stage);
+                }
                 ctx.pipeline().addLast("script", runner);
-                runner.channelRead(ctx.pipeline().context(runner), rest);
+                if (stage != null) {
+                    stage.channelRead(ctx.pipeline().context(stage), rest);
+                } else {
+                    runner.channelRead(ctx.pipeline().context(runner), rest);
+                }
             }
 
             @Override

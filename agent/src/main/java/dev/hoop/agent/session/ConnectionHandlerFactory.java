@@ -13,4 +13,16 @@ public interface ConnectionHandlerFactory {
      * @param toClient where the handler sends bytes for this client connection
      */
     ConnectionHandler open(ConnectionParams params, ClientSink toClient);
+
+    /**
+     * The same with the session's data masking. A factory that cannot mask refuses when masking is
+     * on (fail closed): this default does.
+     */
+    default ConnectionHandler open(ConnectionParams params, ClientSink toClient, dev.hoop.agent.dlp.SessionMasking masking) {
+        if (masking.enabled()) {
+            throw new IllegalStateException("connection '" + params.name() + "' has data masking configured, which its type ("
+                    + params.type() + ") does not support; the connection was refused");
+        }
+        return open(params, toClient);
+    }
 }

@@ -1,9 +1,11 @@
 package dev.hoop.agent.transport;
 
+import dev.hoop.agent.dlp.SessionMasking;
 import dev.hoop.agent.exec.CommandSpec;
 import dev.hoop.agent.exec.ExecHandle;
 import dev.hoop.agent.exec.ExecPlan;
 import dev.hoop.agent.exec.ExecRun;
+import dev.hoop.agent.exec.MaskedOutput;
 import dev.hoop.agent.exec.ProcessOutput;
 import dev.hoop.agent.exec.SqlExecutor;
 import dev.hoop.agent.guardrails.Block;
@@ -61,8 +63,18 @@ final class AgentSession {
     /** Where command work runs: starting a process blocks for milliseconds. */
     private static final Executor COMMAND_STEPS = task -> Thread.ofVirtual().name("command-step").start(task);
 
+    /** The session's data masking (off unless the connection has it); counts go back on packets to the client. */
+    private final SessionMasking masking;
+    private volatile String lastSummary;
+
     AgentSession(String id, ConnectionParams params, ConnectionType type, Verb verb, Optional<ConnectionKind> kind,
                  Outbound out, Runnable onEnd) {
+        this(id, params, type, verb, kind, out, onEnd, SessionMasking.OFF);
+    }
+
+    AgentSession(String id, ConnectionParams params, ConnectionType type, Verb verb, Optional<ConnectionKind> kind,
+                 Outbound out, Runnable onEnd, SessionMasking masking) {
+        this.masking = masking;
         this.id = id;
         this.params = params;
         this.type = type;
@@ -89,7 +101,7 @@ final class AgentSession {
             c = new Connection(kind, connectionId);
             connections.put(connectionId, c);
             try {
-                c.handler = kind.factory().open(params, c);
+                c.handler = kind.factory().open(params, c, masking);
             } catch (RuntimeException e) {
                 log.info("session {}: opening {} connection {} failed: {}", id, kind.type(), connectionId, e.getMessage());
                 c.close(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -160,14 +172,14 @@ final class AgentSession {
         exec = switch (plan) {
             case CommandSpec command -> {
                 log.info("session {}: exec {} for connection '{}'", id, command.program(), params.name());
-                yield ExecRun.start(command, input, new Output());
+                yield ExecRun.start(command, input, MaskedOutput.of(masking, new Output()));
             }
             case ExecPlan.Sql sql -> {
                 if (!(kind.map(ConnectionKind::factory).orElse(null) instanceof SqlExecutor executor)) {
                     throw new IllegalStateException("this agent runs no SQL for " + params.type() + " connections");
                 }
                 log.info("session {}: exec SQL ({} bytes) for connection '{}'", id, input.length, params.name());
-                yield executor.runSql(params, input, new Output());
+                yield executor.runSql(params, input, new Output(), masking);
             }
         };
     }
@@ -207,7 +219,7 @@ final class AgentSession {
         }
         CommandSpec spec = command.get();
         log.info("session {}: terminal {} ({}x{}) for connection '{}'", id, spec.program(), size.rows(), size.cols(), params.name());
-        terminal = TerminalRun.start(spec, size, new Output());
+        terminal = TerminalRun.start(spec, size, MaskedOutput.of(masking, new Output()));
     }
 
     CompletionStage<Void> terminalInput(byte[] input) {
@@ -252,7 +264,7 @@ final class AgentSession {
     /** Ends the session for the client (exit code and/or reason), then frees it. */
     void end(Integer exitCode, String reason) {
         if (markClosed()) {
-            out.send(Replies.sessionClose(id, exitCode, reason));
+            sendWithSummary(Replies.sessionClose(id, exitCode, reason));
             release(reason == null ? "session ended" : reason);
         }
     }
@@ -299,7 +311,33 @@ final class AgentSession {
     }
 
     private CompletionStage<Void> send(dev.hoop.proto.Packet p) {
-        return closed ? CompletableFuture.failedFuture(new IllegalStateException("session " + id + " is closed")) : out.send(p);
+        return closed ? CompletableFuture.failedFuture(new IllegalStateException("session " + id + " is closed")) : sendWithSummary(p);
+    }
+
+    /**
+     * Sends with the redaction counts when they changed. With masking on, counting and queueing are
+     * one step (the queue only enqueues): stdout and stderr readers must not queue an older count
+     * after a newer one, since the gateway keeps the last it sees.
+     */
+    private CompletionStage<Void> sendWithSummary(dev.hoop.proto.Packet p) {
+        if (!masking.enabled()) {
+            return out.send(p);
+        }
+        synchronized (summaryLock) {
+            return out.send(withSummary(p));
+        }
+    }
+
+    private final Object summaryLock = new Object();
+
+    /** Adds the redaction counts when they changed since the last packet (the gateway keeps the latest). */
+    private dev.hoop.proto.Packet withSummary(dev.hoop.proto.Packet p) {
+        String summary = masking.summaryJson();
+        if (summary == null || summary.equals(lastSummary)) {
+            return p;
+        }
+        lastSummary = summary;
+        return p.toBuilder().putSpec(dev.hoop.common.wire.SpecKey.REDACT_SUMMARY, Replies.utf8(summary)).build();
     }
 
     /** Output of the session's command. */
@@ -357,7 +395,7 @@ final class AgentSession {
             endedByResource.add(connectionId);
             connections.remove(connectionId, this);
             if (!closed) {
-                out.send(Replies.connectionClose(id, connectionId, reason));
+                sendWithSummary(Replies.connectionClose(id, connectionId, reason));
             }
             ConnectionHandler h = handler;
             if (h != null) {

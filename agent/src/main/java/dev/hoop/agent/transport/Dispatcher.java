@@ -168,7 +168,14 @@ final class Dispatcher {
             log.warn("session {}: opened twice; keeping the first", sessionId);
             return;
         }
-        AgentSession session = new AgentSession(sessionId, params, type, verb, kind, out, () -> sessions.remove(sessionId));
+        // Fail closed: a masking configuration the agent cannot use refuses the session.
+        dev.hoop.agent.dlp.SessionMasking masking = dev.hoop.agent.dlp.SessionMasking.of(
+                Wire.spec(p, SpecKey.MASKING_CONFIG), Wire.spec(p, SpecKey.MASKING_HASH_KEY));
+        if (masking.enabled() && verb == Verb.CONNECT && type != ConnectionType.POSTGRES && type != ConnectionType.COMMAND_LINE) {
+            throw new IllegalArgumentException("connection '" + name + "' has data masking configured, which " + type
+                    + " connections do not support; the session was refused");
+        }
+        AgentSession session = new AgentSession(sessionId, params, type, verb, kind, out, () -> sessions.remove(sessionId), masking);
         sessions.put(sessionId, session);
         byte[] input = p.getPayload().toByteArray();
         log.info("session {}: open, {} connection '{}' ({})", sessionId, verb, name, type);

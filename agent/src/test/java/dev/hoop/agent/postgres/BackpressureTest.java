@@ -40,7 +40,7 @@ class BackpressureTest {
     }
 
     /** A sink whose writes complete only when the test says so, counting overlapping writes. */
-    private static final class ManualSink implements ClientSink {
+    static final class ManualSink implements ClientSink {
         final BlockingQueue<CompletableFuture<Void>> pending = new LinkedBlockingQueue<>();
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
         final AtomicInteger outstanding = new AtomicInteger();

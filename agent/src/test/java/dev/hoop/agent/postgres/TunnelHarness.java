@@ -34,7 +34,15 @@ final class TunnelHarness implements AutoCloseable {
     /** Reasons given to {@link ClientSink#close}, in order ("" for a normal end). */
     final List<String> closeReasons = new CopyOnWriteArrayList<>();
 
+    private final dev.hoop.agent.dlp.SessionMasking masking;
+
     TunnelHarness(ConnectionHandlerFactory factory, ConnectionParams params) throws IOException {
+        this(factory, params, dev.hoop.agent.dlp.SessionMasking.OFF);
+    }
+
+    /** With the session's data masking. */
+    TunnelHarness(ConnectionHandlerFactory factory, ConnectionParams params, dev.hoop.agent.dlp.SessionMasking masking) throws IOException {
+        this.masking = masking;
         this.factory = factory;
         this.params = params;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -62,7 +70,7 @@ final class TunnelHarness implements AutoCloseable {
 
     private void bridge(Socket socket, Random random) {
         SocketSink sink = new SocketSink(socket);
-        ConnectionHandler handler = factory.open(params, sink);
+        ConnectionHandler handler = factory.open(params, sink, masking);
         try (InputStream in = socket.getInputStream()) {
             byte[] buffer = new byte[64 * 1024];
             while (true) {

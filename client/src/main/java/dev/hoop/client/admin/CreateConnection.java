@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
         description = {"Create a connection served by an agent.",
             "Example: hoop admin create connection pg --type postgres --agent prod -e HOST=db -e PORT=5432 -e USER=app -e PASS=s3cret -e DB=app",
             "         hoop admin create connection sh --type command-line --agent prod -- bash",
-            "         hoop admin create connection api --type http --agent prod -e URL=https://api.internal -e 'HEADER_Authorization=Bearer t0ken'"})
+            "         hoop admin create connection api --type http --agent prod -e URL=https://api.internal -e 'HEADER_Authorization=Bearer t0ken'",
+            "         hoop admin create connection pg ... -p 'dlp:EMAIL_ADDRESS;PHONE_NUMBER;column:*ssn*;format:TOKEN'"})
 final class CreateConnection implements Runnable {
     @ParentCommand AdminCommand.Create parent;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -53,6 +54,12 @@ final class CreateConnection implements Runnable {
             description = "A secret given to the agent as an environment variable (repeatable), e.g. -e HOST=db.internal.")
     Map<String, String> secrets = new LinkedHashMap<>();
 
+    @Option(names = {"-p", "--plugin"}, paramLabel = "NAME[:CONFIG;…]",
+            description = "Enable a plugin for the connection with its config entries (repeatable), e.g."
+                    + " -p 'dlp:EMAIL_ADDRESS;column:*ssn*;format:TOKEN' (data masking, docs/masking-setup.md),"
+                    + " -p 'review:dba;sre' (approver groups, docs/reviews.md), -p 'guardrails:read-only;deny-table:salaries' (docs/guardrails.md).")
+    List<String> plugins = new ArrayList<>();
+
     @Override
     public void run() {
         if (ConnectionType.find(type).isEmpty()) {
@@ -77,16 +84,23 @@ final class CreateConnection implements Runnable {
         }
         body.put("secret", secrets);
         body.put("agent_name", agent);
+        List<Map.Entry<String, List<String>>> pluginConfigs = new ArrayList<>();
+        for (String p : plugins) {
+            pluginConfigs.add(pluginConfig(p));
+        }
         JsonNode created = api.post("/api/connections", body);
-        if (!reviewers.isEmpty()) {
-            try {
+        try {
+            if (!reviewers.isEmpty()) {
                 api.put("/api/connections/" + HoopApi.segment(name) + "/reviewers", Map.of("groups", reviewers));
-            } catch (dev.hoop.client.api.ApiException e) {
-                // without its review the connection must not be usable: take it back
-                api.delete("/api/connections/" + HoopApi.segment(name));
-                throw new dev.hoop.client.api.ApiException(e.status(), "connection '" + name + "' was not created: its reviewers could not be set: "
-                        + e.getMessage());
             }
+            for (Map.Entry<String, List<String>> p : pluginConfigs) {
+                enablePlugin(api, p.getKey(), p.getValue());
+            }
+        } catch (dev.hoop.client.api.ApiException e) {
+            // Without its review or its plugins (e.g. its data masking) the connection must not be usable: take it back.
+            api.delete("/api/connections/" + HoopApi.segment(name));
+            throw new dev.hoop.client.api.ApiException(e.status(), "connection '" + name + "' was not created: its reviewers or plugins"
+                    + " could not be set: " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
@@ -98,6 +112,58 @@ final class CreateConnection implements Runnable {
         if (!reviewers.isEmpty()) {
             out.printf("sessions need a review by: %s%n", String.join(", ", reviewers));
         }
+        for (Map.Entry<String, List<String>> p : pluginConfigs) {
+            out.printf("plugin '%s' enabled%s%n", p.getKey(), p.getValue().isEmpty() ? "" : " (" + String.join(";", p.getValue()) + ")");
+        }
         out.flush();
+    }
+
+    /** {@code NAME[:ENTRY;ENTRY…]}. */
+    private Map.Entry<String, List<String>> pluginConfig(String value) {
+        int colon = value.indexOf(':');
+        String plugin = (colon < 0 ? value : value.substring(0, colon)).trim();
+        if (!plugin.matches("[a-z][a-z0-9_-]{0,63}")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "-p: '" + value + "' (expected NAME[:CONFIG;CONFIG…] with a lower-case plugin name, e.g. dlp:EMAIL_ADDRESS;column:ssn)");
+        }
+        List<String> entries = new ArrayList<>();
+        if (colon >= 0) {
+            for (String e : value.substring(colon + 1).split(";")) {
+                if (!e.isBlank()) {
+                    entries.add(e.trim());
+                }
+            }
+        }
+        return Map.entry(plugin, entries);
+    }
+
+    /** Adds this connection to the plugin's connections (creating the plugin when the org has none of that name). */
+    private void enablePlugin(HoopApi api, String plugin, List<String> entries) {
+        if (plugin.equals("guardrails")) { // its own API checks each rule (docs/guardrails.md)
+            api.put("/api/guardrails/" + HoopApi.segment(name), Map.of("rules", entries));
+            return;
+        }
+        List<Map<String, Object>> connections = new ArrayList<>();
+        boolean exists = true;
+        try {
+            for (JsonNode c : api.get("/api/plugins/" + HoopApi.segment(plugin)).path("connections")) {
+                if (!name.equals(c.path("name").asText())) {
+                    List<String> config = new ArrayList<>();
+                    c.path("config").forEach(v -> config.add(v.asText()));
+                    connections.add(Map.of("name", c.path("name").asText(), "config", config));
+                }
+            }
+        } catch (dev.hoop.client.api.ApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            exists = false;
+        }
+        connections.add(Map.of("name", name, "config", entries));
+        if (exists) {
+            api.put("/api/plugins/" + HoopApi.segment(plugin), Map.of("connections", connections));
+        } else {
+            api.post("/api/plugins", Map.of("name", plugin, "connections", connections));
+        }
     }
 }

@@ -17,6 +17,7 @@ public final class SpecKey {
     /** The connection's secrets and settings, JSON; sent to the agent only, never to a client. */
     public static final String AGENT_CONNECTION_PARAMS = "agent.connection_params";
     public static final String TCP_SERVER_CONNECT = "tcp.server_connect";
+    /** Redactions so far in the session, JSON per info type ({"EMAIL_ADDRESS":3}); set by the agent on packets to the client when it changed. */
     public static final String REDACT_SUMMARY = "redact.summary";
     /**
      * The review holding a session: on ClientSessionOpenWaitingApproval and ClientSessionOpenApproveOK
@@ -25,6 +26,10 @@ public final class SpecKey {
     public static final String REVIEW_ID = "review.id";
     /** On ClientSessionOpenWaitingApproval: the approver groups still to decide, comma-separated. */
     public static final String REVIEW_PENDING_GROUPS = "review.pending_groups";
+    /** The connection's data masking configuration (docs/masking-setup.md), on AgentSessionOpen; absent: no masking. */
+    public static final String MASKING_CONFIG = "masking.config";
+    /** The organization's key for the HASH masking format, base64, on AgentSessionOpen with masking.config. */
+    public static final String MASKING_HASH_KEY = "masking.hash_key";
 
     private SpecKey() {}
 }

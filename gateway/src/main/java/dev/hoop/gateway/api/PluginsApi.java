@@ -2,6 +2,7 @@ package dev.hoop.gateway.api;
 
 import dev.hoop.gateway.auth.Revocations;
 import dev.hoop.gateway.store.Connections;
+import dev.hoop.gateway.masking.MaskingRules;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.Plugins.Plugin;
 import io.helidon.http.Method;
@@ -52,13 +53,13 @@ final class PluginsApi {
                     if (plugins.find(c.orgId(), name).isPresent()) {
                         throw ApiException.conflict("plugin '" + name + "' exists already (PUT /api/plugins/" + name + " to change it)");
                     }
-                    return changed(c, name, Reply.created(PluginView.of(plugins.put(c.orgId(), name, configs(c, in)))));
+                    return changed(c, name, Reply.created(PluginView.of(plugins.put(c.orgId(), name, configs(c, in, name)))));
                 }),
                 Route.of(Method.GET, "/api/plugins/{name}", Access.ADMIN, c -> Reply.ok(PluginView.of(find(c)))),
                 Route.of(Method.PUT, "/api/plugins/{name}", Access.ADMIN, c -> {
                     Plugin p = find(c);
                     Request in = c.body(Request.class, EXPECTED);
-                    return changed(c, p.name(), Reply.ok(PluginView.of(plugins.put(c.orgId(), p.name(), configs(c, in)))));
+                    return changed(c, p.name(), Reply.ok(PluginView.of(plugins.put(c.orgId(), p.name(), configs(c, in, p.name())))));
                 }),
                 Route.of(Method.DELETE, "/api/plugins/{name}", Access.ADMIN, c -> {
                     if (!plugins.delete(c.orgId(), c.param("name"))) {
@@ -68,12 +69,21 @@ final class PluginsApi {
                 }));
     }
 
+    /** The dlp plugin's entries are masking rules (docs/masking-setup.md), checked here so that a session never meets a bad one. */
+    private static List<String> maskingRules(String connection, List<String> rules) {
+        try {
+            return MaskingRules.validate(rules);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("connection '" + connection + "': " + e.getMessage());
+        }
+    }
+
     private Plugin find(Call c) {
         String name = c.param("name");
         return plugins.find(c.orgId(), name).orElseThrow(() -> ApiException.notFound("plugin '" + name + "' not found"));
     }
 
-    private Map<UUID, List<String>> configs(Call c, Request in) {
+    private Map<UUID, List<String>> configs(Call c, Request in, String plugin) {
         Map<UUID, List<String>> out = new LinkedHashMap<>();
         for (ConnectionConfig cc : in.connections() == null ? List.<ConnectionConfig>of() : in.connections()) {
             if (cc == null || cc.name() == null) {
@@ -81,7 +91,8 @@ final class PluginsApi {
             }
             UUID id = connections.find(c.orgId(), cc.name()).map(Connections.Conn::id)
                     .orElseThrow(() -> ApiException.badRequest("connection '" + cc.name() + "' not found (expected: an existing connection, see GET /api/connections)"));
-            List<String> config = cc.config() == null ? List.of() : Validate.groups(cc.config());
+            List<String> config = cc.config() == null ? List.of()
+                    : plugin.equals(MaskingRules.PLUGIN) ? maskingRules(cc.name(), cc.config()) : Validate.groups(cc.config());
             out.put(id, config);
         }
         return out;

@@ -39,10 +39,10 @@ final class SessionsApi {
 
     record SessionView(UUID id, UUID userId, String userEmail, String connection, String connectionType, String verb,
                        String status, Integer exitCode, String error, OffsetDateTime startedAt, OffsetDateTime endedAt,
-                       long eventCount) {
+                       long eventCount, java.util.Map<String, Long> redactions) {
         static SessionView of(Session s) {
             return new SessionView(s.id(), s.userId(), s.userEmail(), s.connectionName(), s.connectionType(), s.verb(), s.status(),
-                    s.exitCode(), s.error(), s.startedAt(), s.endedAt(), s.eventCount());
+                    s.exitCode(), s.error(), s.startedAt(), s.endedAt(), s.eventCount(), s.redactions());
         }
     }
 

@@ -11,6 +11,7 @@ import com.google.protobuf.ByteString;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionType;
+import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.SessionRecording;
@@ -57,6 +58,11 @@ final class ClientSession {
     private final InputAuditor inputAuditor;
     private final Executor endings;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The agent's latest redaction counts (redact.summary), stored while the session runs and when it ends. */
+    private volatile String redactions;
+    private volatile long redactionsStoredAt = System.nanoTime() - REDACTIONS_EVERY_NANOS;
+    private static final long REDACTIONS_EVERY_NANOS = 1_000_000_000L;
+    private final Object redactionsLock = new Object();
     /** Set when an audit write failed: nothing more is forwarded, in either direction. */
     private volatile boolean unrecorded;
     private final RecordedFirst toAgentInOrder = new RecordedFirst();
@@ -128,6 +134,10 @@ final class ClientSession {
                 .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(type.wireName()))
                 .putSpec(GATEWAY_VERB, ByteString.copyFromUtf8(verb.wireName()))
                 .putSpec(AGENT_CONNECTION_PARAMS, ByteString.copyFrom(connection.params().toJson()));
+        if (connection.masking() != null) {
+            open.putSpec(SpecKey.MASKING_CONFIG, ByteString.copyFromUtf8(connection.masking().config()))
+                    .putSpec(SpecKey.MASKING_HASH_KEY, ByteString.copyFromUtf8(java.util.Base64.getEncoder().encodeToString(connection.masking().hashKey())));
+        }
         CompletableFuture<Void> before = recording.written();
         if (!record(() -> inputAuditor.opened(recording, clientOpen))) {
             return;
@@ -142,7 +152,7 @@ final class ClientSession {
 
     /** Spec keys only the gateway sets: a client's values never reach the agent. */
     private static boolean gatewayOnly(String key) {
-        return key.startsWith("gateway.") || key.equals(AGENT_CONNECTION_PARAMS);
+        return key.startsWith("gateway.") || key.equals(AGENT_CONNECTION_PARAMS) || key.startsWith("masking.");
     }
 
     /** @param handled runs once the packet was forwarded or dropped */
@@ -184,6 +194,16 @@ final class ClientSession {
 
     /** @param handled runs once the packet was forwarded or dropped */
     void fromAgent(Packet packet, Runnable handled) {
+        String summary = Wire.spec(packet, SpecKey.REDACT_SUMMARY);
+        if (summary != null) {
+            redactions = summary; // cumulative: the latest wins; checked when stored
+            long now = System.nanoTime();
+            if (now - redactionsStoredAt > REDACTIONS_EVERY_NANOS) {
+                // A long connect session shows its counts while it runs, at most once a second (off the event loop).
+                redactionsStoredAt = now;
+                endings.execute(this::storeRedactions);
+            }
+        }
         CompletableFuture<Void> before = recording.written();
         boolean ok = switch (packet.getType()) {
             case ClientPacket.WRITE_STDOUT -> record(() -> recording.output(packet.getPayload().toByteArray()));
@@ -350,6 +370,21 @@ final class ClientSession {
         end(exitCode, error, null);
     }
 
+    /** Stores the latest counts; under a lock, so that a slower older write never lands after a newer one. */
+    private void storeRedactions() {
+        synchronized (redactionsLock) {
+            String latest = redactions;
+            if (latest == null) {
+                return;
+            }
+            try {
+                ledger.redactions(id, latest);
+            } catch (RuntimeException e) {
+                log.warn("session {}: could not store its redaction counts", id, e);
+            }
+        }
+    }
+
     /** @param status how the client's stream ends; null: normally */
     private void end(Integer exitCode, String error, Status status) {
         if (!ended.compareAndSet(false, true)) {
@@ -361,6 +396,7 @@ final class ClientSession {
             try {
                 inputAuditor.closed(recording);
                 recording.finish();
+                storeRedactions();
                 ledger.closed(id, exitCode, error, endedAt);
             } catch (RuntimeException e) {
                 log.error("session {}: could not record its end (exit code {}, error {})", id, exitCode, error, e);

@@ -25,6 +25,10 @@ public interface SessionLedger {
      */
     void closed(UUID id, Integer exitCode, String error, Instant endedAt);
 
+    /** The session's redaction counts as the agent reported them (JSON, checked by the store); kept by stores that can. */
+    default void redactions(UUID id, String summaryJson) {
+    }
+
     /** The ledger on the {@code sessions} table. (The store knows nothing of the broker: the arrow points this way.) */
     static SessionLedger storedIn(Sessions sessions) {
         return new SessionLedger() {
@@ -37,6 +41,11 @@ public interface SessionLedger {
             @Override
             public void closed(UUID id, Integer exitCode, String error, Instant endedAt) {
                 sessions.closed(id, exitCode, error, endedAt);
+            }
+
+            @Override
+            public void redactions(UUID id, String summaryJson) {
+                sessions.redactions(id, summaryJson);
             }
         };
     }

@@ -2,7 +2,9 @@ package dev.hoop.gateway.broker;
 
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.gateway.auth.AccessControl;
+import dev.hoop.gateway.masking.MaskingRules;
 import dev.hoop.gateway.store.Connections;
+import dev.hoop.gateway.store.MaskingKeys;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.Users;
 import java.util.Optional;
@@ -17,19 +19,24 @@ public final class StoreConnectionCatalog implements ConnectionCatalog {
     private final Connections connections;
     private final AccessControl access;
     private final Users users;
-
     private final Plugins plugins;
+    private final MaskingKeys maskingKeys;
 
     public StoreConnectionCatalog(Connections connections, AccessControl access, Users users) {
-        this(connections, access, users, null);
+        this(connections, access, users, null, null);
     }
 
-    /** @param plugins where the {@code guardrails} plugin's rules are read (null: no guardrails) */
-    public StoreConnectionCatalog(Connections connections, AccessControl access, Users users, Plugins plugins) {
+    /**
+     * @param plugins where the {@code guardrails} plugin's rules and the {@code dlp} plugin's masking rules are read
+     *     (null: neither)
+     * @param maskingKeys the orgs' keys for the HASH masking format
+     */
+    public StoreConnectionCatalog(Connections connections, AccessControl access, Users users, Plugins plugins, MaskingKeys maskingKeys) {
         this.connections = connections;
         this.access = access;
         this.users = users;
         this.plugins = plugins;
+        this.maskingKeys = maskingKeys;
     }
 
     /** The connection's guardrail rules, sent to the agent with its params (docs/guardrails.md). */
@@ -49,7 +56,19 @@ public final class StoreConnectionCatalog implements ConnectionCatalog {
         return connections.find(user.orgId(), name)
                 .filter(c -> c.agentId() != null)
                 .map(c -> new ResolvedConnection(c.id(), c.orgId(), c.name(), c.type(), c.agentId(), c.agentName(),
-                        new ConnectionParams(c.name(), c.type(), c.command(), connections.secrets(c.id()), guardrails(c.orgId(), c.name()))));
+                        new ConnectionParams(c.name(), c.type(), c.command(), connections.secrets(c.id()), guardrails(c.orgId(), c.name())),
+                        masking(user.orgId(), c.name())));
+    }
+
+    /** The connection's masking, from the dlp plugin; rules that no longer validate refuse the session (fail closed). */
+    private ResolvedConnection.Masking masking(java.util.UUID orgId, String connection) {
+        if (plugins == null) {
+            return null;
+        }
+        return plugins.find(orgId, MaskingRules.PLUGIN)
+                .map(p -> p.connections().get(connection))
+                .map(rules -> new ResolvedConnection.Masking(MaskingRules.configString(rules), maskingKeys.forOrg(orgId)))
+                .orElse(null);
     }
 
     /**

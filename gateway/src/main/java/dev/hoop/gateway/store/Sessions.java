@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -21,7 +22,15 @@ public final class Sessions {
 
     public record Session(UUID id, UUID orgId, UUID userId, String userEmail, String connectionName, String connectionType,
                           String verb, String status, Integer exitCode, String error, OffsetDateTime startedAt,
-                          OffsetDateTime endedAt, long eventCount) {}
+                          OffsetDateTime endedAt, long eventCount, Map<String, Long> redactions) {
+
+        public Session(UUID id, UUID orgId, UUID userId, String userEmail, String connectionName, String connectionType,
+                       String verb, String status, Integer exitCode, String error, OffsetDateTime startedAt,
+                       OffsetDateTime endedAt, long eventCount) {
+            this(id, orgId, userId, userEmail, connectionName, connectionType, verb, status, exitCode, error, startedAt, endedAt,
+                    eventCount, Map.of());
+        }
+    }
 
     /** Filters of a listing; null fields do not filter. */
     public record Filter(UUID userId, String userEmail, String connectionName, String verb, OffsetDateTime from,
@@ -29,7 +38,7 @@ public final class Sessions {
 
     public static final String ORPHANED = "the gateway stopped during the session";
     private static final String SELECT = "SELECT s.id, s.org_id, s.user_id, s.user_email, s.connection_name, s.connection_type, s.verb, "
-            + "s.status, s.exit_code, s.metadata->>'error' AS error, s.started_at, s.ended_at, "
+            + "s.status, s.exit_code, s.metadata->>'error' AS error, s.started_at, s.ended_at, s.metadata->>'redactions' AS redactions, "
             + "(SELECT count(*) FROM session_events e WHERE e.session_id = s.id) AS event_count FROM sessions s ";
     private final Jdbc jdbc;
 
@@ -51,6 +60,51 @@ public final class Sessions {
                         + "metadata = CASE WHEN ?::text IS NULL THEN metadata ELSE metadata || jsonb_build_object('error', ?::text) END "
                         + "WHERE id = ?",
                 exitCode, utc(endedAt), error, error, id);
+    }
+
+    /**
+     * Keeps the session's redaction counts (data masking) in its metadata. The agent sends them: only
+     * a JSON object of info type names to counts is kept; anything else is dropped, said in the log.
+     */
+    public void redactions(UUID id, String summaryJson) {
+        Map<String, Long> counts = redactionCounts(summaryJson);
+        if (counts == null) {
+            org.slf4j.LoggerFactory.getLogger(Sessions.class).warn("session {}: the agent's redaction counts are malformed; not kept", id);
+            return;
+        }
+        try {
+            jdbc.update("UPDATE sessions SET metadata = metadata || jsonb_build_object('redactions', ?::jsonb) WHERE id = ?",
+                    REDACTIONS_JSON.writeValueAsString(counts), id);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper REDACTIONS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The counts, or null when {@code json} is not an object of UPPER_CASE names (at most 64) to non-negative integers. */
+    static Map<String, Long> redactionCounts(String json) {
+        if (json == null || json.length() > 4096) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = REDACTIONS_JSON.readTree(json);
+            if (node == null || !node.isObject() || node.size() > 64) {
+                return null;
+            }
+            Map<String, Long> out = new java.util.TreeMap<>();
+            for (var it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getKey().matches("[A-Z][A-Z0-9_]{0,63}") || !e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber()
+                        || e.getValue().asLong() < 0) {
+                    return null;
+                }
+                out.put(e.getKey(), e.getValue().asLong());
+            }
+            return out;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** Replaces the session's events with {@code events} in one transaction. */
@@ -145,7 +199,12 @@ public final class Sessions {
                 rs.getString("user_email"), rs.getString("connection_name"), rs.getString("connection_type"), rs.getString("verb"),
                 rs.getString("status"), (Integer) rs.getObject("exit_code"), rs.getString("error"),
                 rs.getObject("started_at", OffsetDateTime.class), rs.getObject("ended_at", OffsetDateTime.class),
-                rs.getLong("event_count"));
+                rs.getLong("event_count"), redactionsOrEmpty(rs.getString("redactions")));
+    }
+
+    private static Map<String, Long> redactionsOrEmpty(String json) {
+        Map<String, Long> counts = json == null ? null : redactionCounts(json);
+        return counts == null ? Map.of() : counts;
     }
 
     private static OffsetDateTime utc(Instant t) {

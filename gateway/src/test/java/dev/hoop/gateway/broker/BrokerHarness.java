@@ -49,6 +49,8 @@ final class BrokerHarness implements AutoCloseable {
     final Map<UUID, SessionLedger.Opened> opened = new ConcurrentHashMap<>();
     final Map<UUID, Object[]> closed = new ConcurrentHashMap<>();
     final Map<UUID, List<AuditEvent>> audited = new ConcurrentHashMap<>();
+    final Map<UUID, String> redactions = new ConcurrentHashMap<>();
+    static final ResolvedConnection.Masking MASKING = new ResolvedConnection.Masking("types=EMAIL_ADDRESS;format=TOKEN", new byte[32]);
     final SessionBroker broker;
     /** What the API tells of revoked users and changed access (see SessionRevoker). */
     final Revocations revocations = new Revocations();
@@ -66,10 +68,20 @@ final class BrokerHarness implements AutoCloseable {
 
     /** @param audit opens the audit log (e.g. one on a full disk) */
     BrokerHarness(Path auditDir, java.util.function.BiFunction<Path, AuditStore, AuditLog> audit) throws Exception {
-        ConnectionCatalog catalog = (user, name) -> Optional.ofNullable(TYPES.get(name)).filter(t -> pgAllowed || !name.equals("pg")).map(type -> new ResolvedConnection(
+        ConnectionCatalog plain = (user, name) -> Optional.ofNullable(TYPES.get(name)).filter(t -> pgAllowed || !name.equals("pg")).map(type -> new ResolvedConnection(
                 name.equals("pg") ? PG_ID : UUID.randomUUID(), ORG, name, type, AGENT.id(), AGENT.name(),
                 name.equals("pg") ? PARAMS : new ConnectionParams(name, type, List.of(), Map.of("HOST", "h", "PORT", "1"))));
+        // "masked": a command-line connection with data masking
+        ConnectionCatalog catalog = (user, name) -> name.equals("masked")
+                ? Optional.of(new ResolvedConnection(UUID.randomUUID(), ORG, name, "command-line", AGENT.id(), AGENT.name(),
+                        new ConnectionParams(name, "command-line", List.of("sh"), Map.of()), MASKING))
+                : plain.resolve(user, name);
         SessionLedger ledger = new SessionLedger() {
+            @Override
+            public void redactions(UUID id, String summaryJson) {
+                redactions.put(id, summaryJson);
+            }
+
             @Override
             public void opened(Opened session) {
                 if (storageDown) {
