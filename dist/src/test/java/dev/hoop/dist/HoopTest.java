@@ -40,8 +40,9 @@ class HoopTest {
         "login|help,login,version",
         "start|help,start,version",
         "exec|exec,help,version",
-        "--help|admin,config,connect,exec,help,login,start,version",
-        "adm|admin,config,connect,exec,help,login,start,version",
+        "review|help,review,version",
+        "--help|admin,config,connect,exec,help,login,review,start,version",
+        "adm|admin,config,connect,exec,help,login,review,start,version",
     })
     void onlyTheBranchThatRunsIsBuilt(String first, String expected) {
         assertThat(Hoop.commandLine(first).getSubcommands().keySet().stream().sorted().toList())
