@@ -25,7 +25,10 @@ public interface SessionLedger {
      */
     void closed(UUID id, Integer exitCode, String error, Instant endedAt);
 
-    /** The session's redaction counts as the agent reported them (JSON, checked by the store); kept by stores that can. */
+    /**
+     * The session's redaction counts as the agent reported them (JSON, checked by the store); kept by stores that can.
+     * A ledger that wraps another must pass this on (a missed delegation once lost every count).
+     */
     default void redactions(UUID id, String summaryJson) {
     }
 

@@ -109,6 +109,11 @@ public final class ReviewService implements ReviewGate, AutoCloseable {
                     log.error("session {}: marking its review EXECUTED failed (it stays PROCESSING until the next start)", id, e);
                 }
             }
+
+            @Override
+            public void redactions(UUID id, String summaryJson) {
+                ledger.redactions(id, summaryJson);
+            }
         };
     }
 

@@ -119,6 +119,11 @@ public final class WebhookEvents {
                 }
                 publishQuietly(s.user().orgId(), SESSION_CLOSE, data(s, endedAt, exitCode, error), id);
             }
+
+            @Override
+            public void redactions(UUID id, String summaryJson) {
+                inner.redactions(id, summaryJson);
+            }
         };
     }
 
