@@ -174,7 +174,7 @@ public final class GatewayServer implements AutoCloseable {
                     .connections(connections, agents, access, revocations)
                     .plugins(plugins, connections, revocations)
                     .apiKeys(apiKeys, revocations)
-                    .sessions(sessions, new ApiExecution(broker))
+                    .sessions(sessions, new ApiExecution(broker), audit)
                     .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);

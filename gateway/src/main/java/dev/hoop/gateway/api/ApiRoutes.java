@@ -1,5 +1,6 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.auth.LoginLimiter;
 import dev.hoop.gateway.auth.PasswordHasher;
@@ -78,6 +79,11 @@ public final class ApiRoutes {
 
     public ApiRoutes sessions(Sessions sessions, ApiExecution execution) {
         return add(new SessionsApi(sessions, execution).routes());
+    }
+
+    /** Sessions, with running sessions' events read live from their write-ahead files. */
+    public ApiRoutes sessions(Sessions sessions, ApiExecution execution, AuditLog audit) {
+        return add(new SessionsApi(sessions, execution, audit).routes());
     }
 
     /** The routes added so far, in the order added. */
