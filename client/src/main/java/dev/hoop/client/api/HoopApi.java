@@ -112,6 +112,8 @@ public final class HoopApi {
     public void events(String path, java.util.function.BiConsumer<String, String> onEvent) {
         URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
+                // HTTP/1.1: an h2c upgrade of a long-lived answer did not deliver Helidon's stream (see e2e HoopStack)
+                .version(HttpClient.Version.HTTP_1_1)
                 .header("Accept", "text/event-stream")
                 .header("User-Agent", "hoop-cli");
         if (token != null) {
