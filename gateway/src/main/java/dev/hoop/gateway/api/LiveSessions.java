@@ -28,6 +28,11 @@ final class LiveSessions {
     static final Duration POLL = Duration.ofMillis(200);
     /** How often a follower checks whether the session ended while its file is still there. */
     static final Duration STATUS_EVERY = Duration.ofSeconds(1);
+    /**
+     * A session whose file is gone but whose row still says open had its end not recorded (the
+     * database failed then): after this long the follower is ended with the row as it is.
+     */
+    static final Duration UNRECORDED_END = Duration.ofSeconds(30);
     /** A comment line this often keeps proxies from closing a quiet stream, and finds followers that left. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
@@ -96,6 +101,7 @@ final class LiveSessions {
         long position = 0;
         long statusDue = 0;
         long heartbeatDue = System.nanoTime() + HEARTBEAT.toNanos();
+        long fileGoneSince = -1;
         while (true) {
             Optional<AuditLog.Tail> tail = audit == null ? Optional.empty() : audit.tail(s.id(), position);
             if (tail.isPresent()) {
@@ -103,10 +109,16 @@ final class LiveSessions {
                 position = tail.get().position();
             }
             long now = System.nanoTime();
-            if (tail.isEmpty() || now >= statusDue) {
+            if (tail.isPresent()) {
+                fileGoneSince = -1;
+            } else if (fileGoneSince < 0) {
+                fileGoneSince = now;
+            }
+            if (now >= statusDue) {
                 statusDue = now + STATUS_EVERY.toNanos();
                 Optional<Session> current = sessions.find(orgId, s.id());
-                if (current.isEmpty() || !"open".equals(current.get().status())) {
+                boolean stuck = tail.isEmpty() && now - fileGoneSince > UNRECORDED_END.toNanos();
+                if (current.isEmpty() || !"open".equals(current.get().status()) || stuck) {
                     // the rest: from the file while its flush is pending, else from the database after what was sent
                     Optional<AuditLog.Tail> rest = audit == null ? Optional.empty() : audit.tail(s.id(), position);
                     List<AuditEvent> events = rest.isPresent() ? rest.get().events() : skip(sessions.events(orgId, s.id()), f.seen);
