@@ -76,6 +76,11 @@ final class LiveSessions {
         this.audit = audit;
     }
 
+    /** Every event of the session, from its file while it has one (the transcript of a running session). */
+    List<AuditEvent> all(UUID orgId, Session s) {
+        return (audit == null ? Optional.<List<AuditEvent>>empty() : audit.recorded(s.id())).orElseGet(() -> sessions.events(orgId, s.id()));
+    }
+
     Detail detail(UUID orgId, Session s, Paging paging) {
         Optional<List<AuditEvent>> wal = audit == null ? Optional.empty() : audit.recorded(s.id());
         if (wal.isPresent()) {

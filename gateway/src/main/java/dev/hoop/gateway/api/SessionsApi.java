@@ -110,7 +110,7 @@ final class SessionsApi {
                 }),
                 Route.of(Method.GET, "/api/sessions/{id}/download", Access.USER, c -> {
                     Session s = find(c);
-                    return Reply.download("text/plain; charset=utf-8", "session-" + s.id() + ".txt", transcript(s, sessions.events(c.orgId(), s.id())));
+                    return Reply.download("text/plain; charset=utf-8", "session-" + s.id() + ".txt", transcript(s, live.all(c.orgId(), s)));
                 }));
     }
 

@@ -146,6 +146,7 @@ class SessionsLiveApiTest {
         assertThat(events(live.get(5))).containsExactly("i#1:select 1", "i#1:select 11");
         assertThat(events(live.get(6))).isEmpty();
 
+        assertThat(gw.get(base + "/download", admin).raw()).as("a running session's transcript").contains("input #1: select 11");
         end(id, rec);
         List<JsonNode> stored = queries.stream().map(q -> get(base + q, admin)).toList();
         assertThat(stored.getFirst().get("live").asBoolean()).isFalse();
