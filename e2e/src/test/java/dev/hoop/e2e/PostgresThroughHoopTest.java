@@ -200,9 +200,9 @@ class PostgresThroughHoopTest {
         List<String> inputs = new ArrayList<>();
         long total = Long.MAX_VALUE;
         for (int offset = 0; offset < total; offset += 10_000) {
-            JsonNode page = stack.get("/api/sessions/" + sessionId + "?events_limit=10000&events_offset=" + offset);
-            total = page.get("events_total").asLong();
-            page.get("events").forEach(e -> {
+            JsonNode events = stack.get("/api/sessions/" + sessionId + "?events_limit=10000&events_offset=" + offset);
+            total = events.get("events_total").asLong();
+            events.get("events").forEach(e -> {
                 if (e.get("type").asText().equals("i")) {
                     inputs.add(e.get("data").asText());
                 }
