@@ -107,7 +107,9 @@ class ExecThroughHoopTest {
         String id = r.get("session_id").asText();
         HoopStack.await("the session is stored", java.time.Duration.ofSeconds(10), () -> {
             try {
-                return stack.get("/api/sessions/" + id).get("events").size() == 2;
+                // the events are readable while the session ends (live view): wait for its row too
+                JsonNode d = stack.get("/api/sessions/" + id);
+                return d.get("events").size() == 2 && d.get("session").get("status").asText().equals("done");
             } catch (Exception e) {
                 return false;
             }

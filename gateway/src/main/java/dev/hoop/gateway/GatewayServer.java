@@ -205,7 +205,7 @@ public final class GatewayServer implements AutoCloseable {
                     .plugins(plugins, connections, revocations)
                     .guardrails(plugins, connections)
                     .apiKeys(apiKeys, revocations)
-                    .sessions(sessions, new ApiExecution(broker))
+                    .sessions(sessions, new ApiExecution(broker), audit)
                     .webhooks(webhooks)
                     .reviews(reviews, reviewStore, connections)
                     .table();

@@ -102,9 +102,66 @@ public final class HoopApi {
         return answer(method, path, response);
     }
 
+    /**
+     * A GET answered with Server-Sent Events: calls {@code onEvent} with each event's name and data
+     * (its {@code data:} lines joined) as it arrives, until the gateway ends the stream. No overall
+     * timeout: a followed session may run for hours.
+     *
+     * @throws ApiException when the gateway answers with an error instead of a stream
+     */
+    public void events(String path, java.util.function.BiConsumer<String, String> onEvent) {
+        URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
+                // HTTP/1.1: an h2c upgrade of a long-lived answer did not deliver Helidon's stream (see e2e HoopStack)
+                .version(HttpClient.Version.HTTP_1_1)
+                .header("Accept", "text/event-stream")
+                .header("User-Agent", "hoop-cli");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayUnreachableException("interrupted while calling " + uri, e);
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() != 200) {
+                answer("GET", path, response.statusCode(), String.join("\n", lines.toList()));
+                return;
+            }
+            String[] event = {"message"};
+            StringBuilder data = new StringBuilder();
+            lines.forEachOrdered(line -> {
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        onEvent.accept(event[0], data.toString());
+                    }
+                    event[0] = "message";
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    event[0] = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(5).stripLeading());
+                }
+                // comments (": keep-alive") and ids are not needed here
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw unreachable(e.getCause());
+        }
+    }
+
     private JsonNode answer(String method, String path, HttpResponse<String> response) {
-        int status = response.statusCode();
-        String text = response.body() == null ? "" : response.body();
+        return answer(method, path, response.statusCode(), response.body() == null ? "" : response.body());
+    }
+
+    private JsonNode answer(String method, String path, int status, String text) {
         JsonNode node = parse(text);
         if (status >= 200 && status < 300) {
             if (node == null && !text.isBlank()) {

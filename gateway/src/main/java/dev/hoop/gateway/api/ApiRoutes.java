@@ -1,5 +1,6 @@
 package dev.hoop.gateway.api;
 
+import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.auth.LoginLimiter;
 import dev.hoop.gateway.auth.PasswordHasher;
@@ -101,6 +102,11 @@ public final class ApiRoutes {
     /** Reviews: {@code /api/reviews[/{id}]} and {@code /api/connections/{name}/reviewers} (docs/reviews.md). */
     public ApiRoutes reviews(dev.hoop.gateway.review.ReviewService service, dev.hoop.gateway.store.Reviews reviews, Connections connections) {
         return add(new ReviewsApi(service, reviews, connections).routes());
+    }
+
+    /** Sessions, with running sessions' events read live from their write-ahead files. */
+    public ApiRoutes sessions(Sessions sessions, ApiExecution execution, AuditLog audit) {
+        return add(new SessionsApi(sessions, execution, audit).routes());
     }
 
     /** The routes added so far, in the order added. */

@@ -109,6 +109,10 @@ public final class ApiRouting {
                 res.send(d.bytes());
                 return;
             }
+            if (reply.body() instanceof Reply.Stream st) {
+                stream(res, reply.status(), st, req.path().path());
+                return;
+            }
             send(res, reply.status(), reply.body() == null ? null : Json.write(reply.body()));
         } catch (ApiException e) {
             send(res, e.status(), Json.message(e.getMessage()));
@@ -119,6 +123,21 @@ public final class ApiRouting {
             log.error("http {} {} failed", r.method().text(), req.path().path(), e);
             send(res, 500, Json.message("internal error while handling " + r.method().text() + " " + req.path().path()
                     + " (the gateway log has the details)"));
+        }
+    }
+
+    /** A streamed answer; a client that went away ends it (its write fails), which is not an error. */
+    private static void stream(ServerResponse res, int status, Reply.Stream st, String path) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, st.contentType());
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        try (java.io.OutputStream out = res.outputStream()) {
+            st.writer().write(out);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            log.debug("http stream {} ended early: {}", path, e.toString());
+        } catch (RuntimeException e) {
+            // the status line is sent: the stream can only be cut short (the client sees no end event)
+            log.error("http stream {} failed", path, e);
         }
     }
 

@@ -29,6 +29,21 @@ record Reply(int status, Object body) {
         return new Reply(302, new Redirect(location));
     }
 
+    /**
+     * A body written as it is produced (Server-Sent Events): the writer runs on the request's own
+     * (virtual) thread and may block; it returns when the stream is over.
+     */
+    record Stream(String contentType, Writer writer) {
+        @FunctionalInterface
+        interface Writer {
+            void write(java.io.OutputStream out) throws java.io.IOException;
+        }
+    }
+
+    static Reply stream(String contentType, Stream.Writer writer) {
+        return new Reply(200, new Stream(contentType, writer));
+    }
+
     static Reply noContent() {
         return new Reply(204, null);
     }

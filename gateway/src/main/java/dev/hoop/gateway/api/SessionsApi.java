@@ -2,6 +2,7 @@ package dev.hoop.gateway.api;
 
 import dev.hoop.common.wire.Verb;
 import dev.hoop.gateway.store.AuditEvent;
+import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.auth.Principal;
 import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.SessionUser;
@@ -46,18 +47,27 @@ final class SessionsApi {
         }
     }
 
-    /** One recorded event: data as text when it is UTF-8, else base64 with {@code encoding: "base64"}. */
-    record EventView(long offsetMs, String type, String data, String encoding) {
+    /**
+     * One recorded event: data as text when it is UTF-8, else base64 with {@code encoding: "base64"};
+     * {@code connection}: the client connection it belongs to (null: the whole session's).
+     */
+    record EventView(long offsetMs, String type, String data, String encoding, Long connection) {
         static EventView of(AuditEvent e) {
             String text = utf8(e.data());
-            return text != null ? new EventView(e.offsetMillis(), String.valueOf(e.type()), text, "utf8")
-                    : new EventView(e.offsetMillis(), String.valueOf(e.type()), Base64.getEncoder().encodeToString(e.data()), "base64");
+            Long connection = e.connection() == AuditEvent.NO_CONNECTION ? null : e.connection();
+            return text != null ? new EventView(e.offsetMillis(), String.valueOf(e.type()), text, "utf8", connection)
+                    : new EventView(e.offsetMillis(), String.valueOf(e.type()), Base64.getEncoder().encodeToString(e.data()), "base64",
+                            connection);
         }
     }
 
     record Page(List<SessionView> data, int limit, int offset, boolean hasNextPage) {}
 
-    record Detail(SessionView session, List<EventView> events) {}
+    /**
+     * A session and a page of its events: {@code eventsTotal} in all (of the asked connection),
+     * {@code live} when they were read from the running session's write-ahead file.
+     */
+    record Detail(SessionView session, List<EventView> events, long eventsTotal, long eventsOffset, int eventsLimit, boolean live) {}
 
     record ExecRequest(String connection, String script, String reviewId) {}
 
@@ -70,10 +80,17 @@ final class SessionsApi {
 
     private final Sessions sessions;
     private final ApiExecution execution;
+    private final LiveSessions live;
 
     SessionsApi(Sessions sessions, ApiExecution execution) {
+        this(sessions, execution, null);
+    }
+
+    /** @param audit where running sessions' events are read from (null: from the database only) */
+    SessionsApi(Sessions sessions, ApiExecution execution, AuditLog audit) {
         this.sessions = sessions;
         this.execution = execution;
+        this.live = new LiveSessions(sessions, audit);
     }
 
     List<Route> routes() {
@@ -82,11 +99,23 @@ final class SessionsApi {
                 Route.of(Method.POST, "/api/sessions", Access.USER, this::exec),
                 Route.of(Method.GET, "/api/sessions/{id}", Access.USER, c -> {
                     Session s = find(c);
-                    return Reply.ok(new Detail(SessionView.of(s), sessions.events(c.orgId(), s.id()).stream().map(EventView::of).toList()));
+                    return Reply.ok(live.detail(c.orgId(), s, LiveSessions.Paging.of(c)));
+                }),
+                Route.of(Method.GET, "/api/sessions/{id}/events", Access.USER, c -> {
+                    Session s = find(c);
+                    LiveSessions.Paging paging = LiveSessions.Paging.of(c);
+                    String follow = c.query("follow");
+                    if (follow == null || follow.equals("false")) {
+                        return Reply.ok(live.detail(c.orgId(), s, paging));
+                    }
+                    if (!follow.equals("true")) {
+                        throw ApiException.badRequest("follow '" + follow + "' is not valid (expected: true or false)");
+                    }
+                    return Reply.stream("text/event-stream; charset=utf-8", out -> live.follow(c.orgId(), s, paging, out));
                 }),
                 Route.of(Method.GET, "/api/sessions/{id}/download", Access.USER, c -> {
                     Session s = find(c);
-                    return Reply.download("text/plain; charset=utf-8", "session-" + s.id() + ".txt", transcript(s, sessions.events(c.orgId(), s.id())));
+                    return Reply.download("text/plain; charset=utf-8", "session-" + s.id() + ".txt", transcript(s, live.all(c.orgId(), s)));
                 }));
     }
 
@@ -161,8 +190,12 @@ final class SessionsApi {
             String kind = switch (e.type()) {
                 case AuditEvent.INPUT -> "input";
                 case AuditEvent.OUTPUT -> "output";
+                case AuditEvent.CONNECTION_OPENED, AuditEvent.CONNECTION_CLOSED -> "connection";
                 default -> "error";
             };
+            if (e.connection() != AuditEvent.NO_CONNECTION) {
+                kind = kind + " #" + e.connection();
+            }
             String text = utf8(e.data());
             out.append(String.format(Locale.ROOT, "[+%.3fs] %s: ", e.offsetMillis() / 1000.0, kind))
                     .append(text != null ? text : "<" + e.data().length + " bytes, base64 " + Base64.getEncoder().encodeToString(e.data()) + ">");
@@ -173,7 +206,7 @@ final class SessionsApi {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String utf8(byte[] data) {
+    static String utf8(byte[] data) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(data)).toString();
@@ -182,7 +215,7 @@ final class SessionsApi {
         }
     }
 
-    private static int intParam(Call c, String name, int dflt, int min, int max) {
+    static int intParam(Call c, String name, int dflt, int min, int max) {
         String v = c.query(name);
         if (v == null) {
             return dflt;

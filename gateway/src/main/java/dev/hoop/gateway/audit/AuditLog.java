@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -118,6 +120,36 @@ public final class AuditLog {
             return false;
         }
     }
+
+    /**
+     * The events recorded so far by a session whose write-ahead file is still here (it runs, or
+     * its flush to the database failed); empty when there is no file (the events are in the store).
+     */
+    public Optional<List<AuditEvent>> recorded(UUID sessionId) {
+        return tail(sessionId, 0).map(Tail::events);
+    }
+
+    /**
+     * The complete events of a session's write-ahead file from byte {@code position} on (0: from
+     * the start), and where to read next; empty when there is no file. Any thread; never blocks
+     * the session, which goes on writing meanwhile.
+     *
+     * @throws UncheckedIOException when the file is there but cannot be read
+     */
+    public Optional<Tail> tail(UUID sessionId, long position) {
+        Path file = fileOf(sessionId);
+        try {
+            WalFile.Tail t = WalFile.readFrom(file, position);
+            return Optional.of(new Tail(t.events(), t.position()));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("audit: cannot read " + file, e);
+        }
+    }
+
+    /** Events read from a running session's file, and the byte where the next read starts. */
+    public record Tail(List<AuditEvent> events, long position) {}
 
     Path fileOf(UUID sessionId) {
         return dir.resolve(sessionId + WalFile.SUFFIX);

@@ -3,6 +3,7 @@ package dev.hoop.gateway.audit;
 import dev.hoop.gateway.store.AuditEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,20 @@ public final class SessionRecording implements AutoCloseable {
         append(AuditEvent.ERROR, data);
     }
 
+    /** Input of one client connection (of many that one {@code hoop connect} carries), numbered from 1. */
+    public void input(long connection, byte[] data) {
+        append(AuditEvent.INPUT, data, connection);
+    }
+
+    /** A client connection's first packet: the recording can be read per connection. */
+    public void connectionOpened(long connection) {
+        append(AuditEvent.CONNECTION_OPENED, ("client connection " + connection + " opened").getBytes(StandardCharsets.UTF_8), connection);
+    }
+
+    public void connectionClosed(long connection) {
+        append(AuditEvent.CONNECTION_CLOSED, ("client connection " + connection + " closed").getBytes(StandardCharsets.UTF_8), connection);
+    }
+
     /**
      * Completes once every event appended so far is written to the file; fails (with an
      * {@link UncheckedIOException} naming the file) when one of them could not be. The same
@@ -63,12 +78,17 @@ public final class SessionRecording implements AutoCloseable {
     }
 
     /** @throws IllegalStateException after {@link #finish()} */
-    private synchronized void append(char type, byte[] data) {
+    private void append(char type, byte[] data) {
+        append(type, data, AuditEvent.NO_CONNECTION);
+    }
+
+    /** @throws IllegalStateException after {@link #finish()} */
+    private synchronized void append(char type, byte[] data, long connection) {
         if (closed) {
             throw new IllegalStateException("audit: session " + sessionId + " already closed");
         }
         long offset = (System.nanoTime() - startNanos) / 1_000_000;
-        CompletableFuture<Void> appended = writer.append(wal, new AuditEvent(offset, type, data));
+        CompletableFuture<Void> appended = writer.append(wal, new AuditEvent(offset, type, data, connection));
         if (appended.isDone() && !appended.isCompletedExceptionally()) {
             last = NOTHING_PENDING; // in the file already, and so is everything before it
             return;

@@ -4,11 +4,11 @@ import dev.hoop.gateway.store.AuditEvent;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The on-disk format of a session's write-ahead file: a sequence of records
  * {@code [type:1][offset ms:8][length:4][data:length]}, big-endian, ended by a zero byte or the end
- * of the file. A record is handed to the kernel before the packet it records is forwarded, so a
+ * of the file. An event of a client connection is stored with its type letter in upper case and the
+ * connection's number after the offset: {@code [TYPE:1][offset ms:8][connection:8][length:4][data]};
+ * files written before connections were recorded hold only lower-case records and read as before. A record is handed to the kernel before the packet it records is forwarded, so a
  * killed gateway loses nothing it had recorded. Only {@link #close()} forces the file to the disk.
  *
  * <p>Two ways in, so that an event loop never makes a system call for the audit
@@ -37,6 +39,7 @@ final class WalFile {
     /** How much of the file is mapped at a time; the file is cut to its records at close. */
     static final int WINDOW = 4 << 20;
     private static final int HEADER = 1 + 8 + 4;
+    private static final int CONNECTION = 8;
 
     private final Path path;
     private final FileChannel channel;
@@ -85,15 +88,22 @@ final class WalFile {
         if (!mapped || waiting.get() > 0 || broken != null || window == null) {
             return false;
         }
-        int size = HEADER + event.data().length;
+        int size = size(event);
         if (window.remaining() < size) {
             return false;
         }
         int at = window.position();
+        byte type = typeByte(event);
         try {
             window.position(at + 1);
-            window.putLong(event.offsetMillis()).putInt(event.data().length).put(event.data());
-            window.put(at, typeByte(event));
+            window.putLong(event.offsetMillis());
+            if (event.connection() != AuditEvent.NO_CONNECTION) {
+                window.putLong(event.connection());
+            }
+            window.putInt(event.data().length).put(event.data());
+            // the live view reads the file while it is written: the record's bytes before its type byte
+            VarHandle.releaseFence();
+            window.put(at, type);
         } catch (InternalError e) {
             // the JDK's report of a SIGBUS on a mapped page: the disk is full
             IOException io = new IOException("No space left on device (mapped write to " + path + ")", e);
@@ -129,8 +139,12 @@ final class WalFile {
         long left = 0;
         for (int i = 0; i < buffers.length; i++) {
             AuditEvent event = events.get(i);
-            ByteBuffer buf = ByteBuffer.allocate(HEADER + event.data().length);
-            buf.put(i == 0 ? 0 : typeByte(event)).putLong(event.offsetMillis()).putInt(event.data().length).put(event.data()).flip();
+            ByteBuffer buf = ByteBuffer.allocate(size(event));
+            buf.put(i == 0 ? 0 : typeByte(event)).putLong(event.offsetMillis());
+            if (event.connection() != AuditEvent.NO_CONNECTION) {
+                buf.putLong(event.connection());
+            }
+            buf.putInt(event.data().length).put(event.data()).flip();
             buffers[i] = buf;
             left += buf.remaining();
         }
@@ -157,11 +171,16 @@ final class WalFile {
         windowStart = offset;
     }
 
+    private static int size(AuditEvent event) {
+        return HEADER + (event.connection() == AuditEvent.NO_CONNECTION ? 0 : CONNECTION) + event.data().length;
+    }
+
+    /** The event's type letter; in upper case when a connection number follows the offset. */
     private static byte typeByte(AuditEvent event) {
-        if (event.type() == 0 || event.type() > 0x7f) {
-            throw new IllegalArgumentException("audit event type must be a non-zero ASCII letter, not " + (int) event.type());
+        if (event.type() < 'a' || event.type() > 'z') {
+            throw new IllegalArgumentException("audit event type must be a lower-case ASCII letter, not " + (int) event.type());
         }
-        return (byte) event.type();
+        return (byte) (event.connection() == AuditEvent.NO_CONNECTION ? event.type() : Character.toUpperCase(event.type()));
     }
 
     @Override
@@ -188,30 +207,48 @@ final class WalFile {
 
     /** Reads every complete record; a record cut short by a crash, and what follows, is ignored. */
     static List<AuditEvent> read(Path path) throws IOException {
+        return readFrom(path, 0).events();
+    }
+
+    /**
+     * The complete records from byte {@code position} on, and where the next one will start: the
+     * live view reads a running session's file this way, a little more each time. A record whose
+     * type byte is not written yet ends what is read (the writer stores it last).
+     */
+    static Tail readFrom(Path path, long position) throws IOException {
         List<AuditEvent> events = new ArrayList<>();
-        try (InputStream raw = Files.newInputStream(path);
-             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
+        long at = position;
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Channels.newInputStream(channel.position(position))))) {
             while (true) {
                 int type = in.read();
                 if (type <= 0) {
                     break;
                 }
+                boolean withConnection = type >= 'A' && type <= 'Z';
                 try {
                     long offset = in.readLong();
+                    long connection = withConnection ? in.readLong() : AuditEvent.NO_CONNECTION;
                     int length = in.readInt();
-                    if (length < 0) {
+                    if (length < 0 || connection < 0 || (withConnection && connection == AuditEvent.NO_CONNECTION)) {
                         break;
                     }
                     byte[] data = in.readNBytes(length);
                     if (data.length < length) {
                         break;
                     }
-                    events.add(new AuditEvent(offset, (char) type, data));
+                    events.add(new AuditEvent(offset, (char) Character.toLowerCase(type), data, connection));
+                    at += HEADER + (withConnection ? CONNECTION : 0) + length;
                 } catch (EOFException truncated) {
                     break;
+                } catch (IllegalArgumentException unknownType) {
+                    break; // not a record this gateway wrote: what follows cannot be trusted either
                 }
             }
         }
-        return events;
+        return new Tail(events, at);
     }
+
+    /** Records read from a file, and the byte where the next record starts. */
+    record Tail(List<AuditEvent> events, long position) {}
 }

@@ -23,6 +23,11 @@ import java.util.stream.Collectors;
  * {@link StatementExtractor}); memory per client socket stays bounded. Raw protocol bytes (row
  * data, COPY data, passwords) are not recorded. One {@link StatementExtractor} per client socket,
  * since each socket is its own PostgreSQL connection.
+ *
+ * <p>One {@code hoop connect} carries many client sockets (pgbench, an application's pool): each gets
+ * a number, from 1 in the order the session first sees it, and its statements, its opening and its
+ * end are recorded with that number, so a recording reads per client connection. The gateway
+ * numbers them rather than trusting the client's ids, which any client may choose.
  */
 final class PostgresInputAuditor implements InputAuditor {
     /** Prepared statements' SQL (and names) kept per client socket for their Bind lines; the least recently used go first. */
@@ -30,6 +35,7 @@ final class PostgresInputAuditor implements InputAuditor {
 
     private final int recordedBytes;
     private final Map<String, Connection> connections = new HashMap<>();
+    private long lastNumber;
 
     PostgresInputAuditor(int recordedBytes) {
         this.recordedBytes = recordedBytes;
@@ -37,12 +43,14 @@ final class PostgresInputAuditor implements InputAuditor {
 
     /** One client socket's parsing state: the extractor and its prepared statements by name. */
     static final class Connection {
+        final long number;
         final StatementExtractor extractor;
         /** Statement name to its SQL as recorded, least recently used first. */
         final LinkedHashMap<String, Prepared> prepared = new LinkedHashMap<>(16, 0.75f, true);
         long preparedChars;
 
-        Connection(int recordedBytes) {
+        Connection(long number, int recordedBytes) {
+            this.number = number;
             extractor = new StatementExtractor(recordedBytes);
         }
     }
@@ -66,22 +74,32 @@ final class PostgresInputAuditor implements InputAuditor {
     public synchronized void fromClient(SessionRecording recording, Packet packet) {
         String id = String.valueOf(Wire.spec(packet, SpecKey.CLIENT_CONNECTION_ID));
         if (packet.getType().equals(AgentPacket.CLOSE_TCP_CONNECTION)) {
-            connections.remove(id);
+            Connection gone = connections.remove(id);
+            if (gone != null) {
+                recording.connectionClosed(gone.number);
+            }
             return;
         }
         if (!packet.getType().equals(AgentPacket.PG_CONNECTION_WRITE)) {
             return;
         }
-        Connection connection = connections.computeIfAbsent(id, k -> new Connection(recordedBytes));
+        Connection connection = connections.get(id);
+        if (connection == null) {
+            connection = new Connection(++lastNumber, recordedBytes);
+            connections.put(id, connection);
+            recording.connectionOpened(connection.number);
+        }
         for (StatementEvent event : connection.extractor.feed(packet.getPayload().toByteArray())) {
             for (String line : describe(connection, event)) {
-                recording.input(line.getBytes(StandardCharsets.UTF_8));
+                recording.input(connection.number, line.getBytes(StandardCharsets.UTF_8));
             }
         }
     }
 
     @Override
     public synchronized void closed(SessionRecording recording) {
+        // the session ends with these still open: their ends are the session's
+        connections.values().stream().mapToLong(c -> c.number).sorted().forEach(recording::connectionClosed);
         connections.clear();
     }
 

@@ -5,35 +5,54 @@ import java.util.Objects;
 
 /**
  * One recorded event of a session: input ({@code i}), output ({@code o}) or error ({@code e}),
- * at {@code offsetMillis} after the session started.
+ * at {@code offsetMillis} after the session started; or, for a session that carries several
+ * client connections (one {@code hoop connect} serving an application's pool), a client connection
+ * opened ({@code c}) or closed ({@code x}).
+ *
+ * @param connection the client connection the event belongs to, numbered by the gateway from 1 in
+ *                   the order the session first saw them; {@link #NO_CONNECTION} for a session-wide
+ *                   event (an exec's input, an error ending the session)
  */
-public record AuditEvent(long offsetMillis, char type, byte[] data) {
+public record AuditEvent(long offsetMillis, char type, byte[] data, long connection) {
     public static final char INPUT = 'i';
     public static final char OUTPUT = 'o';
     public static final char ERROR = 'e';
+    public static final char CONNECTION_OPENED = 'c';
+    public static final char CONNECTION_CLOSED = 'x';
+    public static final long NO_CONNECTION = 0;
 
     public AuditEvent {
-        if (type != INPUT && type != OUTPUT && type != ERROR) {
-            throw new IllegalArgumentException("audit event type '" + type + "' (expected: i, o or e)");
+        if (type != INPUT && type != OUTPUT && type != ERROR && type != CONNECTION_OPENED && type != CONNECTION_CLOSED) {
+            throw new IllegalArgumentException("audit event type '" + type + "' (expected: i, o, e, c or x)");
         }
         Objects.requireNonNull(data, "data");
         if (offsetMillis < 0) {
             throw new IllegalArgumentException("audit event offset " + offsetMillis + " ms (expected: >= 0)");
         }
+        if (connection < 0) {
+            throw new IllegalArgumentException("audit event connection " + connection + " (expected: >= 0)");
+        }
+    }
+
+    /** A session-wide event (no client connection). */
+    public AuditEvent(long offsetMillis, char type, byte[] data) {
+        this(offsetMillis, type, data, NO_CONNECTION);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AuditEvent e && e.offsetMillis == offsetMillis && e.type == type && Arrays.equals(e.data, data);
+        return o instanceof AuditEvent e && e.offsetMillis == offsetMillis && e.type == type && e.connection == connection
+                && Arrays.equals(e.data, data);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(offsetMillis, type, Arrays.hashCode(data));
+        return Objects.hash(offsetMillis, type, connection, Arrays.hashCode(data));
     }
 
     @Override
     public String toString() {
-        return "AuditEvent[" + offsetMillis + "ms " + type + " " + data.length + " bytes]";
+        return "AuditEvent[" + offsetMillis + "ms " + type + (connection == NO_CONNECTION ? "" : " connection " + connection) + " "
+                + data.length + " bytes]";
     }
 }

@@ -116,7 +116,7 @@ public final class Sessions {
             }
             Jdbc.update(c, "DELETE FROM session_events WHERE session_id = ?", sessionId);
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO session_events (session_id, org_id, seq, offset_ms, type, data) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO session_events (session_id, org_id, seq, offset_ms, type, data, connection_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 long seq = 0;
                 for (AuditEvent e : events) {
                     ps.setObject(1, sessionId);
@@ -125,6 +125,7 @@ public final class Sessions {
                     ps.setLong(4, e.offsetMillis());
                     ps.setString(5, String.valueOf(e.type()));
                     ps.setBytes(6, e.data());
+                    ps.setObject(7, e.connection() == AuditEvent.NO_CONNECTION ? null : e.connection(), java.sql.Types.BIGINT);
                     ps.addBatch();
                     if (seq % 500 == 0) {
                         ps.executeBatch();
@@ -190,8 +191,30 @@ public final class Sessions {
 
     /** The session's events in order. */
     public List<AuditEvent> events(UUID orgId, UUID id) {
-        return jdbc.query("SELECT offset_ms, type, data FROM session_events WHERE org_id = ? AND session_id = ? ORDER BY seq",
-                rs -> new AuditEvent(rs.getLong(1), rs.getString(2).charAt(0), rs.getBytes(3)), orgId, id);
+        return jdbc.query("SELECT offset_ms, type, data, connection_id FROM session_events WHERE org_id = ? AND session_id = ? ORDER BY seq",
+                Sessions::event, orgId, id);
+    }
+
+    /**
+     * A page of the session's events in order: {@code limit} from the {@code offset}-th, of one
+     * client connection only when {@code connection} is not null.
+     */
+    public List<AuditEvent> events(UUID orgId, UUID id, Long connection, long offset, int limit) {
+        return jdbc.query("SELECT offset_ms, type, data, connection_id FROM session_events WHERE org_id = ? AND session_id = ? "
+                        + "AND (?::bigint IS NULL OR connection_id = ?::bigint) ORDER BY seq LIMIT ? OFFSET ?",
+                Sessions::event, orgId, id, connection, connection, limit, offset);
+    }
+
+    /** How many events {@link #events(UUID, UUID, Long, long, int)} pages through. */
+    public long countEvents(UUID orgId, UUID id, Long connection) {
+        return jdbc.query("SELECT count(*) FROM session_events WHERE org_id = ? AND session_id = ? "
+                        + "AND (?::bigint IS NULL OR connection_id = ?::bigint)",
+                rs -> rs.getLong(1), orgId, id, connection, connection).getFirst();
+    }
+
+    private static AuditEvent event(ResultSet rs) throws SQLException {
+        long connection = rs.getLong(4); // NULL reads as 0: no connection
+        return new AuditEvent(rs.getLong(1), rs.getString(2).charAt(0), rs.getBytes(3), connection);
     }
 
     private static Session map(ResultSet rs) throws SQLException {

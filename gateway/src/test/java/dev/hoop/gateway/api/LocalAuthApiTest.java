@@ -151,7 +151,8 @@ class LocalAuthApiTest {
                         "POST /api/localauth/login", "POST /api/localauth/refresh");
         assertThat(gw.server.routes().stream().filter(r -> r.access() == Access.USER).map(r -> r.method().text() + " " + r.path()))
                 .containsExactlyInAnyOrder("GET /api/userinfo", "GET /api/connections", "GET /api/connections/{name}",
-                        "GET /api/sessions", "POST /api/sessions", "GET /api/sessions/{id}", "GET /api/sessions/{id}/download",
+                        "GET /api/sessions", "POST /api/sessions", "GET /api/sessions/{id}", "GET /api/sessions/{id}/events",
+                        "GET /api/sessions/{id}/download",
                         // reviews: requesters see theirs, approvers decide (ReviewsApi checks who may do what)
                         "GET /api/reviews", "GET /api/reviews/{id}", "PUT /api/reviews/{id}");
     }

@@ -20,7 +20,7 @@ class PostgresInputAuditorTest {
 
     @Test
     void describesQueriesAndExecutionsWithTheirParameters() {
-        var connection = new PostgresInputAuditor.Connection(LIMIT);
+        var connection = new PostgresInputAuditor.Connection(1, LIMIT);
         assertThat(PostgresInputAuditor.describe(connection, new StatementEvent.Query("select 1"))).containsExactly("select 1");
         assertThat(PostgresInputAuditor.describe(connection, new StatementEvent.Parse("s1", "select * from t where a = $1 and b = $2"))).isEmpty();
         assertThat(PostgresInputAuditor.describe(connection, new StatementEvent.Bind("", "s1",
@@ -33,7 +33,7 @@ class PostgresInputAuditorTest {
 
     /** Feeds a client stream in 64 KiB chunks, as the tunnel delivers it, and returns the audit lines. */
     private static List<String> audit(byte[] stream) {
-        var connection = new PostgresInputAuditor.Connection(LIMIT);
+        var connection = new PostgresInputAuditor.Connection(1, LIMIT);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < stream.length; i += 65536) {
             for (StatementEvent e : connection.extractor.feed(stream, i, Math.min(65536, stream.length - i))) {
@@ -81,7 +81,7 @@ class PostgresInputAuditorTest {
 
     @Test
     void preparedStatementsPushedOutOfMemoryAreRecordedBeforeTheyCanRun() {
-        var connection = new PostgresInputAuditor.Connection(LIMIT);
+        var connection = new PostgresInputAuditor.Connection(1, LIMIT);
         assertThat(PostgresInputAuditor.describe(connection, new StatementEvent.Parse("evil", "drop table t"))).isEmpty();
         String filler = "select '" + "y".repeat(LIMIT - 20) + "'";
         List<String> lines = new ArrayList<>();
@@ -98,7 +98,7 @@ class PostgresInputAuditorTest {
 
     @Test
     void manyEmptyPreparedStatementsAreBoundedToo() {
-        var connection = new PostgresInputAuditor.Connection(LIMIT);
+        var connection = new PostgresInputAuditor.Connection(1, LIMIT);
         for (int i = 0; i < 200_000; i++) {
             PostgresInputAuditor.describe(connection, new StatementEvent.Parse("s" + i, ""));
         }
