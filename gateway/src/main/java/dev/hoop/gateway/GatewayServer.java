@@ -24,6 +24,7 @@ import dev.hoop.gateway.broker.SessionBroker;
 import dev.hoop.gateway.broker.SessionLedger;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
 import dev.hoop.gateway.config.GatewayConfig;
+import dev.hoop.gateway.search.SessionIndex;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
 import dev.hoop.gateway.store.LoginStates;
@@ -38,6 +39,7 @@ import dev.hoop.gateway.transport.GrpcServer;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -67,10 +69,12 @@ public final class GatewayServer implements AutoCloseable {
     private final InFlight inFlight;
     private final SessionBroker broker;
     private final Seeding seeding;
+    private final SessionIndex index;
 
     private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
-                          InFlight inFlight, SessionBroker broker, Seeding seeding) {
+                          InFlight inFlight, SessionBroker broker, Seeding seeding, SessionIndex index) {
         this.seeding = seeding;
+        this.index = index;
         this.inFlight = inFlight;
         this.broker = broker;
         this.db = db;
@@ -146,8 +150,11 @@ public final class GatewayServer implements AutoCloseable {
             }
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
+            SessionIndex index = SessionIndex.open(cfg.pluginIndexPath(), org, sessions);
+            opened.add(index);
             AgentDirectory directory = new AgentDirectory();
-            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), SessionLedger.storedIn(sessions), audit,
+            SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users),
+                    indexed(SessionLedger.storedIn(sessions), index), audit,
                     cfg.auditStatementBytes(), revocations);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
@@ -174,7 +181,7 @@ public final class GatewayServer implements AutoCloseable {
                     .connections(connections, agents, access, revocations)
                     .plugins(plugins, connections, revocations)
                     .apiKeys(apiKeys, revocations)
-                    .sessions(sessions, new ApiExecution(broker))
+                    .sessions(sessions, new ApiExecution(broker), index)
                     .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
@@ -207,7 +214,7 @@ public final class GatewayServer implements AutoCloseable {
             loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
             return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
-                    new Seeding(org, users, agents, connections, cfg.adminGroup()));
+                    new Seeding(org, users, agents, connections, cfg.adminGroup()), index);
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -218,6 +225,23 @@ public final class GatewayServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The search plugin follows the ledger: a session is indexed when its row is written, at open and at end. */
+    private static SessionLedger indexed(SessionLedger ledger, SessionIndex index) {
+        return new SessionLedger() {
+            @Override
+            public void opened(Opened s) {
+                ledger.opened(s);
+                index.index(s.id());
+            }
+
+            @Override
+            public void closed(UUID id, Integer exitCode, String error, Instant endedAt) {
+                ledger.closed(id, exitCode, error, endedAt);
+                index.index(id);
+            }
+        };
     }
 
     private static OidcProvider discover(GatewayConfig cfg) {
@@ -281,6 +305,11 @@ public final class GatewayServer implements AutoCloseable {
         return db;
     }
 
+    /** The search plugin's index of sessions. */
+    public SessionIndex sessionIndex() {
+        return index;
+    }
+
     /** Where a launcher seeds the store of this gateway (first admin, agent key, connections). */
     public Seeding seeding() {
         return seeding;
@@ -313,6 +342,7 @@ public final class GatewayServer implements AutoCloseable {
         web.stop();
         grpc.shutdown(2000);
         broker.close();
+        index.close();
         db.close();
         log.info("gateway: stopped");
     }

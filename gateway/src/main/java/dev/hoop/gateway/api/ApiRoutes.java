@@ -80,6 +80,11 @@ public final class ApiRoutes {
         return add(new SessionsApi(sessions, execution).routes());
     }
 
+    /** Sessions with search ({@code GET /api/sessions?q=}) answered from {@code index}. */
+    public ApiRoutes sessions(Sessions sessions, ApiExecution execution, dev.hoop.gateway.search.SessionIndex index) {
+        return add(new SessionsApi(sessions, execution, index).routes());
+    }
+
     /** The routes added so far, in the order added. */
     public List<Route> table() {
         return List.copyOf(all);

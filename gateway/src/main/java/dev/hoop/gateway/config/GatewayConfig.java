@@ -48,7 +48,8 @@ public record GatewayConfig(
         int grpcPort,
         OidcSettings oidc,
         java.time.Duration tokenTtl,
-        int auditStatementBytes) {
+        int auditStatementBytes,
+        Path pluginIndexPath) {
 
     /** Bytes of each statement the PostgreSQL audit keeps (the rest is counted and hashed); PLUGIN_AUDIT_STATEMENT_BYTES. */
     public static final int DEFAULT_AUDIT_STATEMENT_BYTES = 64 * 1024;
@@ -85,6 +86,7 @@ public record GatewayConfig(
 
         Path staticUi = env.path("STATIC_UI_PATH", Path.of("/app/ui/public"));
         Path audit = env.path("PLUGIN_AUDIT_PATH", Path.of("/opt/hoop/sessions"));
+        Path index = env.path("PLUGIN_INDEX_PATH", Path.of("/opt/hoop/indexes"));
         boolean ginDebug = env.oneOf("GIN_MODE", "release", Set.of("debug", "release", "test")).equals("debug");
         String logEncoding = env.oneOf("LOG_ENCODING", "json", Set.of("json", "console"));
         String logLevel = env.oneOf("LOG_LEVEL", "info", Set.of("debug", "info", "warn", "error"));
@@ -132,7 +134,7 @@ public record GatewayConfig(
         int auditStatementBytes = env.parsed("PLUGIN_AUDIT_STATEMENT_BYTES", DEFAULT_AUDIT_STATEMENT_BYTES, GatewayConfig::statementBytes);
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, staticUi, audit, ginDebug, logEncoding,
                 logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl,
-                auditStatementBytes);
+                auditStatementBytes, index);
     }
 
     public boolean tlsEnabled() {
@@ -199,6 +201,7 @@ public record GatewayConfig(
     public String toString() {
         return "GatewayConfig[postgres=" + (postgres == null ? "embedded" : postgres) + ", apiUrl=" + apiUrl + ", grpcUrl=" + grpcUrl
                 + ", authMethod=" + authMethod + ", staticUiPath=" + staticUiPath + ", pluginAuditPath=" + pluginAuditPath
+                + ", pluginIndexPath=" + pluginIndexPath
                 + ", ginDebug=" + ginDebug + ", logEncoding=" + logEncoding + ", logLevel=" + logLevel
                 + ", logGrpc=" + logGrpc + ", tls=" + tls + ", orgMultiTenant=" + orgMultiTenant
                 + ", adminGroup=" + adminGroup
