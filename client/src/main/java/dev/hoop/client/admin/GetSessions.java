@@ -16,13 +16,17 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code hoop admin get sessions [--connection C] [--user EMAIL] [--verb V] [--limit N]}: the audit
- * trail, newest first (non-admins see their own sessions). {@code -o json} prints the gateway's page.
+ * trail, newest first (non-admins see their own sessions); {@code -q QUERY} searches instead (ranked,
+ * with a snippet). {@code -o json} prints the gateway's page.
  */
 @Command(name = "sessions", aliases = "session", mixinStandardHelpOptions = true,
         description = "List recorded sessions, newest first (your own unless you are an admin).")
 final class GetSessions implements Runnable {
     static final Table SESSIONS = Table.of("ID", "id", "USER", "user_email", "CONNECTION", "connection", "VERB", "verb",
             "STATUS", "status", "EXIT", "exit_code", "STARTED", "started_at", "ERROR", "error");
+    /** Search results: the session and the best snippet, matches between [[ and ]]. */
+    static final Table FOUND = Table.of("ID", "id", "USER", "user_email", "CONNECTION", "connection", "VERB", "verb",
+            "EXIT", "exit_code", "STARTED", "started_at", "SCORE", "score", "MATCH", "snippet");
 
     @ParentCommand AdminCommand.Get parent;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -40,9 +44,14 @@ final class GetSessions implements Runnable {
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = {"-q", "--query"}, paramLabel = "QUERY", description = "Search, best matches first: words, \"phrases\" and "
+            + "qualifiers connection: user: verb: type: exit: is:error|ok|open|done id: after: before: (see docs/search.md).")
+    String search;
+
     @Override
     public void run() {
         List<String> query = new ArrayList<>();
+        add(query, "q", search);
         add(query, "connection", connection);
         add(query, "user", user);
         add(query, "verb", verb);
@@ -50,7 +59,7 @@ final class GetSessions implements Runnable {
         HoopApi api = parent.admin.api();
         JsonNode page = api.get("/api/sessions?" + String.join("&", query));
         JsonNode shown = output.json() ? page : page.get("data");
-        output.print(spec.commandLine().getOut(), api.json(), shown, SESSIONS);
+        output.print(spec.commandLine().getOut(), api.json(), shown, search == null ? SESSIONS : FOUND);
     }
 
     private static void add(List<String> query, String key, String value) {
