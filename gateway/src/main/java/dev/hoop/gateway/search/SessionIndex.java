@@ -323,7 +323,15 @@ public final class SessionIndex implements AutoCloseable {
 
     @Override
     public void close() {
-        loop.shutdownNow();
+        // no interrupt: Lucene's files are closed by an interrupt in the middle of a commit
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("search: a commit of the index in {} still runs after 10 s; closing anyway", dir);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             searchers.close();
             if (ready.getCount() == 0) {
