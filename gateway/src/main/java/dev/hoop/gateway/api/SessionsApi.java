@@ -153,7 +153,10 @@ final class SessionsApi {
         return Reply.ok(new SearchPage(hits, q, limit, offset, page.more()));
     }
 
-    /** A snippet for terminals: matches between [[ and ]], line breaks as spaces. */
+    /**
+     * A snippet for terminals: matches between [[ and ]], whitespace runs as one space, and other control
+     * characters as '?', so that recorded output (escape sequences) cannot drive the terminal of whoever searches.
+     */
     static String marked(SnippetView s) {
         StringBuilder out = new StringBuilder();
         int at = 0;
@@ -162,7 +165,7 @@ final class SessionsApi {
             at = m[1];
         }
         out.append(s.text().substring(at));
-        return out.toString().replaceAll("\\s+", " ").strip();
+        return out.toString().replaceAll("\\s+", " ").replaceAll("\\p{Cc}", "?").strip();
     }
 
     private Reply exec(Call c) {
