@@ -53,7 +53,15 @@ import org.slf4j.LoggerFactory;
 public final class SessionIndex implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionIndex.class);
     /** Bump when documents change shape: an index of another schema is rebuilt. */
-    static final String SCHEMA = "1";
+    static final String SCHEMA = "2";
+    /**
+     * Documents are kept newest first on disk, so that "newest first" searches (qualifiers only) stop
+     * after the first page's worth of hits in each segment instead of visiting every match.
+     */
+    static final Sort NEWEST_FIRST = new Sort(new SortField(SessionDocs.STARTED, SortField.Type.LONG, true));
+    private static final java.util.Set<String> WITHOUT_TEXT = java.util.Set.of(SessionDocs.ID, SessionDocs.ORG, SessionDocs.USER_ID,
+            "user_email", "connection_name", SessionDocs.TYPE, SessionDocs.VERB, SessionDocs.STATUS, SessionDocs.EXIT, SessionDocs.ERROR,
+            SessionDocs.STARTED, SessionDocs.ENDED, SessionDocs.EVENTS);
     static final Duration COMMIT_EVERY = Duration.ofSeconds(5);
     /** Sessions changed this long before the last commit are indexed again at start (clock skew, in-flight ends). */
     static final Duration CATCH_UP_MARGIN = Duration.ofMinutes(2);
@@ -110,7 +118,8 @@ public final class SessionIndex implements AutoCloseable {
             directory = FSDirectory.open(dir);
             IndexWriterConfig cfg = new IndexWriterConfig(new StandardAnalyzer())
                     .setOpenMode(reason != null ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setRAMBufferSizeMB(64);
+                    .setRAMBufferSizeMB(64)
+                    .setIndexSort(NEWEST_FIRST);
             IndexWriter writer = new IndexWriter(directory, cfg);
             SessionIndex index = new SessionIndex(dir, directory, writer, sessions);
             index.start(reason, through[0]);
@@ -259,8 +268,7 @@ public final class SessionIndex implements AutoCloseable {
             throw new BadQueryException("offset + limit: " + (offset + limit) + " (expected: at most " + MAX_WINDOW + "; narrow the query instead)");
         }
         boolean ranked = q.text().stream().anyMatch(t -> !t.negated() && !LuceneQueries.tokens(analyzer, t.value()).isEmpty());
-        Sort sort = ranked ? new Sort(SortField.FIELD_SCORE, new SortField(SessionDocs.STARTED, SortField.Type.LONG, true))
-                : new Sort(new SortField(SessionDocs.STARTED, SortField.Type.LONG, true), SortField.FIELD_DOC);
+        Sort sort = ranked ? new Sort(SortField.FIELD_SCORE, new SortField(SessionDocs.STARTED, SortField.Type.LONG, true)) : NEWEST_FIRST;
         List<List<String>> wanted = q.text().stream().filter(t -> !t.negated())
                 .map(t -> LuceneQueries.tokens(analyzer, t.value())).filter(l -> !l.isEmpty()).toList();
         try {
@@ -271,7 +279,8 @@ public final class SessionIndex implements AutoCloseable {
                 List<Hit> hits = new ArrayList<>();
                 ScoreDoc[] docs = top.scoreDocs;
                 for (int i = offset; i < Math.min(docs.length, offset + limit); i++) {
-                    Document d = stored.document(docs[i].doc);
+                    // the recorded text is read only when there are words to show in snippets
+                    Document d = wanted.isEmpty() ? stored.document(docs[i].doc, WITHOUT_TEXT) : stored.document(docs[i].doc);
                     List<Snippets.Snippet> snippets = new ArrayList<>();
                     for (String field : List.of(SessionDocs.INPUT, SessionDocs.OUTPUT)) {
                         Snippets.Snippet s = Snippets.of(field, d.get(field), wanted, analyzer);

@@ -92,7 +92,7 @@ public final class SearchBench {
             SearchQuery q = SearchQuery.parse(query.q());
             UUID owner = query.asUser() ? user07 : null;
             int hits = 0;
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 50; i++) {
                 hits = index.search(q, org, owner, 50, query.offset()).hits().size();
             }
             long[] took = new long[rounds];
