@@ -31,6 +31,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
@@ -255,7 +256,7 @@ public final class SessionIndex implements AutoCloseable {
 
     /**
      * Runs a search within {@code org}; {@code owner} non-null limits it to that user's sessions.
-     * With words, the best matches come first (ties: newest first); without, newest first.
+     * With words, the best matches come first (ties: mostly newest first); without, newest first.
      *
      * @throws IndexNotReadyException while the index is being rebuilt
      */
@@ -268,13 +269,16 @@ public final class SessionIndex implements AutoCloseable {
             throw new BadQueryException("offset + limit: " + (offset + limit) + " (expected: at most " + MAX_WINDOW + "; narrow the query instead)");
         }
         boolean ranked = q.text().stream().anyMatch(t -> !t.negated() && !LuceneQueries.tokens(analyzer, t.value()).isEmpty());
-        Sort sort = ranked ? new Sort(SortField.FIELD_SCORE, new SortField(SessionDocs.STARTED, SortField.Type.LONG, true)) : NEWEST_FIRST;
+
         List<List<String>> wanted = q.text().stream().filter(t -> !t.negated())
                 .map(t -> LuceneQueries.tokens(analyzer, t.value())).filter(l -> !l.isEmpty()).toList();
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
-                TopDocs top = searcher.search(LuceneQueries.build(q, org, owner, analyzer), offset + limit + 1, sort, ranked);
+                Query query = LuceneQueries.build(q, org, owner, analyzer);
+                // ranked: by relevance alone, which lets Lucene skip blocks that cannot make the page (ties fall to
+                // document order, newest first within a segment); otherwise newest first, stopping early per segment
+                TopDocs top = ranked ? searcher.search(query, offset + limit + 1) : searcher.search(query, offset + limit + 1, NEWEST_FIRST);
                 StoredFields stored = searcher.storedFields();
                 List<Hit> hits = new ArrayList<>();
                 ScoreDoc[] docs = top.scoreDocs;
