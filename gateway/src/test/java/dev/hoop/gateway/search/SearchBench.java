@@ -110,6 +110,14 @@ public final class SearchBench {
         long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf(Locale.ROOT, "%-20s %8s %8.2f %8.2f%n", "all queries", "", sorted[sorted.length / 2] / 1e6,
                 sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6);
+        try {
+            // p99 on a busy machine measures the scheduler: say how busy it was
+            System.out.println("load average (1, 5, 15 min): " + Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0] + ", "
+                    + Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[1] + ", " + Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[2]
+                    + " on " + Runtime.getRuntime().availableProcessors() + " cores");
+        } catch (java.io.IOException | RuntimeException e) {
+            System.out.println("load average: unknown (" + e.getMessage() + ")");
+        }
         System.out.println(worstP99 < 100_000_000L ? "result: PASS (every query's p99 under 100 ms)"
                 : String.format(Locale.ROOT, "result: OVER the 100 ms target (worst p99 %.1f ms)", worstP99 / 1e6));
     }
