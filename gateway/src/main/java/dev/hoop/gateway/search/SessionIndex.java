@@ -81,6 +81,11 @@ public final class SessionIndex implements AutoCloseable {
     private volatile long rebuildTotal;
     private volatile String rebuildReason;
     private volatile String openedBecause;
+    /**
+     * Sessions indexed live while a rebuild or catch-up reads the database: the bulk pass may write an
+     * older copy over them (it read the row before they ended), so they are indexed again after it.
+     */
+    private final java.util.Set<UUID> touchedDuringBulk = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** One result: the session, its relevance (0 without words to rank by) and highlighted snippets. */
     public record Hit(Session session, float score, List<Snippets.Snippet> snippets) {}
@@ -208,8 +213,17 @@ public final class SessionIndex implements AutoCloseable {
         }
     }
 
-    /** Indexes every session (changed since {@code since}, when set), page by page. */
+    /** Indexes every session (changed since {@code since}, when set), page by page, then those indexed live meanwhile. */
     private long indexAll(Instant since) throws IOException {
+        long count = bulk(since);
+        for (UUID id : List.copyOf(touchedDuringBulk)) {
+            index(id); // reads the row now: newer than what the bulk pass wrote
+            touchedDuringBulk.remove(id);
+        }
+        return count;
+    }
+
+    private long bulk(Instant since) throws IOException {
         long count = 0;
         UUID after = null;
         while (true) {
@@ -236,6 +250,9 @@ public final class SessionIndex implements AutoCloseable {
             var s = sessions.byId(sessionId);
             if (s.isEmpty()) {
                 return;
+            }
+            if (ready.getCount() > 0) {
+                touchedDuringBulk.add(sessionId);
             }
             List<AuditEvent> events = "open".equals(s.get().status()) ? List.of() : sessions.eventsOf(List.of(sessionId)).getOrDefault(sessionId, List.of());
             writer.updateDocument(new Term(SessionDocs.ID, sessionId.toString()), SessionDocs.of(s.get(), events));
