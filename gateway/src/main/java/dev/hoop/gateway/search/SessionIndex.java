@@ -118,10 +118,13 @@ public final class SessionIndex implements AutoCloseable {
         String reason = check(dir, through);
         Directory directory = null;
         try {
-            if (reason != null) {
-                wipe(dir);
-            }
             directory = FSDirectory.open(dir);
+            if (reason != null) {
+                // under the write lock: the files of an index another gateway is writing are never removed
+                try (var lock = directory.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
+                    wipe(dir);
+                }
+            }
             IndexWriterConfig cfg = new IndexWriterConfig(new StandardAnalyzer())
                     .setOpenMode(reason != null ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setRAMBufferSizeMB(64)
@@ -389,7 +392,7 @@ public final class SessionIndex implements AutoCloseable {
     private static void wipe(Path dir) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-                if (Files.isRegularFile(f)) {
+                if (Files.isRegularFile(f) && !f.getFileName().toString().equals(IndexWriter.WRITE_LOCK_NAME)) {
                     Files.delete(f);
                 }
             }

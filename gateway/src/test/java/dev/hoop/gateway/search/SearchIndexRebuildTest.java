@@ -154,6 +154,34 @@ class SearchIndexRebuildTest {
         assertThat(search(admin, "truncate")).containsExactlyInAnyOrder(seen, missed);
     }
 
+    @Test
+    void aSecondGatewayOnTheSameIndexIsRefusedNamingTheVariable() throws Exception {
+        start();
+        Path dir = gw.server.sessionIndex().dir();
+        UUID defaultOrg = new Orgs(gw.server.database().dataSource()).ensure(Orgs.DEFAULT_ORG);
+        Sessions sessions = new Sessions(gw.server.database().dataSource());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionIndex.open(dir.getParent(), defaultOrg, sessions))
+                .isInstanceOf(dev.hoop.common.config.ConfigException.class)
+                .hasMessage("PLUGIN_INDEX_PATH: the index in '" + dir + "' is in use by another gateway process "
+                        + "(one gateway per database; stop the other one or give this one another PLUGIN_INDEX_PATH)");
+        // the running gateway's index is untouched
+        String admin = gw.registerAdmin("boss@example.com", "boss-password");
+        UUID id = record("CLUSTER invoices;", true);
+        assertThat(search(admin, "cluster")).containsExactly(id);
+    }
+
+    @Test
+    void anIndexThatLooksDamagedIsNotRemovedWhileAnotherProcessHoldsItsLock() throws Exception {
+        Path dir = folder.resolve("indexes").resolve("sessions-" + UUID.nameUUIDFromBytes(new byte[] {1}));
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("segments_1"), new byte[] {9, 9, 9});
+        try (var d = org.apache.lucene.store.FSDirectory.open(dir); var lock = d.obtainLock(org.apache.lucene.index.IndexWriter.WRITE_LOCK_NAME)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionIndex.open(dir.getParent(), UUID.nameUUIDFromBytes(new byte[] {1}), null))
+                    .hasMessageStartingWith("PLUGIN_INDEX_PATH: the index in '" + dir + "' is in use by another gateway process");
+            assertThat(Files.readAllBytes(dir.resolve("segments_1"))).containsExactly(9, 9, 9);
+        }
+    }
+
     private static long size(Path p) {
         try {
             return Files.size(p);
