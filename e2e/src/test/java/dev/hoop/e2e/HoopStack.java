@@ -93,6 +93,7 @@ final class HoopStack implements AutoCloseable {
                 "HOOP_LISTEN_ADDR", "127.0.0.1",
                 "HOOP_DATA_DIR", work.resolve("data").toString(),
                 "PLUGIN_AUDIT_PATH", work.resolve("audit").toString(),
+                "PLUGIN_INDEX_PATH", work.resolve("indexes").toString(),
                 "LOG_ENCODING", "console"), "gateway", "start", "gateway");
         await("the gateway answers /api/healthz", Duration.ofSeconds(60), () -> status("/api/healthz") == 200);
     }

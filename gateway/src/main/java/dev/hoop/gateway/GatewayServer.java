@@ -26,6 +26,7 @@ import dev.hoop.gateway.broker.SessionLedger;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
 import dev.hoop.gateway.review.ReviewService;
 import dev.hoop.gateway.config.GatewayConfig;
+import dev.hoop.gateway.search.SessionIndex;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
 import dev.hoop.gateway.store.LoginStates;
@@ -46,6 +47,7 @@ import dev.hoop.gateway.transport.GrpcServer;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,12 +80,14 @@ public final class GatewayServer implements AutoCloseable {
     private final WebhookDispatcher webhookDispatcher;
     private final WebhookEvents webhookEvents;
     private final ReviewService reviews;
+    private final SessionIndex index;
 
     private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
                           InFlight inFlight, SessionBroker broker, Seeding seeding, WebhookDispatcher webhookDispatcher,
-                          WebhookEvents webhookEvents, ReviewService reviews) {
+                          WebhookEvents webhookEvents, ReviewService reviews, SessionIndex index) {
         this.seeding = seeding;
         this.reviews = reviews;
+        this.index = index;
         this.webhookDispatcher = webhookDispatcher;
         this.webhookEvents = webhookEvents;
         this.inFlight = inFlight;
@@ -169,6 +173,8 @@ public final class GatewayServer implements AutoCloseable {
             }
             AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
             audit.recover();
+            SessionIndex index = SessionIndex.open(cfg.pluginIndexPath(), org, sessions);
+            opened.add(index);
             AgentDirectory directory = new AgentDirectory();
             Info info = new Info(cfg.authMethod(), db);
             Reviews reviewStore = new Reviews(db.dataSource());
@@ -176,7 +182,7 @@ public final class GatewayServer implements AutoCloseable {
                     List.of(WebhookReviews.publishingTo(webhookEvents))).start();
             opened.add(reviews);
             SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins, new MaskingKeys(db.dataSource())),
-                    reviews.tracking(webhookEvents.around(SessionLedger.storedIn(sessions))), audit,
+                    reviews.tracking(webhookEvents.around(indexed(SessionLedger.storedIn(sessions), index))), audit,
                     cfg.auditStatementBytes(), revocations).withReviews(reviews);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
@@ -205,7 +211,7 @@ public final class GatewayServer implements AutoCloseable {
                     .plugins(plugins, connections, revocations)
                     .guardrails(plugins, connections)
                     .apiKeys(apiKeys, revocations)
-                    .sessions(sessions, new ApiExecution(broker), audit)
+                    .sessions(sessions, new ApiExecution(broker), audit, index)
                     .webhooks(webhooks)
                     .reviews(reviews, reviewStore, connections)
                     .table();
@@ -240,7 +246,7 @@ public final class GatewayServer implements AutoCloseable {
             loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
             return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
-                    new Seeding(org, users, agents, connections, cfg.adminGroup()), dispatcher, webhookEvents, reviews);
+                    new Seeding(org, users, agents, connections, cfg.adminGroup()), dispatcher, webhookEvents, reviews, index);
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -251,6 +257,28 @@ public final class GatewayServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The search plugin follows the ledger: a session is indexed when its row is written, at open and at end. */
+    private static SessionLedger indexed(SessionLedger ledger, SessionIndex index) {
+        return new SessionLedger() {
+            @Override
+            public void opened(Opened s) {
+                ledger.opened(s);
+                index.index(s.id());
+            }
+
+            @Override
+            public void closed(UUID id, Integer exitCode, String error, Instant endedAt) {
+                ledger.closed(id, exitCode, error, endedAt);
+                index.index(id);
+            }
+
+            @Override
+            public void redactions(UUID id, String summaryJson) {
+                ledger.redactions(id, summaryJson);
+            }
+        };
     }
 
     private static OidcProvider discover(GatewayConfig cfg) {
@@ -319,6 +347,11 @@ public final class GatewayServer implements AutoCloseable {
         return webhookEvents;
     }
 
+    /** The search plugin's index of sessions. */
+    public SessionIndex sessionIndex() {
+        return index;
+    }
+
     /** Where a launcher seeds the store of this gateway (first admin, agent key, connections). */
     public Seeding seeding() {
         return seeding;
@@ -354,6 +387,7 @@ public final class GatewayServer implements AutoCloseable {
         reviews.close();
         // after the sessions' ends were queued, before the pool closes: attempts in flight are given back to the outbox
         webhookDispatcher.close();
+        index.close();
         db.close();
         log.info("gateway: stopped");
     }

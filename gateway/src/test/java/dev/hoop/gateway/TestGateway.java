@@ -41,6 +41,7 @@ public final class TestGateway implements AutoCloseable {
         env.put("HOOP_LISTEN_ADDR", "127.0.0.1");
         env.put("HOOP_DATA_DIR", dataDir.toString());
         env.put("STATIC_UI_PATH", dataDir.resolve("no-ui").toString());
+        env.put("PLUGIN_INDEX_PATH", dataDir.resolve("indexes").toString());
         env.putAll(extra);
         return env;
     }

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code hoop admin get sessions [--connection C] [--user EMAIL] [--verb V] [--limit N]}: the audit
- * trail, newest first (non-admins see their own sessions). {@code -o json} prints the gateway's page.
+ * trail, newest first (non-admins see their own sessions); {@code -q QUERY} searches instead (ranked,
+ * with a snippet). {@code -o json} prints the gateway's page.
  * {@code hoop admin get sessions ID [--follow]}: one session's events, one line each; with
  * {@code --follow} those of a running session as they are recorded, until it ends.
  */
@@ -25,6 +26,9 @@ import picocli.CommandLine.ParentCommand;
 final class GetSessions implements Runnable {
     static final Table SESSIONS = Table.of("ID", "id", "USER", "user_email", "CONNECTION", "connection", "VERB", "verb",
             "STATUS", "status", "EXIT", "exit_code", "STARTED", "started_at", "ERROR", "error");
+    /** Search results: the session and the best snippet, matches between [[ and ]]. */
+    static final Table FOUND = Table.of("ID", "id", "USER", "user_email", "CONNECTION", "connection", "VERB", "verb",
+            "EXIT", "exit_code", "STARTED", "started_at", "SCORE", "score", "MATCH", "snippet");
 
     @ParentCommand AdminCommand.Get parent;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -48,6 +52,10 @@ final class GetSessions implements Runnable {
     @Option(names = "--follow", description = "With ID: print the events of a running session as they are recorded, until it ends.")
     boolean follow;
 
+    @Option(names = {"-q", "--query"}, paramLabel = "QUERY", description = "Search, best matches first: words, \"phrases\" and "
+            + "qualifiers connection: user: verb: type: exit: is:error|ok|open|done id: after: before: (see docs/search.md).")
+    String search;
+
     @Override
     public void run() {
         if (id != null) {
@@ -58,6 +66,7 @@ final class GetSessions implements Runnable {
             throw new CommandLine.ParameterException(spec.commandLine(), "--follow needs a session ID (hoop admin get sessions ID --follow)");
         }
         List<String> query = new ArrayList<>();
+        add(query, "q", search);
         add(query, "connection", connection);
         add(query, "user", user);
         add(query, "verb", verb);
@@ -65,7 +74,7 @@ final class GetSessions implements Runnable {
         HoopApi api = parent.admin.api();
         JsonNode page = api.get("/api/sessions?" + String.join("&", query));
         JsonNode shown = output.json() ? page : page.get("data");
-        output.print(spec.commandLine().getOut(), api.json(), shown, SESSIONS);
+        output.print(spec.commandLine().getOut(), api.json(), shown, search == null ? SESSIONS : FOUND);
     }
 
     private void one(HoopApi api) {

@@ -104,9 +104,22 @@ public final class ApiRoutes {
         return add(new ReviewsApi(service, reviews, connections).routes());
     }
 
+    /**
+     * Sessions, with running sessions' events read live from their write-ahead files, and search
+     * ({@code GET /api/sessions?q=}) answered from {@code index} (null: no search).
+     */
+    public ApiRoutes sessions(Sessions sessions, ApiExecution execution, AuditLog audit, dev.hoop.gateway.search.SessionIndex index) {
+        return add(new SessionsApi(sessions, execution, audit, index).routes());
+    }
+
     /** Sessions, with running sessions' events read live from their write-ahead files. */
     public ApiRoutes sessions(Sessions sessions, ApiExecution execution, AuditLog audit) {
-        return add(new SessionsApi(sessions, execution, audit).routes());
+        return sessions(sessions, execution, audit, null);
+    }
+
+    /** Sessions with search ({@code GET /api/sessions?q=}) answered from {@code index}. */
+    public ApiRoutes sessions(Sessions sessions, ApiExecution execution, dev.hoop.gateway.search.SessionIndex index) {
+        return sessions(sessions, execution, null, index);
     }
 
     /** The routes added so far, in the order added. */

@@ -6,6 +6,10 @@ import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.auth.Principal;
 import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.SessionUser;
+import dev.hoop.gateway.search.BadQueryException;
+import dev.hoop.gateway.search.IndexNotReadyException;
+import dev.hoop.gateway.search.SearchQuery;
+import dev.hoop.gateway.search.SessionIndex;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Sessions.Session;
 import io.grpc.StatusException;
@@ -78,19 +82,34 @@ final class SessionsApi {
         }
     }
 
+    /** A search result: the session's fields, its relevance and highlighted snippets (see docs/search.md). */
+    record SearchHit(UUID id, UUID userId, String userEmail, String connection, String connectionType, String verb,
+                     String status, Integer exitCode, String error, OffsetDateTime startedAt, OffsetDateTime endedAt,
+                     long eventCount, float score, String snippet, List<SnippetView> snippets) {}
+
+    /** {@code matches}: {@code [start, end)} character ranges of {@code text} that matched the query. */
+    record SnippetView(String field, String text, List<int[]> matches) {}
+
+    record SearchPage(List<SearchHit> data, String q, int limit, int offset, boolean hasNextPage) {}
+
     private final Sessions sessions;
     private final ApiExecution execution;
     private final LiveSessions live;
+    private final SessionIndex index;
 
     SessionsApi(Sessions sessions, ApiExecution execution) {
-        this(sessions, execution, null);
+        this(sessions, execution, null, null);
     }
 
-    /** @param audit where running sessions' events are read from (null: from the database only) */
-    SessionsApi(Sessions sessions, ApiExecution execution, AuditLog audit) {
+    /**
+     * @param audit where running sessions' events are read from (null: from the database only)
+     * @param index the search plugin's index, or null when search is not wired
+     */
+    SessionsApi(Sessions sessions, ApiExecution execution, AuditLog audit, SessionIndex index) {
         this.sessions = sessions;
         this.execution = execution;
         this.live = new LiveSessions(sessions, audit);
+        this.index = index;
     }
 
     List<Route> routes() {
@@ -123,6 +142,9 @@ final class SessionsApi {
         Principal p = c.principal();
         int limit = intParam(c, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = intParam(c, "offset", 0, 0, Integer.MAX_VALUE);
+        if (c.query("q") != null) {
+            return search(c, p, limit, offset);
+        }
         String verb = c.query("verb");
         if (verb != null && Verb.find(verb).isEmpty()) {
             throw ApiException.badRequest("verb '" + verb + "' is not valid (expected: connect or exec)");
@@ -140,6 +162,50 @@ final class SessionsApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("review_id '" + value + "' is not valid (expected: a review id, see GET /api/reviews)");
         }
+    }
+
+    /** {@code ?q=}: ranked full-text search; the org and, for non-admins, the owner are enforced by the index query. */
+    private Reply search(Call c, Principal p, int limit, int offset) {
+        if (index == null) {
+            throw new ApiException(501, "q: session search is not enabled on this gateway");
+        }
+        for (String filter : List.of("user", "connection", "verb", "start_date", "end_date")) {
+            if (c.query(filter) != null) {
+                throw ApiException.badRequest(filter + "= cannot be combined with q= (expected: write it in q as a qualifier, e.g. connection:pg after:2026-11-01)");
+            }
+        }
+        String q = c.query("q");
+        SessionIndex.Page page;
+        try {
+            page = index.search(SearchQuery.parse(q), c.orgId(), p.admin() ? null : p.user().id(), limit, offset);
+        } catch (BadQueryException e) {
+            throw ApiException.badRequest("q: " + e.getMessage());
+        } catch (IndexNotReadyException e) {
+            throw new ApiException(503, e.getMessage());
+        }
+        List<SearchHit> hits = page.hits().stream().map(h -> {
+            Session s = h.session();
+            List<SnippetView> snippets = h.snippets().stream().map(x -> new SnippetView(x.field(), x.text(), x.matches())).toList();
+            return new SearchHit(s.id(), s.userId(), s.userEmail(), s.connectionName(), s.connectionType(), s.verb(), s.status(),
+                    s.exitCode(), s.error(), s.startedAt(), s.endedAt(), s.eventCount(), h.score(),
+                    snippets.isEmpty() ? null : marked(snippets.getFirst()), snippets);
+        }).toList();
+        return Reply.ok(new SearchPage(hits, q, limit, offset, page.more()));
+    }
+
+    /**
+     * A snippet for terminals: matches between [[ and ]], whitespace runs as one space, and other control
+     * characters as '?', so that recorded output (escape sequences) cannot drive the terminal of whoever searches.
+     */
+    static String marked(SnippetView s) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        for (int[] m : s.matches()) {
+            out.append(s.text(), at, m[0]).append("[[").append(s.text(), m[0], m[1]).append("]]");
+            at = m[1];
+        }
+        out.append(s.text().substring(at));
+        return out.toString().replaceAll("\\s+", " ").replaceAll("\\p{Cc}", "?").strip();
     }
 
     private Reply exec(Call c) {

@@ -50,7 +50,8 @@ public record GatewayConfig(
         OidcSettings oidc,
         java.time.Duration tokenTtl,
         int auditStatementBytes,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        Path pluginIndexPath) {
 
     /** Bytes of each statement the PostgreSQL audit keeps (the rest is counted and hashed); PLUGIN_AUDIT_STATEMENT_BYTES. */
     public static final int DEFAULT_AUDIT_STATEMENT_BYTES = 64 * 1024;
@@ -87,6 +88,7 @@ public record GatewayConfig(
 
         Path staticUi = env.path("STATIC_UI_PATH", Path.of("/app/ui/public"));
         Path audit = env.path("PLUGIN_AUDIT_PATH", Path.of("/opt/hoop/sessions"));
+        Path index = env.path("PLUGIN_INDEX_PATH", Path.of("/opt/hoop/indexes"));
         boolean ginDebug = env.oneOf("GIN_MODE", "release", Set.of("debug", "release", "test")).equals("debug");
         String logEncoding = env.oneOf("LOG_ENCODING", "json", Set.of("json", "console"));
         String logLevel = env.oneOf("LOG_LEVEL", "info", Set.of("debug", "info", "warn", "error"));
@@ -134,7 +136,7 @@ public record GatewayConfig(
         int auditStatementBytes = env.parsed("PLUGIN_AUDIT_STATEMENT_BYTES", DEFAULT_AUDIT_STATEMENT_BYTES, GatewayConfig::statementBytes);
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, staticUi, audit, ginDebug, logEncoding,
                 logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl,
-                auditStatementBytes, WebhookSettings.fromEnv(env));
+                auditStatementBytes, WebhookSettings.fromEnv(env), index);
     }
 
     public boolean tlsEnabled() {
@@ -201,6 +203,7 @@ public record GatewayConfig(
     public String toString() {
         return "GatewayConfig[postgres=" + (postgres == null ? "embedded" : postgres) + ", apiUrl=" + apiUrl + ", grpcUrl=" + grpcUrl
                 + ", authMethod=" + authMethod + ", staticUiPath=" + staticUiPath + ", pluginAuditPath=" + pluginAuditPath
+                + ", pluginIndexPath=" + pluginIndexPath
                 + ", ginDebug=" + ginDebug + ", logEncoding=" + logEncoding + ", logLevel=" + logLevel
                 + ", logGrpc=" + logGrpc + ", tls=" + tls + ", orgMultiTenant=" + orgMultiTenant
                 + ", adminGroup=" + adminGroup

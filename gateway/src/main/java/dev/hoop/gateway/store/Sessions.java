@@ -217,6 +217,46 @@ public final class Sessions {
         return new AuditEvent(rs.getLong(1), rs.getString(2).charAt(0), rs.getBytes(3), connection);
     }
 
+    /** A session by id in any org (the search index's own reads; callers never hand this to a user). */
+    public Optional<Session> byId(UUID id) {
+        return jdbc.one(SELECT + "WHERE s.id = ?", Sessions::map, id);
+    }
+
+    /**
+     * Sessions of every org in id order after {@code afterId} (null: from the start), for rebuilding the
+     * search index page by page; {@code changedSince} (may be null) keeps those still open or started or
+     * ended since then.
+     */
+    public List<Session> scan(UUID afterId, OffsetDateTime changedSince, int limit) {
+        StringBuilder where = new StringBuilder("WHERE TRUE");
+        List<Object> args = new ArrayList<>();
+        if (afterId != null) {
+            where.append(" AND s.id > ?");
+            args.add(afterId);
+        }
+        if (changedSince != null) {
+            where.append(" AND (s.ended_at IS NULL OR s.ended_at >= ? OR s.started_at >= ?)");
+            args.add(changedSince);
+            args.add(changedSince);
+        }
+        args.add(limit);
+        return jdbc.query(SELECT + where + " ORDER BY s.id LIMIT ?", Sessions::map, args.toArray());
+    }
+
+    /** The events of several sessions (any org), each list in order. */
+    public java.util.Map<UUID, List<AuditEvent>> eventsOf(List<UUID> ids) {
+        java.util.Map<UUID, List<AuditEvent>> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        jdbc.query("SELECT session_id, offset_ms, type, data FROM session_events WHERE session_id IN (" + marks + ") ORDER BY session_id, seq",
+                rs -> out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                        .add(new AuditEvent(rs.getLong(2), rs.getString(3).charAt(0), rs.getBytes(4))),
+                ids.toArray());
+        return out;
+    }
+
     private static Session map(ResultSet rs) throws SQLException {
         return new Session(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("user_id", UUID.class),
                 rs.getString("user_email"), rs.getString("connection_name"), rs.getString("connection_type"), rs.getString("verb"),
