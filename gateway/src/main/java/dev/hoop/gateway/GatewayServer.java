@@ -17,6 +17,8 @@ import dev.hoop.gateway.auth.PasswordHasher;
 import dev.hoop.gateway.auth.SecretKeyFile;
 import dev.hoop.gateway.auth.TokenService;
 import dev.hoop.gateway.audit.AuditLog;
+import dev.hoop.gateway.audit.AuditRetention;
+import dev.hoop.gateway.audit.SessionSealer;
 import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.BrokerStreamRouter;
@@ -32,6 +34,8 @@ import dev.hoop.gateway.store.RefreshTokens;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
+import dev.hoop.gateway.store.SessionRetention;
+import dev.hoop.gateway.store.SessionSeals;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Users;
 import dev.hoop.gateway.transport.GrpcServer;
@@ -144,7 +148,9 @@ public final class GatewayServer implements AutoCloseable {
             if (orphans > 0) {
                 log.warn("sessions: {} session(s) were still open from an earlier run; marked as ended ({})", orphans, Sessions.ORPHANED);
             }
-            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
+            SessionSeals seals = new SessionSeals(db.dataSource());
+            SessionSealer sealer = SessionSealer.load(cfg.auditSettings().signingKey(), cfg.dataDir());
+            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sealer.sealing(sessions::store, seals::put));
             audit.recover();
             AgentDirectory directory = new AgentDirectory();
             SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users), SessionLedger.storedIn(sessions), audit,
@@ -175,6 +181,7 @@ public final class GatewayServer implements AutoCloseable {
                     .plugins(plugins, connections, revocations)
                     .apiKeys(apiKeys, revocations)
                     .sessions(sessions, new ApiExecution(broker))
+                    .audit(sessions, seals, sealer)
                     .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
@@ -205,6 +212,11 @@ public final class GatewayServer implements AutoCloseable {
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
             loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
+            if (cfg.auditSettings().retentionDays() > 0) {
+                // the search index drops deleted sessions through this listener once it exists (wired at merge)
+                new AuditRetention(new SessionRetention(db.dataSource()), cfg.auditSettings().retentionDays(), Clock.systemUTC(),
+                        ids -> { }).schedule(loop);
+            }
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
             return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
                     new Seeding(org, users, agents, connections, cfg.adminGroup()));

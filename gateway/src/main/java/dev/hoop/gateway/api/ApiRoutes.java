@@ -15,6 +15,8 @@ import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Orgs;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.RefreshTokens;
+import dev.hoop.gateway.audit.SessionSealer;
+import dev.hoop.gateway.store.SessionSeals;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Users;
 import java.util.ArrayList;
@@ -78,6 +80,10 @@ public final class ApiRoutes {
 
     public ApiRoutes sessions(Sessions sessions, ApiExecution execution) {
         return add(new SessionsApi(sessions, execution).routes());
+    }
+
+    public ApiRoutes audit(Sessions sessions, SessionSeals seals, SessionSealer sealer) {
+        return add(new AuditApi(sessions, seals, sealer).routes());
     }
 
     /** The routes added so far, in the order added. */

@@ -81,7 +81,7 @@ final class SessionsApi {
                 }),
                 Route.of(Method.GET, "/api/sessions/{id}/download", Access.USER, c -> {
                     Session s = find(c);
-                    return Reply.download("text/plain; charset=utf-8", "session-" + s.id() + ".txt", transcript(s, sessions.events(c.orgId(), s.id())));
+                    return new Reply(200, SessionFormats.render(c.query("format"), s, sessions.events(c.orgId(), s.id())));
                 }));
     }
 
@@ -144,6 +144,8 @@ final class SessionsApi {
             String kind = switch (e.type()) {
                 case AuditEvent.INPUT -> "input";
                 case AuditEvent.OUTPUT -> "output";
+                case AuditEvent.RESIZE -> "resize";
+                case AuditEvent.RESULT -> "result";
                 default -> "error";
             };
             String text = utf8(e.data());

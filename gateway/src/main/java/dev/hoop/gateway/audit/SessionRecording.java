@@ -52,6 +52,16 @@ public final class SessionRecording implements AutoCloseable {
         append(AuditEvent.ERROR, data);
     }
 
+    /** A terminal's new size, as {@code {"rows":R,"cols":C}}. */
+    public void resize(byte[] size) {
+        append(AuditEvent.RESIZE, size);
+    }
+
+    /** A PostgreSQL statement's result (JSON: the input event it answers, its command tag or error). */
+    public void result(byte[] json) {
+        append(AuditEvent.RESULT, json);
+    }
+
     /**
      * Completes once every event appended so far is written to the file; fails (with an
      * {@link UncheckedIOException} naming the file) when one of them could not be. The same

@@ -48,7 +48,8 @@ public record GatewayConfig(
         int grpcPort,
         OidcSettings oidc,
         java.time.Duration tokenTtl,
-        int auditStatementBytes) {
+        int auditStatementBytes,
+        AuditSettings auditSettings) {
 
     /** Bytes of each statement the PostgreSQL audit keeps (the rest is counted and hashed); PLUGIN_AUDIT_STATEMENT_BYTES. */
     public static final int DEFAULT_AUDIT_STATEMENT_BYTES = 64 * 1024;
@@ -132,7 +133,7 @@ public record GatewayConfig(
         int auditStatementBytes = env.parsed("PLUGIN_AUDIT_STATEMENT_BYTES", DEFAULT_AUDIT_STATEMENT_BYTES, GatewayConfig::statementBytes);
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, staticUi, audit, ginDebug, logEncoding,
                 logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl,
-                auditStatementBytes);
+                auditStatementBytes, AuditSettings.from(env));
     }
 
     public boolean tlsEnabled() {
@@ -203,6 +204,6 @@ public record GatewayConfig(
                 + ", logGrpc=" + logGrpc + ", tls=" + tls + ", orgMultiTenant=" + orgMultiTenant
                 + ", adminGroup=" + adminGroup
                 + ", jwtSecretKey=" + (jwtSecretKey == null ? "generated" : "****") + ", dataDir=" + dataDir
-                + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + ", tokenTtl=" + tokenTtl + "]";
+                + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + ", tokenTtl=" + tokenTtl + ", " + auditSettings + "]";
     }
 }

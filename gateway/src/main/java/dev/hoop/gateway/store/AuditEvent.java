@@ -4,17 +4,22 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One recorded event of a session: input ({@code i}), output ({@code o}) or error ({@code e}),
+ * One recorded event of a session: input ({@code i}), output ({@code o}), error ({@code e}), a
+ * terminal resize ({@code w}) or a PostgreSQL result ({@code r}),
  * at {@code offsetMillis} after the session started.
  */
 public record AuditEvent(long offsetMillis, char type, byte[] data) {
     public static final char INPUT = 'i';
     public static final char OUTPUT = 'o';
     public static final char ERROR = 'e';
+    /** A terminal's new size, {@code {"rows":R,"cols":C}} (for asciicast replay). */
+    public static final char RESIZE = 'w';
+    /** A PostgreSQL statement's result as JSON: which input event it answers, its command tag or error (for the timeline). */
+    public static final char RESULT = 'r';
 
     public AuditEvent {
-        if (type != INPUT && type != OUTPUT && type != ERROR) {
-            throw new IllegalArgumentException("audit event type '" + type + "' (expected: i, o or e)");
+        if (type != INPUT && type != OUTPUT && type != ERROR && type != RESIZE && type != RESULT) {
+            throw new IllegalArgumentException("audit event type '" + type + "' (expected: i, o, e, w or r)");
         }
         Objects.requireNonNull(data, "data");
         if (offsetMillis < 0) {
