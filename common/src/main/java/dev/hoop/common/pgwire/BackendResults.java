@@ -120,7 +120,7 @@ public final class BackendResults {
 
     private void begin(List<Result> out) {
         type = (char) (header[0] & 0xff);
-        long length = ((header[1] & 0xffL) << 24) | ((header[2] & 0xff) << 16) | ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+        int length = ((header[1] & 0xff) << 24) | ((header[2] & 0xff) << 16) | ((header[3] & 0xff) << 8) | (header[4] & 0xff);
         remaining = length - 4;
         if (remaining < 0) {
             remaining = 0; // a broken stream: the client will fail on it; keep reading headers
