@@ -68,6 +68,8 @@ final class PostgresInputAuditor implements InputAuditor {
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
         /** An execution failed: the server skips to the batch's Sync. */
         boolean failedBatch;
+        /** The first ReadyForQuery ends the login; it answers no statement. */
+        boolean loggedIn;
 
         Connection(int recordedBytes) {
             extractor = new StatementExtractor(recordedBytes);
@@ -178,7 +180,9 @@ final class PostgresInputAuditor implements InputAuditor {
                 }
             }
             case Result.Ready r -> {
-                if (head != null && head.simpleQuery) {
+                if (!connection.loggedIn) {
+                    connection.loggedIn = true;
+                } else if (head != null && head.simpleQuery) {
                     out.add(json(connection.pending.poll(), null));
                 } else {
                     // the batch up to Sync is done: executions without an answer did not run

@@ -106,7 +106,7 @@ class PacketAllowListTest {
         return switch (packetType) {
             case AgentPacket.PG_CONNECTION_WRITE -> List.of("select 'probe'");
             case AgentPacket.EXEC_WRITE_STDIN, AgentPacket.TERMINAL_WRITE_STDIN -> List.of("probe\n");
-            // raw TCP bytes are not recorded (docs/protocol.md); resizes and closes carry no input
+            // raw TCP bytes are not recorded (docs/protocol.md); resizes (recorded as such, below) and closes carry no input
             default -> List.of();
         };
     }
@@ -140,8 +140,11 @@ class PacketAllowListTest {
             }
             assertThat(clientIn.ended().isOk()).isTrue();
             assertThat(h.closed.get(id)).containsExactly(null, null);
-            assertThat(h.audited.get(id)).allMatch(e -> e.type() == AuditEvent.INPUT)
+            assertThat(h.audited.get(id)).filteredOn(e -> e.type() != AuditEvent.RESIZE).allMatch(e -> e.type() == AuditEvent.INPUT)
                     .extracting(e -> new String(e.data(), StandardCharsets.UTF_8)).containsExactlyElementsOf(inputRecorded(packetType));
+            // a terminal resize is recorded for replay, normalized
+            assertThat(h.audited.get(id)).filteredOn(e -> e.type() == AuditEvent.RESIZE).extracting(e -> new String(e.data(), StandardCharsets.UTF_8))
+                    .containsExactlyElementsOf(packetType.equals(AgentPacket.TERMINAL_RESIZE_TTY) ? List.of("{\"rows\":24,\"cols\":80}") : List.of());
         } else {
             String reason = "packet type '" + packetType + "' is not allowed in a " + type.wireName() + " " + verb.wireName()
                     + " session (allowed: " + String.join(", ", type.allowedAfterOpen(verb)) + ")";
