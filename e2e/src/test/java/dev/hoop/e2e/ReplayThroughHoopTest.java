@@ -92,12 +92,18 @@ class ReplayThroughHoopTest {
         assertThat(error.get("duration_ms").isNumber()).isTrue();
 
         assertThat(stack.get("/api/sessions/" + sessionId + "/verify").get("valid").asBoolean()).isTrue();
+        HoopProcess.Result ok = stack.exec("", "admin", "verify", "session", sessionId);
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("session " + sessionId + ": valid (");
         HoopStack.sql("jdbc:postgresql://127.0.0.1:5432/" + stack.gatewayDb,
                 "UPDATE hoop.session_events SET data = convert_to('select * from other_table', 'UTF8') "
                         + "WHERE session_id = '" + sessionId + "' AND convert_from(data, 'UTF8') = 'select * from no_such_table'");
         JsonNode verify = stack.get("/api/sessions/" + sessionId + "/verify");
         assertThat(verify.get("valid").asBoolean()).isFalse();
         assertThat(verify.get("problems").get(0).asText()).matches("event \\d+ \\(type i at \\+\\d+ ms, 25 bytes\\) differs from what was sealed: .*");
+        HoopProcess.Result bad = stack.exec("", "admin", "verify", "session", sessionId);
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.out()).startsWith("session " + sessionId + ": NOT valid\n  - event ").contains("differs from what was sealed");
     }
 
     @Test

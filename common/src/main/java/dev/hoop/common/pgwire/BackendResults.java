@@ -1,5 +1,6 @@
 package dev.hoop.common.pgwire;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,17 +68,25 @@ public final class BackendResults {
     }
 
     public List<Result> feed(byte[] chunk) {
-        return feed(chunk, 0, chunk.length);
+        return feed(ByteBuffer.wrap(chunk));
     }
 
     public List<Result> feed(byte[] chunk, int offset, int length) {
+        return feed(ByteBuffer.wrap(chunk, offset, length));
+    }
+
+    /**
+     * Reads the buffer's remaining bytes (its position is not moved). Bytes of skipped messages are
+     * not even read: a relayed payload is parsed without a copy ({@code ByteString.asReadOnlyByteBuffer()}).
+     */
+    public List<Result> feed(ByteBuffer chunk) {
         List<Result> out = new ArrayList<>(0);
-        int p = offset;
-        int end = offset + length;
+        int p = chunk.position();
+        int end = chunk.limit();
         while (p < end) {
             switch (state) {
                 case START -> {
-                    if (chunk[p] == BackendMessages.ENCRYPTION_REFUSED) {
+                    if (chunk.get(p) == BackendMessages.ENCRYPTION_REFUSED) {
                         p++; // the answer to an SSLRequest or GSSENCRequest: one byte, no length
                     } else {
                         state = State.HEADER;
@@ -85,7 +94,7 @@ public final class BackendResults {
                 }
                 case HEADER -> {
                     int n = Math.min(5 - headerFilled, end - p);
-                    System.arraycopy(chunk, p, header, headerFilled, n);
+                    chunk.get(p, header, headerFilled, n);
                     headerFilled += n;
                     p += n;
                     if (headerFilled == 5) {
@@ -96,7 +105,7 @@ public final class BackendResults {
                 case CAPTURE -> {
                     int n = (int) Math.min(remaining, end - p);
                     int keep = Math.min(n, body.length - bodyFilled);
-                    System.arraycopy(chunk, p, body, bodyFilled, keep);
+                    chunk.get(p, body, bodyFilled, keep);
                     bodyFilled += keep;
                     p += n;
                     remaining -= n;

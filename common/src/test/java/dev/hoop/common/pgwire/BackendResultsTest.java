@@ -69,6 +69,16 @@ class BackendResultsTest {
         assertThat(got).isEqualTo(EXPECTED);
     }
 
+    @Test
+    void aReadOnlyDirectBufferIsReadWhereItStandsAndLeftUnmoved() {
+        byte[] all = session();
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(all.length + 10);
+        direct.put(new byte[10]).put(all).flip().position(10);
+        java.nio.ByteBuffer view = direct.asReadOnlyBuffer();
+        assertThat(new BackendResults(true).feed(view)).isEqualTo(EXPECTED);
+        assertThat(view.position()).isEqualTo(10);
+    }
+
     @ParameterizedTest
     @CsvSource({"'SELECT 3', 3", "'INSERT 0 5', 5", "'UPDATE 12', 12", "'COPY 5000', 5000", "'BEGIN', -1", "'CREATE TABLE', -1"})
     void rowsComeFromTheCommandTag(String tag, long rows) {

@@ -138,7 +138,8 @@ final class PostgresInputAuditor implements InputAuditor {
         }
         String id = String.valueOf(Wire.spec(packet, SpecKey.CLIENT_CONNECTION_ID));
         Connection connection = connections.computeIfAbsent(id, k -> new Connection(recordedBytes));
-        for (Result result : connection.results.feed(packet.getPayload().toByteArray())) {
+        // read in place: row and COPY data are skipped by length, never copied
+        for (Result result : connection.results.feed(packet.getPayload().asReadOnlyByteBuffer())) {
             for (byte[] json : answer(connection, result)) {
                 recording.result(json);
             }
