@@ -16,7 +16,7 @@ class VerifySessionTest {
     void hasHelpAndNeedsAnId() {
         Cli.Result help = Cli.run(home, Map.of(), "admin", "verify", "session", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).startsWith("Usage: hoop admin verify session").contains("exit code 1 and what differs");
+        assertThat(help.out()).startsWith("Usage: hoop admin verify session").contains("recording is as it was sealed (exit code 1");
         assertThat(Cli.run(home, Map.of(), "admin", "verify", "--help").out()).startsWith("Usage: hoop admin verify");
         Cli.Result missing = Cli.run(home, Map.of("HOOP_APIURL", "http://127.0.0.1:9", "HOOP_TOKEN", "t"), "admin", "verify", "session");
         assertThat(missing.exit()).isEqualTo(2);
