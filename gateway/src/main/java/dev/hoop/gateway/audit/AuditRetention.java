@@ -36,6 +36,7 @@ public final class AuditRetention {
     private final int days;
     private final Clock clock;
     private final DeletedSessions listener;
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
     public AuditRetention(SessionRetention store, int days, Clock clock, DeletedSessions listener) {
         if (days < 1) {
@@ -76,14 +77,25 @@ public final class AuditRetention {
         return new Run(cutoff, sessions, events);
     }
 
-    /** Runs now and then every day on {@code loop}; a failed run is logged and the next one tries again. */
+    /**
+     * Runs now and then every day: {@code loop} only starts each run on a virtual thread of its
+     * own, so that a long deletion never delays the loop's other work (health checks); a run still
+     * going when the next is due is not doubled. A failed run is logged and the next one tries again.
+     */
     public void schedule(ScheduledExecutorService loop) {
         loop.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                log.error("audit retention: deleting sessions older than {} day(s) failed; retrying in {}", days, PERIOD, e);
+            if (!running.compareAndSet(false, true)) {
+                return;
             }
+            Thread.ofVirtual().name("audit-retention").start(() -> {
+                try {
+                    runOnce();
+                } catch (RuntimeException e) {
+                    log.error("audit retention: deleting sessions older than {} day(s) failed; retrying in {}", days, PERIOD, e);
+                } finally {
+                    running.set(false);
+                }
+            });
         }, 0, PERIOD.toMinutes(), TimeUnit.MINUTES);
     }
 }
