@@ -99,6 +99,34 @@ class AuditRetentionTest {
         assertThat(sessions.find(org, old)).isEmpty();
     }
 
+    @Test
+    void theScheduleRunsAtOnceOffTheLoop() throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl("jdbc:postgresql://127.0.0.1:5432/" + fixture.postgres().database() + "?currentSchema=hoop");
+        ds.setUser("postgres");
+        Sessions sessions = new Sessions(ds);
+        UUID org;
+        try (var c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT id FROM orgs LIMIT 1")) {
+            rs.next();
+            org = rs.getObject(1, UUID.class);
+        }
+        UUID old = session(sessions, org, NOW.minus(Duration.ofDays(5000)), true);
+        java.util.concurrent.CompletableFuture<Thread> ranOn = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<List<UUID>> told = new java.util.concurrent.CompletableFuture<>();
+        var loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            new AuditRetention(new SessionRetention(ds), 4000, Clock.fixed(NOW, ZoneOffset.UTC), ids -> {
+                ranOn.complete(Thread.currentThread());
+                told.complete(ids);
+            }).schedule(loop);
+            assertThat(told.get(20, java.util.concurrent.TimeUnit.SECONDS)).contains(old);
+            assertThat(ranOn.get().isVirtual()).isTrue();
+            assertThat(ranOn.get().getName()).isEqualTo("audit-retention");
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
     private static UUID session(Sessions sessions, UUID org, Instant started, boolean ended) {
         UUID id = UUID.randomUUID();
         sessions.opened(id, org, UUID.randomUUID(), "a@example.com", "sh", "command-line", "connect", started);
