@@ -136,8 +136,11 @@ final class PostgresInputAuditor implements InputAuditor {
         if (!packet.getType().equals(ClientPacket.PG_CONNECTION_WRITE)) {
             return;
         }
-        String id = String.valueOf(Wire.spec(packet, SpecKey.CLIENT_CONNECTION_ID));
-        Connection connection = connections.computeIfAbsent(id, k -> new Connection(recordedBytes));
+        // only sockets the client opened: an agent cannot make the gateway keep state for ids of its own
+        Connection connection = connections.get(String.valueOf(Wire.spec(packet, SpecKey.CLIENT_CONNECTION_ID)));
+        if (connection == null) {
+            return;
+        }
         // read in place: row and COPY data are skipped by length, never copied
         for (Result result : connection.results.feed(packet.getPayload().asReadOnlyByteBuffer())) {
             for (byte[] json : answer(connection, result)) {

@@ -132,6 +132,15 @@ class StatementResultsTest {
     }
 
     @Test
+    void answersOnASocketTheClientNeverOpenedAreNotRecordedNorKept() {
+        server("agent-made-up", ErrorResponse.error("XX000", "forged", null).encode(), READY);
+        client("1", STARTUP);
+        client("1", FrontendMessages.query("select 1"));
+        server("1", BackendMessages.authenticationOk(), READY, complete("SELECT 1"), READY);
+        assertThat(recorded()).containsExactly("i select 1", "r {\"statement\":0,\"tag\":\"SELECT 1\",\"rows\":1}");
+    }
+
+    @Test
     void aFailedLoginAnswersNoStatementAndServerNoiseIsNotRecorded() {
         client("1", STARTUP);
         server("1", ErrorResponse.fatal("28P01", "password authentication failed for user \"u\"", null).encode());
