@@ -17,6 +17,8 @@ import dev.hoop.gateway.auth.PasswordHasher;
 import dev.hoop.gateway.auth.SecretKeyFile;
 import dev.hoop.gateway.auth.TokenService;
 import dev.hoop.gateway.audit.AuditLog;
+import dev.hoop.gateway.audit.AuditRetention;
+import dev.hoop.gateway.audit.SessionSealer;
 import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ApiExecution;
 import dev.hoop.gateway.broker.BrokerStreamRouter;
@@ -38,6 +40,8 @@ import dev.hoop.gateway.store.Reviews;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
+import dev.hoop.gateway.store.SessionRetention;
+import dev.hoop.gateway.store.SessionSeals;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Users;
 import dev.hoop.gateway.store.Webhooks;
@@ -171,7 +175,9 @@ public final class GatewayServer implements AutoCloseable {
                 log.warn("sessions: {} session(s) were still open from an earlier run; marked as ended ({})", orphans, Sessions.ORPHANED);
                 webhookEvents.orphansClosed(orphaned, java.time.Instant.now());
             }
-            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sessions::store);
+            SessionSeals seals = new SessionSeals(db.dataSource());
+            SessionSealer sealer = SessionSealer.load(cfg.auditSettings().signingKey(), cfg.dataDir());
+            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sealer.sealing(sessions::store, seals::put));
             audit.recover();
             SessionIndex index = SessionIndex.open(cfg.pluginIndexPath(), org, sessions);
             opened.add(index);
@@ -214,6 +220,7 @@ public final class GatewayServer implements AutoCloseable {
                     .sessions(sessions, new ApiExecution(broker), audit, index)
                     .webhooks(webhooks)
                     .reviews(reviews, reviewStore, connections)
+                    .audit(sessions, seals, sealer)
                     .table();
             InFlight inFlight = new InFlight();
             ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
@@ -244,6 +251,11 @@ public final class GatewayServer implements AutoCloseable {
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
             loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
             loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
+            if (cfg.auditSettings().retentionDays() > 0) {
+                // the search index drops the deleted sessions too
+                new AuditRetention(new SessionRetention(db.dataSource()), cfg.auditSettings().retentionDays(), Clock.systemUTC(),
+                        index::remove).schedule(loop);
+            }
             log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
             return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
                     new Seeding(org, users, agents, connections, cfg.adminGroup()), dispatcher, webhookEvents, reviews, index);

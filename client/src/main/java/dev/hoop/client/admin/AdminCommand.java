@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code hoop admin create|get|delete agent|connection|user}: the gateway's admin API from the command line. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Administer the gateway: create, list and delete agents, connections, users and API keys (admins only).",
-        subcommands = {AdminCommand.Create.class, AdminCommand.Get.class, AdminCommand.Delete.class})
+        subcommands = {AdminCommand.Create.class, AdminCommand.Get.class, AdminCommand.Delete.class, AdminCommand.Verify.class})
 public final class AdminCommand implements Runnable {
     private final ClientContext ctx;
 
@@ -78,6 +78,19 @@ public final class AdminCommand implements Runnable {
             subcommands = {DeleteCommands.Agent.class, DeleteCommands.Connection.class, DeleteCommands.User.class, DeleteCommands.ApiKey.class,
                     ClientKeyCommands.Delete.class, DeleteCommands.Webhook.class})
     static final class Delete implements Runnable {
+        @ParentCommand AdminCommand admin;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code hoop admin verify}. */
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Check a session's recording against its signed seal.",
+            subcommands = {VerifySession.class})
+    static final class Verify implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -18,6 +18,8 @@ import dev.hoop.gateway.store.LoginStates;
 import dev.hoop.gateway.store.Orgs;
 import dev.hoop.gateway.store.Plugins;
 import dev.hoop.gateway.store.RefreshTokens;
+import dev.hoop.gateway.audit.SessionSealer;
+import dev.hoop.gateway.store.SessionSeals;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Users;
 import dev.hoop.gateway.store.Webhooks;
@@ -120,6 +122,10 @@ public final class ApiRoutes {
     /** Sessions with search ({@code GET /api/sessions?q=}) answered from {@code index}. */
     public ApiRoutes sessions(Sessions sessions, ApiExecution execution, dev.hoop.gateway.search.SessionIndex index) {
         return sessions(sessions, execution, null, index);
+    }
+
+    public ApiRoutes audit(Sessions sessions, SessionSeals seals, SessionSealer sealer) {
+        return add(new AuditApi(sessions, seals, sealer).routes());
     }
 
     /** The routes added so far, in the order added. */

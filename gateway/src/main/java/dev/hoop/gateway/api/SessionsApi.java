@@ -134,7 +134,7 @@ final class SessionsApi {
                 }),
                 Route.of(Method.GET, "/api/sessions/{id}/download", Access.USER, c -> {
                     Session s = find(c);
-                    return Reply.download("text/plain; charset=utf-8", "session-" + s.id() + ".txt", transcript(s, live.all(c.orgId(), s)));
+                    return new Reply(200, SessionFormats.render(c.query("format"), s, live.all(c.orgId(), s)));
                 }));
     }
 
@@ -257,6 +257,8 @@ final class SessionsApi {
                 case AuditEvent.INPUT -> "input";
                 case AuditEvent.OUTPUT -> "output";
                 case AuditEvent.CONNECTION_OPENED, AuditEvent.CONNECTION_CLOSED -> "connection";
+                case AuditEvent.RESIZE -> "resize";
+                case AuditEvent.RESULT -> "result";
                 default -> "error";
             };
             if (e.connection() != AuditEvent.NO_CONNECTION) {

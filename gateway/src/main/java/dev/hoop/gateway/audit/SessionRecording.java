@@ -67,6 +67,16 @@ public final class SessionRecording implements AutoCloseable {
         append(AuditEvent.CONNECTION_CLOSED, ("client connection " + connection + " closed").getBytes(StandardCharsets.UTF_8), connection);
     }
 
+    /** A terminal's new size, as {@code {"rows":R,"cols":C}}. */
+    public void resize(byte[] size) {
+        append(AuditEvent.RESIZE, size);
+    }
+
+    /** A PostgreSQL statement's result (JSON: the input event it answers, its command tag or error), of one client connection. */
+    public void result(long connection, byte[] json) {
+        append(AuditEvent.RESULT, json, connection);
+    }
+
     /**
      * Completes once every event appended so far is written to the file; fails (with an
      * {@link UncheckedIOException} naming the file) when one of them could not be. The same

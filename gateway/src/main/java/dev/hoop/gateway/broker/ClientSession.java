@@ -208,6 +208,7 @@ final class ClientSession {
         boolean ok = switch (packet.getType()) {
             case ClientPacket.WRITE_STDOUT -> record(() -> recording.output(packet.getPayload().toByteArray()));
             case ClientPacket.WRITE_STDERR -> record(() -> recording.error(packet.getPayload().toByteArray()));
+            case ClientPacket.PG_CONNECTION_WRITE -> record(() -> inputAuditor.fromAgent(recording, packet));
             default -> true;
         };
         if (!ok) {

@@ -15,6 +15,9 @@ interface InputAuditor {
     /** A packet the client sent during the session. */
     void fromClient(SessionRecording recording, Packet packet);
 
+    /** A packet the agent sent to the client (the server's answers, for results). */
+    default void fromAgent(SessionRecording recording, Packet packet) {}
+
     /** The session ended: release parsing state. */
     default void closed(SessionRecording recording) {}
 }

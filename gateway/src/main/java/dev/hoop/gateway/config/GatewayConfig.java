@@ -51,7 +51,8 @@ public record GatewayConfig(
         java.time.Duration tokenTtl,
         int auditStatementBytes,
         WebhookSettings webhooks,
-        Path pluginIndexPath) {
+        Path pluginIndexPath,
+        AuditSettings auditSettings) {
 
     /** Bytes of each statement the PostgreSQL audit keeps (the rest is counted and hashed); PLUGIN_AUDIT_STATEMENT_BYTES. */
     public static final int DEFAULT_AUDIT_STATEMENT_BYTES = 64 * 1024;
@@ -136,7 +137,7 @@ public record GatewayConfig(
         int auditStatementBytes = env.parsed("PLUGIN_AUDIT_STATEMENT_BYTES", DEFAULT_AUDIT_STATEMENT_BYTES, GatewayConfig::statementBytes);
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, staticUi, audit, ginDebug, logEncoding,
                 logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl,
-                auditStatementBytes, WebhookSettings.fromEnv(env), index);
+                auditStatementBytes, WebhookSettings.fromEnv(env), index, AuditSettings.from(env));
     }
 
     public boolean tlsEnabled() {
@@ -209,6 +210,6 @@ public record GatewayConfig(
                 + ", adminGroup=" + adminGroup
                 + ", jwtSecretKey=" + (jwtSecretKey == null ? "generated" : "****") + ", dataDir=" + dataDir
                 + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + ", tokenTtl=" + tokenTtl
-                + ", webhooks=" + webhooks + "]";
+                + ", webhooks=" + webhooks + ", pluginIndexPath=" + pluginIndexPath + ", " + auditSettings + "]";
     }
 }

@@ -265,6 +265,16 @@ public final class SessionIndex implements AutoCloseable {
         }
     }
 
+    /** Drops sessions deleted by the audit retention (AUDIT_RETENTION_DAYS). Failures are logged: a rebuild drops them too. */
+    public void remove(List<UUID> sessionIds) {
+        try {
+            writer.deleteDocuments(sessionIds.stream().map(id -> new Term(SessionDocs.ID, id.toString())).toArray(Term[]::new));
+            searchers.maybeRefreshBlocking();
+        } catch (Exception e) {
+            log.error("search: {} deleted session(s) still in the index (a rebuild drops them)", sessionIds.size(), e);
+        }
+    }
+
     /** Adds documents directly, for tests and the benchmark that bypass the database. */
     void add(Session s, List<AuditEvent> events) throws IOException {
         writer.updateDocument(new Term(SessionDocs.ID, s.id().toString()), SessionDocs.of(s, events));

@@ -108,7 +108,7 @@ class PacketAllowListTest {
             case AgentPacket.PG_CONNECTION_WRITE -> List.of("select 'probe'");
             case AgentPacket.EXEC_WRITE_STDIN, AgentPacket.TERMINAL_WRITE_STDIN -> List.of("probe\n");
             case AgentPacket.HTTP_PROXY_CONNECTION_WRITE -> List.of("POST /probe?q=1 HTTP/1.1"); // the request line, not the body
-            // raw TCP bytes are not recorded (docs/protocol.md); resizes and closes carry no input
+            // raw TCP bytes are not recorded (docs/protocol.md); resizes (recorded as such, below) and closes carry no input
             default -> List.of();
         };
     }
@@ -147,8 +147,12 @@ class PacketAllowListTest {
                     || e.type() == AuditEvent.CONNECTION_CLOSED;
             assertThat(h.audited.get(id)).filteredOn(connectionEvent).extracting(AuditEvent::type)
                     .containsExactlyElementsOf(packetType.equals(AgentPacket.PG_CONNECTION_WRITE) ? List.of('c', 'x') : List.of());
-            assertThat(h.audited.get(id)).filteredOn(connectionEvent.negate()).allMatch(e -> e.type() == AuditEvent.INPUT)
+            assertThat(h.audited.get(id)).filteredOn(connectionEvent.negate().and(e -> e.type() != AuditEvent.RESIZE))
+                    .allMatch(e -> e.type() == AuditEvent.INPUT)
                     .extracting(e -> new String(e.data(), StandardCharsets.UTF_8)).containsExactlyElementsOf(inputRecorded(packetType));
+            // a terminal resize is recorded for replay, normalized
+            assertThat(h.audited.get(id)).filteredOn(e -> e.type() == AuditEvent.RESIZE).extracting(e -> new String(e.data(), StandardCharsets.UTF_8))
+                    .containsExactlyElementsOf(packetType.equals(AgentPacket.TERMINAL_RESIZE_TTY) ? List.of("{\"rows\":24,\"cols\":80}") : List.of());
         } else {
             String reason = "packet type '" + packetType + "' is not allowed in a " + type.wireName() + " " + verb.wireName()
                     + " session (allowed: " + String.join(", ", type.allowedAfterOpen(verb)) + ")";
