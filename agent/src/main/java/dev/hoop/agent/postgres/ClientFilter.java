@@ -37,6 +37,9 @@ final class ClientFilter implements FrontendFramer.Listener {
     }
 
     private final Session session;
+    private static final char FUNCTION_CALL = 'F';
+    /** A Query message whose SQL string lacks its NUL: the server refuses it unread ("invalid string in message"). */
+    private static final byte[] SPOILED_QUERY = {'Q', 0, 0, 0, 5, ' '};
     private final RefusalMarkers markers;
     private final FrontendFramer framer;
     private final ChunkAssembler out = new ChunkAssembler();
@@ -88,7 +91,7 @@ final class ClientFilter implements FrontendFramer.Listener {
     @Override
     public boolean stream(char type, int bodyLength) {
         batch = markers.requests();
-        if (type == FrontendMessages.QUERY || type == FrontendMessages.SYNC || type == 'F') {
+        if (type == FrontendMessages.QUERY || type == FrontendMessages.SYNC || type == FUNCTION_CALL) {
             markers.requestSent();
         }
         return type == FrontendMessages.QUERY || type == FrontendMessages.PARSE;
@@ -173,19 +176,36 @@ final class ClientFilter implements FrontendFramer.Listener {
         }
     }
 
+    /** With guardrails, a fastpath FunctionCall is taken out of the stream (it names a function by OID, past every rule). */
     @Override
     public boolean capture(char type, int bodyLength) {
-        return false;
+        return type == FUNCTION_CALL && guardrails.active();
     }
 
     @Override
     public void message(char type, byte[] body) {
-        throw new IllegalStateException("nothing is captured");
+        refuseFunctionCall(type);
     }
 
     @Override
     public void oversized(char type, int bodyLength) {
-        throw new IllegalStateException("nothing is captured");
+        refuseFunctionCall(type); // the framer skips the body: none of it reaches the server
+    }
+
+    /**
+     * In its place the server gets a Query whose SQL string is spoiled (no NUL, as a refused
+     * statement's): it answers with an error and ReadyForQuery, as it would the call, and that
+     * error becomes the rule-named refusal. Nothing runs.
+     */
+    private void refuseFunctionCall(char type) {
+        if (type != FUNCTION_CALL) {
+            throw new IllegalStateException("only FunctionCall is captured, not '" + type + "'");
+        }
+        Block block = new Block("fastpath", "fastpath function calls (FunctionCall messages) are not allowed on a connection with"
+                + " guardrails; call the function in SQL, where the rules can judge it");
+        blocked.accept(block);
+        markers.register(batch, refusal(block));
+        out.append(SPOILED_QUERY, 0, SPOILED_QUERY.length);
     }
 
     @Override

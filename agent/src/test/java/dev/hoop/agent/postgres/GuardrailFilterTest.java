@@ -70,6 +70,22 @@ class GuardrailFilterTest {
     }
 
     @Test
+    void aFastpathFunctionCallNeverReachesTheServerAndItsAnswerIsTheRefusal() {
+        // FunctionCall: function OID 2096 (pg_terminate_backend), no formats, one int4 argument, text result
+        byte[] call = concat(new byte[] {'F', 0, 0, 0, 22, 0, 0, 0x08, 0x30, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 42, 0, 0});
+        byte[] after = FrontendMessages.query("select 1");
+        byte[] sent = filterInChunks(concat(call, after), 5);
+        assertThat(sent).as("in its place a Query whose SQL the server cannot read, then what followed")
+                .isEqualTo(concat(new byte[] {'Q', 0, 0, 0, 5, ' '}, after));
+        assertThat(blocked).extracting(Block::rule).containsExactly("fastpath");
+
+        byte[] server = concat(BackendMessages.readyForQuery('I'), INVALID_STRING, BackendMessages.readyForQuery('I'));
+        byte[] back = new BackendFilter(markers).filter(server);
+        assertThat(ErrorResponse.decode(Arrays.copyOfRange(back, 6 + 5, back.length - 6)).message())
+                .startsWith("blocked by guardrail 'fastpath': fastpath function calls");
+    }
+
+    @Test
     void withoutRulesTheGuardrailsCostNothing() {
         ClientFilter plain = new ClientFilter(new NoSession(), new RefusalMarkers());
         plain.filter(new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, Map.of()).encode());

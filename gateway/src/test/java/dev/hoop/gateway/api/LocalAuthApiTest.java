@@ -154,7 +154,9 @@ class LocalAuthApiTest {
                         "GET /api/sessions", "POST /api/sessions", "GET /api/sessions/{id}", "GET /api/sessions/{id}/events",
                         "GET /api/sessions/{id}/download",
                         // reviews: requesters see theirs, approvers decide (ReviewsApi checks who may do what)
-                        "GET /api/reviews", "GET /api/reviews/{id}", "PUT /api/reviews/{id}");
+                        "GET /api/reviews", "GET /api/reviews/{id}", "PUT /api/reviews/{id}",
+                        // verification: the public key, and a session's seal checked (its own access rules)
+                        "GET /api/audit/publickey", "GET /api/sessions/{id}/verify");
     }
 
     @Test

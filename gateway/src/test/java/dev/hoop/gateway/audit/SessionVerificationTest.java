@@ -184,9 +184,9 @@ class SessionVerificationTest {
                 + "5,i,utf8,\"ls\r\"\r\n20,o,utf8,a.txt\r\n");
         TestGateway.Answer jsonl = gw.get("/api/sessions/" + id + "/download?format=jsonl", admin);
         assertThat(jsonl.raw().lines().toList()).containsExactly(
-                "{\"offset_ms\":0,\"type\":\"w\",\"data\":\"{\\\"rows\\\":30,\\\"cols\\\":100}\",\"encoding\":\"utf8\"}",
-                "{\"offset_ms\":5,\"type\":\"i\",\"data\":\"ls\\r\",\"encoding\":\"utf8\"}",
-                "{\"offset_ms\":20,\"type\":\"o\",\"data\":\"a.txt\",\"encoding\":\"utf8\"}");
+                "{\"offset_ms\":0,\"type\":\"w\",\"data\":\"{\\\"rows\\\":30,\\\"cols\\\":100}\",\"encoding\":\"utf8\",\"connection\":null}",
+                "{\"offset_ms\":5,\"type\":\"i\",\"data\":\"ls\\r\",\"encoding\":\"utf8\",\"connection\":null}",
+                "{\"offset_ms\":20,\"type\":\"o\",\"data\":\"a.txt\",\"encoding\":\"utf8\",\"connection\":null}");
         TestGateway.Answer timeline = gw.get("/api/sessions/" + id + "/download?format=timeline", admin);
         assertThat(timeline.status()).isEqualTo(400);
         assertThat(timeline.message()).isEqualTo("format 'timeline' is for PostgreSQL sessions, not command-line (expected: text, jsonl, csv or asciicast)");

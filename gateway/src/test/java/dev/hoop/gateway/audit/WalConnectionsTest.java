@@ -105,7 +105,7 @@ class WalConnectionsTest {
 
     @Test
     void onlyLowerCaseTypeLettersAreWritten() throws Exception {
-        assertThatThrownBy(() -> new AuditEvent(0, 'I', utf8("x"))).hasMessageContaining("expected: i, o, e, c or x");
+        assertThatThrownBy(() -> new AuditEvent(0, 'I', utf8("x"))).hasMessageContaining("expected: i, o, e, c, x, w or r");
         assertThatThrownBy(() -> new AuditEvent(0, 'i', utf8("x"), -1)).hasMessageContaining("connection -1 (expected: >= 0)");
     }
 

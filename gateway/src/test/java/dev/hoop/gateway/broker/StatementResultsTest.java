@@ -70,7 +70,10 @@ class StatementResultsTest {
 
     private List<String> recorded() {
         recording.finish();
-        return stored.values().iterator().next().stream().map(e -> e.type() + " " + new String(e.data(), StandardCharsets.UTF_8)).toList();
+        // a client connection's opening and end (c, x) are tested in PostgresConnectionsAuditTest
+        return stored.values().iterator().next().stream()
+                .filter(e -> e.type() != AuditEvent.CONNECTION_OPENED && e.type() != AuditEvent.CONNECTION_CLOSED)
+                .map(e -> e.type() + " " + new String(e.data(), StandardCharsets.UTF_8)).toList();
     }
 
     private static final byte[] STARTUP = new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, Map.of("user", "u")).encode();
