@@ -264,8 +264,20 @@ class HttpHandlersTest {
                 assertThat(written).isNotDone();
                 byte[] buf = new byte[1 << 16];
                 long read = 0;
+                // short reads with a deadline: once the target has taken the whole body nothing more
+                // comes (the request announced twice as much), so a blocking read would wait forever
+                // for the completion it raced with
+                target.setSoTimeout(100);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (!written.isDone()) {
-                    read += target.getInputStream().read(buf);
+                    assertThat(System.nanoTime()).as("the body acknowledged within 30 s").isLessThan(deadline);
+                    try {
+                        int n = target.getInputStream().read(buf);
+                        assertThat(n).as("the agent kept the connection open").isPositive();
+                        read += n;
+                    } catch (java.net.SocketTimeoutException quiet) {
+                        // nothing this time: look at the acknowledgement again
+                    }
                 }
                 assertThat(read).isGreaterThan(body.length - (16L << 20));
                 h.close();
