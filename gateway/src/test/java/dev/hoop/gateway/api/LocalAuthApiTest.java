@@ -166,7 +166,7 @@ class LocalAuthApiTest {
         assertThat(a.message()).isEqualTo("no such API route: GET /api/nothing-here");
         TestGateway.Answer page = gw.get("/some/client/route", null);
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.raw()).isEqualTo(StaticFiles.PLACEHOLDER);
+        assertThat(page.raw()).contains("<script type=\"module\" src=\"/js/app.js\"></script>");
         TestGateway.Answer info = gw.get("/api/publicserverinfo", null);
         assertThat(info.json().get("auth_method").asText()).isEqualTo("local");
         assertThat(info.json().get("grpc_url").asText()).isEqualTo("grpc://127.0.0.1:" + gw.server.grpcPort());

@@ -50,6 +50,13 @@ class StaticFilesTest {
     }
 
     @Test
+    void everyAnswerCarriesTheStrictContentSecurityPolicy() throws IOException {
+        String response = raw("GET /assets/app.js HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n");
+        assertThat(response).containsIgnoringCase("content-security-policy: " + StaticFiles.CSP)
+                .containsIgnoringCase("referrer-policy: no-referrer").containsIgnoringCase("x-content-type-options: nosniff");
+    }
+
+    @Test
     void pathsEscapingTheFolderNeverServeOutsideFiles() throws IOException {
         for (String path : new String[] {"/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt", "/..%2fsecret.txt"}) {
             String response = raw("GET " + path + " HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n");
