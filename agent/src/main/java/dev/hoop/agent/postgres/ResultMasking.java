@@ -301,16 +301,9 @@ final class ResultMasking {
     }
 
     private byte[] dataRow(byte[] body) {
-        Column[] columns = lost ? null : current;
-        if (columns == null) {
-            throw new MaskingRefusal("0A000", "hoop cannot tell which columns these rows have, so it cannot mask them;"
-                    + " describe the statement or portal before executing it (most drivers do)");
-        }
+        Column[] columns = rowColumns();
         ByteBuffer in = ByteBuffer.wrap(body);
-        int n = in.getShort() & 0xFFFF;
-        if (n != columns.length) {
-            throw new MaskingRefusal("XX000", "a row has " + n + " values but its description " + columns.length + " columns");
-        }
+        int n = rowWidth(in, columns);
         byte[][] values = null;
         int delta = 0;
         for (int i = 0; i < n; i++) {
@@ -329,12 +322,15 @@ final class ResultMasking {
                 delta += masked.length - len;
             }
         }
-        if (values == null) {
-            return null;
-        }
+        return values == null ? null : build(body, n, values, delta);
+    }
+
+    /** The DataRow message with the changed values (null entries: as they were). */
+    private static byte[] build(byte[] body, int n, byte[][] values, int delta) {
+        ByteBuffer in = ByteBuffer.wrap(body);
+        in.position(2);
         ByteBuffer out = ByteBuffer.allocate(5 + body.length + delta);
         out.put((byte) 'D').putInt(4 + body.length + delta).putShort((short) n);
-        in.position(2);
         for (int i = 0; i < n; i++) {
             int len = in.getInt();
             if (len < 0) {
@@ -349,6 +345,101 @@ final class ResultMasking {
             in.position(in.position() + len);
         }
         return out.array();
+    }
+
+    private Column[] rowColumns() {
+        Column[] columns = lost ? null : current;
+        if (columns == null) {
+            throw new MaskingRefusal("0A000", "hoop cannot tell which columns these rows have, so it cannot mask them;"
+                    + " describe the statement or portal before executing it (most drivers do)");
+        }
+        return columns;
+    }
+
+    private static int rowWidth(ByteBuffer in, Column[] columns) {
+        int n = in.getShort() & 0xFFFF;
+        if (n != columns.length) {
+            throw new MaskingRefusal("XX000", "a row has " + n + " values but its description " + columns.length + " columns");
+        }
+        return n;
+    }
+
+    /**
+     * A DataRow decoded for a remote masker, to be masked in a batch with the rows around it
+     * ({@link TextMasker#maskRows}) and written by {@link #rewrite}: the text of each value that
+     * may be masked (null for NULL and values that carry no text).
+     */
+    record Row(Column[] columns, byte[] body, String[] cells) {}
+
+    /** The remote masker's half of {@link #server} for a DataRow: the same checks, no masking yet. */
+    Row row(byte[] body) {
+        if (!pending.isEmpty() && pending.peek() instanceof Execute e) {
+            pending.poll();
+            current = portals.get(e.portal());
+        }
+        Column[] columns = rowColumns();
+        ByteBuffer in = ByteBuffer.wrap(body);
+        int n = rowWidth(in, columns);
+        String[] cells = new String[n];
+        for (int i = 0; i < n; i++) {
+            int len = in.getInt();
+            if (len < 0) {
+                continue;
+            }
+            int start = in.position();
+            in.position(start + len);
+            int skip = textSkip(columns[i], len);
+            if (skip >= 0) {
+                cells[i] = decode(body, start + skip, len - skip);
+            }
+        }
+        return new Row(columns, body, cells);
+    }
+
+    /** The DataRow message with the masked cells, or null when nothing changed. */
+    static byte[] rewrite(Row row, String[] masked) {
+        ByteBuffer in = ByteBuffer.wrap(row.body());
+        int n = in.getShort() & 0xFFFF;
+        byte[][] values = null;
+        int delta = 0;
+        for (int i = 0; i < n; i++) {
+            int len = in.getInt();
+            int start = in.position();
+            if (len >= 0) {
+                in.position(start + len);
+            }
+            String clear = row.cells()[i];
+            if (clear == null || masked[i] == clear || masked[i].equals(clear)) {
+                continue;
+            }
+            Column column = row.columns()[i];
+            int skip = column.format() == 1 && column.typeOid() == JSONB && len > 0 ? 1 : 0; // jsonb's version byte, kept
+            byte[] text = text(masked[i]);
+            byte[] value = new byte[skip + text.length];
+            System.arraycopy(row.body(), start, value, 0, skip);
+            System.arraycopy(text, 0, value, skip, text.length);
+            if (values == null) {
+                values = new byte[n][];
+            }
+            values[i] = value;
+            delta += value.length - len;
+        }
+        return values == null ? null : build(row.body(), n, values, delta);
+    }
+
+    /**
+     * Where a value's text starts (0, or 1 after jsonb's version byte), or -1 when it carries no
+     * text; refuses what cannot be masked, as {@link #value} does.
+     */
+    private int textSkip(Column column, int len) {
+        if (column.format() == 0) {
+            return 0;
+        }
+        if (column.format() == 1 && TEXT_TYPES.contains(column.typeOid())) {
+            return column.typeOid() == JSONB && len > 0 ? 1 : 0;
+        }
+        value(column, new byte[0], 0, 0); // the refusals of a binary value; returns null for the others
+        return -1;
     }
 
     /** The masked value of one column, or null when unchanged. */
