@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * EMAIL_ADDRESS, reporting the count in {@code overview.transformationSummaries}. Faults can be
  * queued (one per deidentify request).
  */
-final class DlpStandIn implements AutoCloseable {
+public final class DlpStandIn implements AutoCloseable {
     static final String PROJECT = "test-project";
     static final String CLIENT_EMAIL = "masker@test-project.iam.gserviceaccount.com";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,12 +56,12 @@ final class DlpStandIn implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
 
     /** What to do instead of (or to) the next deidentify answer. */
-    record Fault(int status, long delayMillis, UnaryOperator<ObjectNode> change) {
-        static Fault status(int status) {
+    public record Fault(int status, long delayMillis, UnaryOperator<ObjectNode> change) {
+        public static Fault status(int status) {
             return new Fault(status, 0, null);
         }
 
-        static Fault delay(long millis) {
+        public static Fault delay(long millis) {
             return new Fault(200, millis, null);
         }
 
@@ -70,7 +70,7 @@ final class DlpStandIn implements AutoCloseable {
         }
     }
 
-    DlpStandIn() throws IOException {
+    public DlpStandIn() throws IOException {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);
@@ -93,7 +93,7 @@ final class DlpStandIn implements AutoCloseable {
         return tokensIssued.get();
     }
 
-    void fail(Fault... next) {
+    public void fail(Fault... next) {
         faults.addAll(List.of(next));
     }
 
@@ -106,7 +106,7 @@ final class DlpStandIn implements AutoCloseable {
     }
 
     /** The agent environment for this stand-in. */
-    Map<String, String> env() {
+    public Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("GOOGLE_APPLICATION_CREDENTIALS_JSON", credentialsJson());
         env.put("GOOGLE_DLP_ENDPOINT", baseUrl());
@@ -249,7 +249,7 @@ final class DlpStandIn implements AutoCloseable {
     }
 
     /** The rows each deidentify request carried. */
-    List<Integer> rowsPerRequest() {
+    public List<Integer> rowsPerRequest() {
         List<Integer> out = new ArrayList<>();
         for (JsonNode r : requests) {
             out.add(r.path("item").path("table").path("rows").size());
