@@ -52,6 +52,8 @@ final class ResultMasking {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Map<String, Column[]> statements = new HashMap<>();
     private final Map<String, Column[]> portals = new HashMap<>();
+    /** The statement each portal was bound from: a portal's description describes its statement too. */
+    private final Map<String, String> portalStatements = new HashMap<>();
     /** The columns of the rows that come now; null when unknown. */
     private Column[] current;
     /** Set by ParameterDescription: the next RowDescription/NoData describes this statement. */
@@ -169,6 +171,11 @@ final class ResultMasking {
                 } else if (!pending.isEmpty() && pending.peek() instanceof DescribePortal d) {
                     pending.poll();
                     portals.put(d.portal(), columns);
+                    // pgjdbc describes the portal, not the statement, then re-binds the statement without describing it.
+                    String statement = portalStatements.get(d.portal());
+                    if (statement != null) {
+                        statements.putIfAbsent(statement, columns);
+                    }
                 } else {
                     current = columns;
                 }
@@ -191,14 +198,19 @@ final class ResultMasking {
                 if (pollUntil(Bind.class) instanceof Bind b) {
                     if (b.portal() == null) {
                         portals.clear();
+                        portalStatements.clear();
                     } else {
                         portals.put(b.portal(), bound(statements.get(b.statement()), b.formats()));
+                        portalStatements.put(b.portal(), b.statement());
                     }
                 }
             }
             case '3' -> {
                 if (pollUntil(Close.class) instanceof Close c) {
                     (c.kind() == 'S' ? statements : portals).remove(c.name());
+                    if (c.kind() != 'S') {
+                        portalStatements.remove(c.name());
+                    }
                 }
             }
             case 'C', 'I', 's' -> {

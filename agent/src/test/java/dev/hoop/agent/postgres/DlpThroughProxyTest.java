@@ -63,6 +63,34 @@ class DlpThroughProxyTest {
         }
     }
 
+    /**
+     * pgjdbc describes the portal of a server-prepared statement's first run and later re-binds the
+     * statement without a Describe: the statement's columns come from that portal description (this
+     * failed closed with either provider before).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void extendedProtocolRowsOfAPreparedStatementAreMasked(boolean googleDlp) throws Exception {
+        try (TunnelHarness tunnel = new TunnelHarness(new PostgresHandlers(group), server.params(),
+                SessionMasking.of("types=EMAIL_ADDRESS;format=TOKEN", null, googleDlp ? provider : MaskingProvider.BUILT_IN));
+             java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + tunnel.port()
+                     + "/whatever?user=anyone&prepareThreshold=1&binaryTransfer=true");
+             java.sql.PreparedStatement ps = c.prepareStatement("select g, 'u' || g || '@example.com' from generate_series(1, ?) g")) {
+            for (int run = 1; run <= 3; run++) { // the third run executes the server-prepared statement without a Describe
+                ps.setInt(1, 50 * run);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    int n = 0;
+                    while (rs.next()) {
+                        n++;
+                        assertThat(rs.getInt(1)).isEqualTo(n);
+                        assertThat(rs.getString(2)).isEqualTo("[EMAIL_ADDRESS]");
+                    }
+                    assertThat(n).isEqualTo(50 * run);
+                }
+            }
+        }
+    }
+
     @Test
     void whenDlpFailsPsqlGetsTheErrorAndNoClearValue() throws Exception {
         try (TunnelHarness tunnel = tunnel("types=EMAIL_ADDRESS;format=TOKEN")) {
