@@ -255,6 +255,24 @@ class GoogleDlpTest {
     }
 
     @Test
+    void commandOutputIsMaskedAndWhenDlpFailsTheRestIsWithheldWithTheReason() throws Exception {
+        dev.hoop.agent.dlp.SessionMasking masking = dev.hoop.agent.dlp.SessionMasking.of("types=EMAIL_ADDRESS;format=TOKEN", null,
+                GoogleDlp.fromEnv(dlp.env()).orElseThrow());
+        dev.hoop.agent.exec.CollectedOutput collected = new dev.hoop.agent.exec.CollectedOutput();
+        dev.hoop.agent.exec.ProcessOutput out = dev.hoop.agent.exec.MaskedOutput.of(masking, collected);
+        out.stdout("to l@example.com\nand m@exa".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dlp.fail(Fault.status(500), Fault.status(500), Fault.status(500));
+        out.stdout("mple.com\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.stdout("n@example.com\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.exited(0);
+        assertThat(collected.awaitExit()).isEqualTo(1);
+        assertThat(collected.text("out")).isEqualTo("to [EMAIL_ADDRESS]\n");
+        assertThat(collected.text("err")).isEqualTo("hoop: data masking failed (Google DLP answered 500 INTERNAL; gave up after"
+                + " 3 attempts); the rest of the output was withheld\n");
+        assertThat(masking.summaryJson()).isEqualTo("{\"EMAIL_ADDRESS\":1}");
+    }
+
+    @Test
     void noProviderWithoutCredentials() {
         assertThat(GoogleDlp.fromEnv(Map.of())).isEmpty();
         assertThat(GoogleDlp.fromEnv(Map.of("GOOGLE_APPLICATION_CREDENTIALS_JSON", " "))).isEmpty();
