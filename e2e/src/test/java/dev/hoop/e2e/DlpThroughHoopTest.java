@@ -62,18 +62,25 @@ class DlpThroughHoopTest {
         assertThat(r.out().lines().findFirst().orElseThrow()).isEqualTo("1|[EMAIL_ADDRESS]|row 1");
         assertThat(dlp.valuesSeen).contains("user1@example.com").doesNotContain("email"); // values, never column names
         assertThat(dlp.refusals).isEmpty();
-        HoopStack.await("the session counts DLP's redactions", Duration.ofSeconds(10), () -> {
-            try {
-                for (JsonNode s : stack.get("/api/sessions?connection=pgdlp&limit=50").get("data")) {
-                    if (s.path("redactions").path("EMAIL_ADDRESS").asLong() >= 500) {
-                        return true;
+        StringBuilder seen = new StringBuilder();
+        try {
+            HoopStack.await("the session counts DLP's redactions", Duration.ofSeconds(10), () -> {
+                try {
+                    seen.setLength(0);
+                    for (JsonNode s : stack.get("/api/sessions?connection=pgdlp&limit=50").get("data")) {
+                        seen.append(s.path("redactions")).append(' ');
+                        if (s.path("redactions").path("EMAIL_ADDRESS").asLong() >= 500) {
+                            return true;
+                        }
                     }
+                    return false;
+                } catch (Exception e) {
+                    return false;
                 }
-                return false;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; sessions' redactions: " + seen, e);
+        }
     }
 
     @Test

@@ -54,7 +54,7 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
     private final TextMasker masker;
     private java.util.concurrent.CompletableFuture<Void> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
     /** Remote masker: consecutive DataRows waiting to be masked together. */
-    private final java.util.List<ResultMasking.Row> batch = new java.util.ArrayList<>();
+    private final java.util.List<DataRows.Row> batch = new java.util.ArrayList<>();
     private static final java.util.concurrent.Executor OFF_LOOP = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     MaskingStage(TextMasker masker, boolean hasColumnRules, String connectionName) {
@@ -203,7 +203,7 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
 
     private void emit(ByteBuf out, byte[] whole) {
         if (remote && type == 'D') {
-            ResultMasking.Row row = masking.row(whole);
+            DataRows.Row row = masking.row(whole);
             if (!batch.isEmpty() && batch.get(0).columns() != row.columns()) {
                 flushBatch(out);
             }
@@ -224,13 +224,13 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
         if (batch.isEmpty()) {
             return;
         }
-        ResultMasking.Row first = batch.get(0);
+        DataRows.Row first = batch.get(0);
         String[] names = new String[first.columns().length];
         for (int i = 0; i < names.length; i++) {
             names[i] = first.columns()[i].name();
         }
         java.util.List<String[]> cells = new java.util.ArrayList<>(batch.size());
-        for (ResultMasking.Row row : batch) {
+        for (DataRows.Row row : batch) {
             cells.add(row.cells());
         }
         java.util.List<String[]> masked = masker.maskRows(names, cells);
@@ -239,8 +239,8 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
                     + batch.size());
         }
         for (int k = 0; k < batch.size(); k++) {
-            ResultMasking.Row row = batch.get(k);
-            byte[] replaced = ResultMasking.rewrite(row, masked.get(k));
+            DataRows.Row row = batch.get(k);
+            byte[] replaced = DataRows.rewrite(row, masked.get(k));
             if (replaced == null) {
                 out.writeByte('D').writeInt(4 + row.body().length).writeBytes(row.body());
             } else {

@@ -27,7 +27,7 @@ import java.util.Set;
 final class ResultMasking {
     /** Binary-format types whose value is text: masked like a text value (jsonb after its version byte). */
     private static final Set<Integer> TEXT_TYPES = Set.of(25, 1043, 1042, 19, 114, 705, 3802);
-    private static final int JSONB = 3802;
+    static final int JSONB = 3802;
     /** Binary-format types that carry no text (numbers, times, uuid, bytes): passed as they are. */
     private static final Set<Integer> NON_TEXT_TYPES = Set.of(16, 17, 18, 20, 21, 23, 26, 28, 700, 701, 790, 1082, 1083,
             1114, 1184, 1186, 1266, 1560, 1562, 1700, 2950, 5069);
@@ -334,29 +334,7 @@ final class ResultMasking {
                 delta += masked.length - len;
             }
         }
-        return values == null ? null : build(body, n, values, delta);
-    }
-
-    /** The DataRow message with the changed values (null entries: as they were). */
-    private static byte[] build(byte[] body, int n, byte[][] values, int delta) {
-        ByteBuffer in = ByteBuffer.wrap(body);
-        in.position(2);
-        ByteBuffer out = ByteBuffer.allocate(5 + body.length + delta);
-        out.put((byte) 'D').putInt(4 + body.length + delta).putShort((short) n);
-        for (int i = 0; i < n; i++) {
-            int len = in.getInt();
-            if (len < 0) {
-                out.putInt(len);
-                continue;
-            }
-            if (values[i] != null) {
-                out.putInt(values[i].length).put(values[i]);
-            } else {
-                out.putInt(len).put(body, in.position(), len);
-            }
-            in.position(in.position() + len);
-        }
-        return out.array();
+        return values == null ? null : DataRows.build(body, n, values, delta);
     }
 
     private Column[] rowColumns() {
@@ -376,15 +354,8 @@ final class ResultMasking {
         return n;
     }
 
-    /**
-     * A DataRow decoded for a remote masker, to be masked in a batch with the rows around it
-     * ({@link TextMasker#maskRows}) and written by {@link #rewrite}: the text of each value that
-     * may be masked (null for NULL and values that carry no text).
-     */
-    record Row(Column[] columns, byte[] body, String[] cells) {}
-
     /** The remote masker's half of {@link #server} for a DataRow: the same checks, no masking yet. */
-    Row row(byte[] body) {
+    DataRows.Row row(byte[] body) {
         if (!pending.isEmpty() && pending.peek() instanceof Execute e) {
             pending.poll();
             current = portals.get(e.portal());
@@ -405,38 +376,7 @@ final class ResultMasking {
                 cells[i] = decode(body, start + skip, len - skip);
             }
         }
-        return new Row(columns, body, cells);
-    }
-
-    /** The DataRow message with the masked cells, or null when nothing changed. */
-    static byte[] rewrite(Row row, String[] masked) {
-        ByteBuffer in = ByteBuffer.wrap(row.body());
-        int n = in.getShort() & 0xFFFF;
-        byte[][] values = null;
-        int delta = 0;
-        for (int i = 0; i < n; i++) {
-            int len = in.getInt();
-            int start = in.position();
-            if (len >= 0) {
-                in.position(start + len);
-            }
-            String clear = row.cells()[i];
-            if (clear == null || masked[i] == clear || masked[i].equals(clear)) {
-                continue;
-            }
-            Column column = row.columns()[i];
-            int skip = column.format() == 1 && column.typeOid() == JSONB && len > 0 ? 1 : 0; // jsonb's version byte, kept
-            byte[] text = text(masked[i]);
-            byte[] value = new byte[skip + text.length];
-            System.arraycopy(row.body(), start, value, 0, skip);
-            System.arraycopy(text, 0, value, skip, text.length);
-            if (values == null) {
-                values = new byte[n][];
-            }
-            values[i] = value;
-            delta += value.length - len;
-        }
-        return values == null ? null : build(row.body(), n, values, delta);
+        return new DataRows.Row(columns, body, cells);
     }
 
     /**
