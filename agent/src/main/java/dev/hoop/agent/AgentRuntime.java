@@ -1,5 +1,7 @@
 package dev.hoop.agent;
 
+import dev.hoop.agent.dlp.MaskingProvider;
+import dev.hoop.agent.dlp.gcp.GoogleDlp;
 import dev.hoop.agent.http.HttpHandlers;
 import dev.hoop.agent.postgres.PostgresHandlers;
 import dev.hoop.agent.tcp.TcpHandlers;
@@ -31,7 +33,10 @@ public final class AgentRuntime implements AutoCloseable {
     private final EventLoopGroup io;
     private final AgentController controller;
 
-    private AgentRuntime(EventLoopGroup io, AgentController controller) {
+    private final MaskingProvider masking;
+
+    private AgentRuntime(EventLoopGroup io, AgentController controller, MaskingProvider masking) {
+        this.masking = masking;
         this.io = io;
         this.controller = controller;
     }
@@ -40,17 +45,26 @@ public final class AgentRuntime implements AutoCloseable {
      * Starts serving: connects (and keeps reconnecting) to the gateway at {@code target}.
      *
      * @param connectionItems HOOP_CONNECTION's items in publishing mode, else empty
-     * @param commandEnv      the environment the agent's commands inherit
+     * @param commandEnv      the environment the agent's commands inherit (less the agent's secrets); a set
+     *                        GOOGLE_APPLICATION_CREDENTIALS_JSON makes Google DLP the masking provider
+     * @throws dev.hoop.common.config.ConfigException when the Google DLP settings are wrong
      */
     public static AgentRuntime start(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, List<String> connectionItems,
                                      Map<String, String> commandEnv) {
+        // Read before anything starts: a wrong GOOGLE_APPLICATION_CREDENTIALS_JSON stops the agent with the reason.
+        MaskingProvider masking = GoogleDlp.fromEnv(commandEnv).orElse(MaskingProvider.BUILT_IN);
         EventLoopGroup io = EventLoops.newGroup(IO_THREADS, "agent-io");
         HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io))
                 .http(new HttpHandlers(io));
         AgentIdentity identity = AgentIdentity.of(dsn).publishing(connectionItems);
-        AgentController controller = new AgentController(identity, target, channel, registry, commandEnv, io);
+        AgentController controller = new AgentController(identity, target, channel, registry, commandEnv, io, masking);
         controller.start();
-        return new AgentRuntime(io, controller);
+        return new AgentRuntime(io, controller, masking);
+    }
+
+    /** What masks the sessions' data, for the start-up log line (never the credentials). */
+    public String maskingProvider() {
+        return masking == MaskingProvider.BUILT_IN ? "the built-in engine" : masking.toString();
     }
 
     public void awaitStopped() throws InterruptedException {

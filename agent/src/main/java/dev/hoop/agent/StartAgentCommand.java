@@ -55,7 +55,14 @@ public final class StartAgentCommand implements Callable<Integer> {
         Logging.configure(config.logLevel(), config.logEncoding(), config.logGrpc());
         Logger log = LoggerFactory.getLogger(StartAgentCommand.class);
         log.info("starting agent '{}' for gateway {} (tls={})", config.dsn().name(), config.target(), config.target().tls());
-        AgentRuntime agent = AgentRuntime.start(config.dsn(), config.target(), config.channel(), config.connectionItems(), System.getenv());
+        AgentRuntime agent;
+        try {
+            agent = AgentRuntime.start(config.dsn(), config.target(), config.channel(), config.connectionItems(), System.getenv());
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("hoop start agent: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        log.info("data masking: {}", agent.maskingProvider());
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
         agent.awaitStopped();
         return 0;

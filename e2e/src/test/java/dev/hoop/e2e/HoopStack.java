@@ -107,8 +107,14 @@ final class HoopStack implements AutoCloseable {
         startAgent();
     }
 
+    /** Added to the agent's environment only (e.g. GOOGLE_APPLICATION_CREDENTIALS_JSON); set before {@link #install}. */
+    Map<String, String> agentEnv = Map.of();
+
     void startAgent() throws Exception {
-        agent = hoop.start(Map.of("HOOP_DSN", dsn, "LOG_ENCODING", "console"), "agent", "start", "agent");
+        Map<String, String> env = new HashMap<>(agentEnv);
+        env.put("HOOP_DSN", dsn);
+        env.put("LOG_ENCODING", "console");
+        agent = hoop.start(env, "agent", "start", "agent");
         await("the agent is CONNECTED", Duration.ofSeconds(30), () -> {
             try {
                 return get("/api/agents/e2e-agent").get("status").asText().equals("CONNECTED");

@@ -126,11 +126,14 @@ class ReplayThroughHoopTest {
             }
         });
         String sessionId = stack.get("/api/sessions?connection=sh&verb=connect").get("data").get(0).get("id").asText();
+        Path screen = work.resolve("terminal.out");
         try (OutputStream keys = terminal.getOutputStream()) {
-            Thread.sleep(1000); // the shell starts; keys typed earlier would reach it anyway, through the pty
+            // Type only once the shell shows its prompt ("$ ", or "# " as root), and exit once it ran the command.
+            HoopStack.await("the shell's prompt", Duration.ofSeconds(30), () -> prompts(screen) >= 1);
             keys.write("echo replay-$((6*7))-é\r".getBytes(StandardCharsets.UTF_8));
             keys.flush();
-            Thread.sleep(500);
+            HoopStack.await("the echo's output and the next prompt", Duration.ofSeconds(30),
+                    () -> text(screen).contains("replay-42-é") && prompts(screen) >= 2);
             keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
             keys.flush();
         }
@@ -177,5 +180,24 @@ class ReplayThroughHoopTest {
         assertThat(header.get("width").asInt()).isEqualTo(first.get("cols").asInt());
         assertThat(header.get("height").asInt()).isEqualTo(first.get("rows").asInt());
         assertThat(stack.get("/api/sessions/" + sessionId + "/verify").get("valid").asBoolean()).isTrue();
+    }
+
+    /** What the terminal showed so far (a character cut at the end of the file is replaced, not an error). */
+    private static String text(Path screen) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(screen), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** How many shell prompts the terminal showed. */
+    private static int prompts(Path screen) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(^|[\\r\\n])(\\x1b\\[[0-9;?]*[A-Za-z])*[$#] ").matcher(text(screen));
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
     }
 }

@@ -1,7 +1,6 @@
 package dev.hoop.agent.dlp;
 
 import dev.hoop.agent.masking.InfoType;
-import dev.hoop.agent.masking.Masker;
 import dev.hoop.agent.masking.MaskingPolicy;
 import java.util.Base64;
 import java.util.Map;
@@ -9,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * The data masking of one session, from the gateway's {@code masking.config} and {@code
- * masking.hash_key} spec keys on AgentSessionOpen: one {@link Masker} shared by the session's
+ * masking.hash_key} spec keys on AgentSessionOpen: one masker ({@link MaskingProvider}) shared by the session's
  * connections and command, and the summary of its redactions that goes back to the gateway.
  */
 public final class SessionMasking {
@@ -30,6 +29,11 @@ public final class SessionMasking {
      * @throws IllegalArgumentException naming what is wrong (the session must not open: fail closed)
      */
     public static SessionMasking of(String config, String hashKey) {
+        return of(config, hashKey, MaskingProvider.BUILT_IN);
+    }
+
+    /** The same, with the masker from {@code provider} (Google DLP when the agent is configured for it). */
+    public static SessionMasking of(String config, String hashKey, MaskingProvider provider) {
         if (config == null || config.isBlank()) {
             return OFF;
         }
@@ -46,7 +50,7 @@ public final class SessionMasking {
             throw new IllegalArgumentException("the connection's data masking configuration is unusable (" + e.getMessage()
                     + "); the session was not opened", e);
         }
-        return of(TextMasker.of(new Masker(policy)), !policy.columnGlobs().isEmpty());
+        return of(provider.masker(policy), !policy.columnGlobs().isEmpty());
     }
 
     /** A session masking with this masker (tests use one that fails). */

@@ -19,6 +19,36 @@ public interface TextMasker {
 
     Map<InfoType, Long> counts();
 
+    /**
+     * Whether calls may block on the network (a remote provider): callers then run them off their
+     * event loop and hand values over in batches ({@link #maskRows}).
+     */
+    default boolean remote() {
+        return false;
+    }
+
+    /**
+     * The values of many rows of one result at once, with {@link #maskValue}'s contract per cell: a
+     * null cell is left alone (NULL, or a value that carries no text), an unchanged cell comes back
+     * as the same instance. A remote provider sends them in a few requests.
+     *
+     * @param columns the column name of each cell position
+     * @return one array per row, in order
+     */
+    default java.util.List<String[]> maskRows(String[] columns, java.util.List<String[]> rows) {
+        java.util.List<String[]> out = new java.util.ArrayList<>(rows.size());
+        for (String[] row : rows) {
+            String[] masked = row.clone();
+            for (int i = 0; i < masked.length; i++) {
+                if (masked[i] != null) {
+                    masked[i] = maskValue(columns[i], masked[i]);
+                }
+            }
+            out.add(masked);
+        }
+        return out;
+    }
+
     static TextMasker of(Masker masker) {
         return new TextMasker() {
             @Override

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class Commands {
     // The agent's own secrets never reach the commands it runs.
-    private static final Set<String> AGENT_SECRETS = Set.of("HOOP_KEY", "HOOP_DSN", "HOOP_TOKEN");
+    private static final Set<String> AGENT_SECRETS = Set.of("HOOP_KEY", "HOOP_DSN", "HOOP_TOKEN",
+            "GOOGLE_APPLICATION_CREDENTIALS_JSON");
     private static final Pattern VAR = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
 
     private static final String POSTGRES = ConnectionType.POSTGRES.wireName();

@@ -78,6 +78,12 @@ public final class MaskedOutput implements ProcessOutput {
             return CompletableFuture.completedFuture(null);
         }
         failed = true;
+        if (e instanceof dev.hoop.agent.dlp.MaskingUnavailableException unavailable) {
+            // A provider's failure: its message names what failed and never quotes the output.
+            log.warn("masking command output failed: {}; the rest of the output is withheld", unavailable.getMessage());
+            return out.stderr(("hoop: data masking failed (" + unavailable.getMessage() + "); the rest of the output was withheld\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
         // Not e's message: it may quote the text being masked.
         log.warn("masking command output failed with {}; the rest of the output is withheld", e.getClass().getName());
         return out.stderr(FAILED.getBytes(StandardCharsets.UTF_8));

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The client's messages reach it through {@link #fromClient} (on the same event loop), so that
  * extended-protocol rows can be attributed to their columns.
+ *
+ * <p>A remote masker (Google DLP) blocks on the network, so with one the stage does its work off
+ * the event loop, on a virtual thread, one task at a time in arrival order (server reads and the
+ * client's messages alike), and hands each result back to the loop; consecutive DataRows of a read
+ * are masked in one batch ({@link TextMasker#maskRows}). The relay asks for the next read only
+ * after it got the result, so backpressure holds.
  */
 final class MaskingStage extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(MaskingStage.class);
@@ -42,24 +48,59 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
     private int bodyFilled;
     /** Body bytes still to stream through (messages not examined). */
     private int passing;
-    private boolean failed;
+    private volatile boolean failed;
+    /** Remote masker: the tasks run in this order, off the loop ({@link #later}). */
+    private final boolean remote;
+    private final TextMasker masker;
+    private java.util.concurrent.CompletableFuture<Void> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
+    /** Remote masker: consecutive DataRows waiting to be masked together. */
+    private final java.util.List<DataRows.Row> batch = new java.util.ArrayList<>();
+    private static final java.util.concurrent.Executor OFF_LOOP = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     MaskingStage(TextMasker masker, boolean hasColumnRules, String connectionName) {
         this.masking = new ResultMasking(masker, hasColumnRules);
+        this.masker = masker;
+        this.remote = masker.remote();
         this.connectionName = connectionName;
         this.clientFramer = new FrontendFramer(new ClientMessages(), MAX_FOLLOWED_BYTES, false);
     }
 
     /** Client bytes (typed messages, after the startup) on their way to the server. */
     void fromClient(byte[] bytes) {
-        if (!failed) {
+        if (remote) {
+            later(() -> {
+                if (!failed) {
+                    clientFramer.feed(bytes);
+                }
+            });
+        } else if (!failed) {
             clientFramer.feed(bytes);
         }
+    }
+
+    /** Runs after every task queued before it, off the event loop; called on the loop only. */
+    private void later(Runnable task) {
+        tail = tail.thenRunAsync(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                failed = true; // never leaves the chain broken: what follows is dropped instead
+                log.error("postgres connection '{}': masking task failed with {}", connectionName, e.getClass().getName());
+            }
+        }, OFF_LOOP);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
+        if (remote) {
+            later(() -> read(ctx, in));
+        } else {
+            read(ctx, in);
+        }
+    }
+
+    private void read(ChannelHandlerContext ctx, ByteBuf in) {
         if (failed) {
             in.release();
             return;
@@ -67,8 +108,14 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
         ByteBuf out = ctx.alloc().heapBuffer(in.readableBytes() + 64);
         try {
             feed(in, out);
+            flushBatch(out);
         } catch (MaskingRefusal e) {
             refuse(ctx, in, out, e.sqlState, e.getMessage());
+            return;
+        } catch (dev.hoop.agent.dlp.MaskingUnavailableException e) {
+            // Its message names the provider's failure and never quotes data.
+            log.warn("postgres connection '{}': {}", connectionName, e.getMessage());
+            refuse(ctx, in, out, "58000", e.getMessage());
             return;
         } catch (RuntimeException e) {
             // Not e's message: it may quote the value being masked.
@@ -79,17 +126,29 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
             return;
         }
         in.release();
-        ctx.fireChannelRead(out);
+        onLoop(ctx, () -> ctx.fireChannelRead(out));
+    }
+
+    private void onLoop(ChannelHandlerContext ctx, Runnable r) {
+        if (ctx.executor().inEventLoop()) {
+            r.run();
+        } else {
+            ctx.executor().execute(r);
+        }
     }
 
     private void refuse(ChannelHandlerContext ctx, ByteBuf in, ByteBuf out, String sqlState, String message) {
         failed = true;
+        batch.clear();
         in.release();
         out.release();
         log.info("postgres connection '{}': masking refused a result: {}", connectionName, message);
-        ctx.fireChannelRead(ctx.alloc().heapBuffer().writeBytes(ErrorResponse.fatal(sqlState,
-                "data masking: " + message, "The connection masks sensitive data; the result was not sent.").encode()));
-        ctx.close();
+        byte[] error = ErrorResponse.fatal(sqlState, "data masking: " + message,
+                "The connection masks sensitive data; the result was not sent.").encode();
+        onLoop(ctx, () -> {
+            ctx.fireChannelRead(ctx.alloc().heapBuffer().writeBytes(error));
+            ctx.close();
+        });
     }
 
     private void feed(ByteBuf in, ByteBuf out) {
@@ -125,6 +184,7 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
         }
         int bodyLength = length - 4;
         if (!ResultMasking.examines(type)) {
+            flushBatch(out);
             out.writeBytes(header);
             passing = bodyLength;
             return;
@@ -142,12 +202,52 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
     }
 
     private void emit(ByteBuf out, byte[] whole) {
+        if (remote && type == 'D') {
+            DataRows.Row row = masking.row(whole);
+            if (!batch.isEmpty() && batch.get(0).columns() != row.columns()) {
+                flushBatch(out);
+            }
+            batch.add(row);
+            return;
+        }
+        flushBatch(out);
         byte[] replaced = masking.server(type, whole);
         if (replaced == null) {
             out.writeBytes(header).writeBytes(whole);
         } else {
             out.writeBytes(replaced);
         }
+    }
+
+    /** Masks the waiting rows in one call and writes them, in order. */
+    private void flushBatch(ByteBuf out) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        DataRows.Row first = batch.get(0);
+        String[] names = new String[first.columns().length];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = first.columns()[i].name();
+        }
+        java.util.List<String[]> cells = new java.util.ArrayList<>(batch.size());
+        for (DataRows.Row row : batch) {
+            cells.add(row.cells());
+        }
+        java.util.List<String[]> masked = masker.maskRows(names, cells);
+        if (masked.size() != batch.size()) {
+            throw new dev.hoop.agent.dlp.MaskingUnavailableException("the masker returned " + masked.size() + " rows for "
+                    + batch.size());
+        }
+        for (int k = 0; k < batch.size(); k++) {
+            DataRows.Row row = batch.get(k);
+            byte[] replaced = DataRows.rewrite(row, masked.get(k));
+            if (replaced == null) {
+                out.writeByte('D').writeInt(4 + row.body().length).writeBytes(row.body());
+            } else {
+                out.writeBytes(replaced);
+            }
+        }
+        batch.clear();
     }
 
     /** The client's messages, for {@link ResultMasking#client}. */

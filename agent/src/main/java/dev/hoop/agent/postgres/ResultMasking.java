@@ -27,7 +27,7 @@ import java.util.Set;
 final class ResultMasking {
     /** Binary-format types whose value is text: masked like a text value (jsonb after its version byte). */
     private static final Set<Integer> TEXT_TYPES = Set.of(25, 1043, 1042, 19, 114, 705, 3802);
-    private static final int JSONB = 3802;
+    static final int JSONB = 3802;
     /** Binary-format types that carry no text (numbers, times, uuid, bytes): passed as they are. */
     private static final Set<Integer> NON_TEXT_TYPES = Set.of(16, 17, 18, 20, 21, 23, 26, 28, 700, 701, 790, 1082, 1083,
             1114, 1184, 1186, 1266, 1560, 1562, 1700, 2950, 5069);
@@ -52,6 +52,8 @@ final class ResultMasking {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Map<String, Column[]> statements = new HashMap<>();
     private final Map<String, Column[]> portals = new HashMap<>();
+    /** The statement each portal was bound from: a portal's description describes its statement too. */
+    private final Map<String, String> portalStatements = new HashMap<>();
     /** The columns of the rows that come now; null when unknown. */
     private Column[] current;
     /** Set by ParameterDescription: the next RowDescription/NoData describes this statement. */
@@ -169,6 +171,11 @@ final class ResultMasking {
                 } else if (!pending.isEmpty() && pending.peek() instanceof DescribePortal d) {
                     pending.poll();
                     portals.put(d.portal(), columns);
+                    // pgjdbc describes the portal, not the statement, then re-binds the statement without describing it.
+                    String statement = portalStatements.get(d.portal());
+                    if (statement != null) {
+                        statements.putIfAbsent(statement, columns);
+                    }
                 } else {
                     current = columns;
                 }
@@ -191,14 +198,19 @@ final class ResultMasking {
                 if (pollUntil(Bind.class) instanceof Bind b) {
                     if (b.portal() == null) {
                         portals.clear();
+                        portalStatements.clear();
                     } else {
                         portals.put(b.portal(), bound(statements.get(b.statement()), b.formats()));
+                        portalStatements.put(b.portal(), b.statement());
                     }
                 }
             }
             case '3' -> {
                 if (pollUntil(Close.class) instanceof Close c) {
                     (c.kind() == 'S' ? statements : portals).remove(c.name());
+                    if (c.kind() != 'S') {
+                        portalStatements.remove(c.name());
+                    }
                 }
             }
             case 'C', 'I', 's' -> {
@@ -301,16 +313,9 @@ final class ResultMasking {
     }
 
     private byte[] dataRow(byte[] body) {
-        Column[] columns = lost ? null : current;
-        if (columns == null) {
-            throw new MaskingRefusal("0A000", "hoop cannot tell which columns these rows have, so it cannot mask them;"
-                    + " describe the statement or portal before executing it (most drivers do)");
-        }
+        Column[] columns = rowColumns();
         ByteBuffer in = ByteBuffer.wrap(body);
-        int n = in.getShort() & 0xFFFF;
-        if (n != columns.length) {
-            throw new MaskingRefusal("XX000", "a row has " + n + " values but its description " + columns.length + " columns");
-        }
+        int n = rowWidth(in, columns);
         byte[][] values = null;
         int delta = 0;
         for (int i = 0; i < n; i++) {
@@ -329,26 +334,64 @@ final class ResultMasking {
                 delta += masked.length - len;
             }
         }
-        if (values == null) {
-            return null;
+        return values == null ? null : DataRows.build(body, n, values, delta);
+    }
+
+    private Column[] rowColumns() {
+        Column[] columns = lost ? null : current;
+        if (columns == null) {
+            throw new MaskingRefusal("0A000", "hoop cannot tell which columns these rows have, so it cannot mask them;"
+                    + " describe the statement or portal before executing it (most drivers do)");
         }
-        ByteBuffer out = ByteBuffer.allocate(5 + body.length + delta);
-        out.put((byte) 'D').putInt(4 + body.length + delta).putShort((short) n);
-        in.position(2);
+        return columns;
+    }
+
+    private static int rowWidth(ByteBuffer in, Column[] columns) {
+        int n = in.getShort() & 0xFFFF;
+        if (n != columns.length) {
+            throw new MaskingRefusal("XX000", "a row has " + n + " values but its description " + columns.length + " columns");
+        }
+        return n;
+    }
+
+    /** The remote masker's half of {@link #server} for a DataRow: the same checks, no masking yet. */
+    DataRows.Row row(byte[] body) {
+        if (!pending.isEmpty() && pending.peek() instanceof Execute e) {
+            pending.poll();
+            current = portals.get(e.portal());
+        }
+        Column[] columns = rowColumns();
+        ByteBuffer in = ByteBuffer.wrap(body);
+        int n = rowWidth(in, columns);
+        String[] cells = new String[n];
         for (int i = 0; i < n; i++) {
             int len = in.getInt();
             if (len < 0) {
-                out.putInt(len);
                 continue;
             }
-            if (values[i] != null) {
-                out.putInt(values[i].length).put(values[i]);
-            } else {
-                out.putInt(len).put(body, in.position(), len);
+            int start = in.position();
+            in.position(start + len);
+            int skip = textSkip(columns[i], len);
+            if (skip >= 0) {
+                cells[i] = decode(body, start + skip, len - skip);
             }
-            in.position(in.position() + len);
         }
-        return out.array();
+        return new DataRows.Row(columns, body, cells);
+    }
+
+    /**
+     * Where a value's text starts (0, or 1 after jsonb's version byte), or -1 when it carries no
+     * text; refuses what cannot be masked, as {@link #value} does.
+     */
+    private int textSkip(Column column, int len) {
+        if (column.format() == 0) {
+            return 0;
+        }
+        if (column.format() == 1 && TEXT_TYPES.contains(column.typeOid())) {
+            return column.typeOid() == JSONB && len > 0 ? 1 : 0;
+        }
+        value(column, new byte[0], 0, 0); // the refusals of a binary value; returns null for the others
+        return -1;
     }
 
     /** The masked value of one column, or null when unchanged. */

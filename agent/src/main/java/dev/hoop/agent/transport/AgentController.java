@@ -54,6 +54,7 @@ public final class AgentController implements AutoCloseable {
     private final HandlerRegistry registry;
     private final Map<String, String> agentEnv;
     private final EventLoopGroup loops;
+    private final dev.hoop.agent.dlp.MaskingProvider masking;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("agent-keepalive").daemon(true).factory());
@@ -72,6 +73,14 @@ public final class AgentController implements AutoCloseable {
      */
     public AgentController(AgentIdentity identity, GatewayTarget target, ChannelSettings settings,
                            HandlerRegistry registry, Map<String, String> agentEnv, EventLoopGroup loops) {
+        this(identity, target, settings, registry, agentEnv, loops, dev.hoop.agent.dlp.MaskingProvider.BUILT_IN);
+    }
+
+    /** @param masking where the sessions' maskers come from (the built-in engine, or Google DLP) */
+    public AgentController(AgentIdentity identity, GatewayTarget target, ChannelSettings settings,
+                           HandlerRegistry registry, Map<String, String> agentEnv, EventLoopGroup loops,
+                           dev.hoop.agent.dlp.MaskingProvider masking) {
+        this.masking = java.util.Objects.requireNonNull(masking, "masking");
         this.identity = identity;
         this.target = target;
         this.settings = settings;
@@ -135,7 +144,7 @@ public final class AgentController implements AutoCloseable {
         log.debug("opening the gateway stream to {} (attempt {}, {})", target, attempts.get(), settings);
         ManagedChannel channel = GatewayChannels.open(target, settings, loops);
         GatewayStream stream = new GatewayStream();
-        Dispatcher dispatcher = new Dispatcher(registry, stream, agentEnv);
+        Dispatcher dispatcher = new Dispatcher(registry, stream, agentEnv, masking);
         stream.dispatchTo(dispatcher::dispatch);
         ScheduledFuture<?> keepAlive = null;
         try {

@@ -47,9 +47,15 @@ final class Dispatcher {
     private final HandlerRegistry registry;
     private final Outbound out;
     private final Map<String, String> agentEnv;
+    private final dev.hoop.agent.dlp.MaskingProvider masking;
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
 
     Dispatcher(HandlerRegistry registry, Outbound out, Map<String, String> agentEnv) {
+        this(registry, out, agentEnv, dev.hoop.agent.dlp.MaskingProvider.BUILT_IN);
+    }
+
+    Dispatcher(HandlerRegistry registry, Outbound out, Map<String, String> agentEnv, dev.hoop.agent.dlp.MaskingProvider masking) {
+        this.masking = masking;
         this.registry = registry;
         this.out = out;
         this.agentEnv = Map.copyOf(agentEnv);
@@ -170,7 +176,7 @@ final class Dispatcher {
         }
         // Fail closed: a masking configuration the agent cannot use refuses the session.
         dev.hoop.agent.dlp.SessionMasking masking = dev.hoop.agent.dlp.SessionMasking.of(
-                Wire.spec(p, SpecKey.MASKING_CONFIG), Wire.spec(p, SpecKey.MASKING_HASH_KEY));
+                Wire.spec(p, SpecKey.MASKING_CONFIG), Wire.spec(p, SpecKey.MASKING_HASH_KEY), this.masking);
         if (masking.enabled() && verb == Verb.CONNECT && type != ConnectionType.POSTGRES && type != ConnectionType.COMMAND_LINE) {
             throw new IllegalArgumentException("connection '" + name + "' has data masking configured, which " + type
                     + " connections do not support; the session was refused");

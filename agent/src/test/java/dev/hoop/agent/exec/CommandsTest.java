@@ -46,7 +46,8 @@ class CommandsTest {
     @Test
     void otherConnectionsExecTheirCommand() {
         ConnectionParams shell = new ConnectionParams("sh", "command-line", List.of("sh", "-c", "echo $X"), Map.of("X", "1"));
-        assertThat(Commands.forExec(shell, List.of("a"), Map.of("HOOP_DSN", "secret")))
+        assertThat(Commands.forExec(shell, List.of("a"), Map.of("HOOP_DSN", "secret",
+                "GOOGLE_APPLICATION_CREDENTIALS_JSON", "{\"private_key\":\"…\"}")))
                 .isEqualTo(new CommandSpec(List.of("sh", "-c", "echo 1", "a"), Map.of("X", "1")));
     }
 

@@ -61,10 +61,32 @@ public final class RequestLines {
     }
 
     private static String line(HttpRequest request) {
-        return request.method().name() + " " + request.uri() + " " + request.protocolVersion().text();
+        return escape(request.method().name() + " " + request.uri() + " " + request.protocolVersion().text());
     }
 
+    /** The decoder's reason, which may quote the client's bytes (e.g. "invalid version format: HTTP/1.\u0001…"). */
     private static String describe(Throwable cause) {
-        return cause == null ? "malformed request" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return cause == null ? "malformed request" : escape(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    }
+
+    /**
+     * Control characters (C0, DEL, C1) as {@code \xNN}: the line goes to the audit, the web app and
+     * terminals, where a raw one could break the line or drive the terminal.
+     */
+    static String escape(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = c < 0x20 || c >= 0x7f && c <= 0x9f;
+            if (control || c == '\\') {
+                if (out == null) {
+                    out = new StringBuilder(s.length() + 16).append(s, 0, i);
+                }
+                out.append(c == '\\' ? "\\\\" : String.format("\\x%02x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
     }
 }

@@ -55,6 +55,22 @@ class RequestLinesTest {
     }
 
     @Test
+    void aMalformedVersionWithAControlCharacterIsEscapedInTheLine() throws Exception {
+        // The fuzzer's crash input (RequestLinesFuzzTestInputs/anyStream/malformed-version-control-character).
+        byte[] crash = java.util.Base64.getDecoder().decode("AAAAAAAAUFVUIC94IEhUVFAvMS4BAAAJcmFuc2Zlci1NbmMTzs7Ozs7Ozs7Ozs7OE0xyYW5zZmVy"
+                + "LU1uYxPOzs4veSBIVFRQ////7S8xLlAxDQtYPCBhDQwgYg0KDQo=");
+        List<String> got = new RequestLines().feed(crash);
+        assertThat(got).singleElement().asString().startsWith("-- the client broke HTTP/1.1 (IllegalArgumentException: invalid version format: ")
+                .contains("HTTP/1.\\x01").doesNotContainPattern("[\\x00-\\x1f\\x7f-\\x9f]");
+    }
+
+    @Test
+    void escapeWritesControlCharactersAsHexAndDoublesBackslashes() {
+        assertThat(RequestLines.escape("plain /a?b=c")).isEqualTo("plain /a?b=c");
+        assertThat(RequestLines.escape("a\u0001b\r\n\u001b[31m\u007f\u009b\\x01")).isEqualTo("a\\x01b\\x0d\\x0a\\x1b[31m\\x7f\\x9b\\\\x01");
+    }
+
+    @Test
     void contentLengthBesideTransferEncodingIsMalformed() {
         List<String> got = new RequestLines().feed(ascii("POST / HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
         assertThat(got).hasSize(1);
