@@ -48,8 +48,10 @@ final class Dispatcher {
     private final Outbound out;
     private final Map<String, String> agentEnv;
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+    private final AgentMetrics metrics;
 
-    Dispatcher(HandlerRegistry registry, Outbound out, Map<String, String> agentEnv) {
+    Dispatcher(HandlerRegistry registry, Outbound out, Map<String, String> agentEnv, AgentMetrics metrics) {
+        this.metrics = metrics;
         this.registry = registry;
         this.out = out;
         this.agentEnv = Map.copyOf(agentEnv);
@@ -175,8 +177,12 @@ final class Dispatcher {
             throw new IllegalArgumentException("connection '" + name + "' has data masking configured, which " + type
                     + " connections do not support; the session was refused");
         }
-        AgentSession session = new AgentSession(sessionId, params, type, verb, kind, out, () -> sessions.remove(sessionId), masking);
+        AgentSession session = new AgentSession(sessionId, params, type, verb, kind, out, () -> {
+            sessions.remove(sessionId);
+            metrics.redacted(masking.counts());
+        }, masking);
         sessions.put(sessionId, session);
+        metrics.sessionOpened(type, verb);
         byte[] input = p.getPayload().toByteArray();
         log.info("session {}: open, {} connection '{}' ({})", sessionId, verb, name, type);
         if (kind.isPresent()) {
