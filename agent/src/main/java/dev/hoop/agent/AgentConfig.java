@@ -18,9 +18,12 @@ import java.util.Set;
  * @param logEncoding LOG_ENCODING: json (default) or console
  * @param logGrpc   LOG_GRPC: gRPC frame logging (default off); --debug-grpc forces it on
  * @param connectionItems HOOP_CONNECTION: connections this agent publishes (default none)
+ * @param metricsPort HOOP_METRICS_PORT: where {@code GET /metrics} is served; null (the default): no metrics served
+ * @param metricsAddr HOOP_METRICS_ADDR: the address it listens on (default 127.0.0.1: this host only)
  */
 record AgentConfig(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, String logLevel, String logEncoding, boolean logGrpc,
-                   java.util.List<String> connectionItems) {
+                   java.util.List<String> connectionItems, Integer metricsPort, String metricsAddr) {
+    static final String DEFAULT_METRICS_ADDR = "127.0.0.1";
     static final String DEFAULT_LOG_LEVEL = "info";
     static final String DEFAULT_LOG_ENCODING = "json";
 
@@ -48,7 +51,14 @@ record AgentConfig(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, 
         } catch (ConfigException e) {
             throw new ConfigException(variable + ": " + e.getMessage(), e);
         }
+        Integer metricsPort = env.raw("HOOP_METRICS_PORT") == null ? null : env.port("HOOP_METRICS_PORT", 0);
+        String metricsAddr = env.parsed("HOOP_METRICS_ADDR", DEFAULT_METRICS_ADDR, v -> {
+            if (!v.matches("[A-Za-z0-9.:\\[\\]-]{1,253}")) {
+                throw new IllegalArgumentException("'" + v + "' (expected: an IP address or host name such as 127.0.0.1 or 0.0.0.0)");
+            }
+            return v;
+        });
         return new AgentConfig(dsn, target, channel, debug ? "debug" : logLevel, logEncoding, logGrpc || debugGrpc,
-                ConnectionItems.fromEnv(env));
+                ConnectionItems.fromEnv(env), metricsPort, metricsAddr);
     }
 }

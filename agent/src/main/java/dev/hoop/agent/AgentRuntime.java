@@ -7,6 +7,7 @@ import dev.hoop.agent.postgres.PostgresHandlers;
 import dev.hoop.agent.tcp.TcpHandlers;
 import dev.hoop.agent.transport.AgentController;
 import dev.hoop.agent.transport.AgentIdentity;
+import dev.hoop.agent.transport.AgentMetrics;
 import dev.hoop.agent.transport.HandlerRegistry;
 import dev.hoop.common.dsn.AgentDsn;
 import dev.hoop.common.grpc.ChannelSettings;
@@ -51,13 +52,19 @@ public final class AgentRuntime implements AutoCloseable {
      */
     public static AgentRuntime start(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, List<String> connectionItems,
                                      Map<String, String> commandEnv) {
+        return start(dsn, target, channel, connectionItems, commandEnv, AgentMetrics.withoutJvm());
+    }
+
+    /** {@link #start(AgentDsn, GatewayTarget, ChannelSettings, List, Map)}, counting into {@code metrics}. */
+    public static AgentRuntime start(AgentDsn dsn, GatewayTarget target, ChannelSettings channel, List<String> connectionItems,
+                                     Map<String, String> commandEnv, AgentMetrics metrics) {
         // Read before anything starts: a wrong GOOGLE_APPLICATION_CREDENTIALS_JSON stops the agent with the reason.
         MaskingProvider masking = GoogleDlp.fromEnv(commandEnv).orElse(MaskingProvider.BUILT_IN);
         EventLoopGroup io = EventLoops.newGroup(IO_THREADS, "agent-io");
         HandlerRegistry registry = new HandlerRegistry().tcp(new TcpHandlers(io)).postgres(new PostgresHandlers(io))
                 .http(new HttpHandlers(io));
         AgentIdentity identity = AgentIdentity.of(dsn).publishing(connectionItems);
-        AgentController controller = new AgentController(identity, target, channel, registry, commandEnv, io, masking);
+        AgentController controller = new AgentController(identity, target, channel, registry, commandEnv, io, masking).withMetrics(metrics);
         controller.start();
         return new AgentRuntime(io, controller, masking);
     }

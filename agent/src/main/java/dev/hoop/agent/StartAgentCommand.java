@@ -1,5 +1,6 @@
 package dev.hoop.agent;
 
+import dev.hoop.agent.transport.AgentMetrics;
 import dev.hoop.common.config.ConfigException;
 import dev.hoop.common.config.Env;
 import dev.hoop.common.log.Logging;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Start the agent: connect to the gateway with HOOP_KEY and serve its connections.",
                 "Environment: HOOP_KEY or HOOP_DSN (required), HOOP_CONNECTION, HOOP_TLSCA, TLS_SERVER_NAME, HOOP_ALLOW_PLAINTEXT,",
-                "LOG_LEVEL (info), LOG_ENCODING (json), LOG_GRPC (0)."})
+                "LOG_LEVEL (info), LOG_ENCODING (json), LOG_GRPC (0), HOOP_METRICS_PORT (unset: no /metrics), HOOP_METRICS_ADDR (127.0.0.1)."})
 public final class StartAgentCommand implements Callable<Integer> {
     /** Exit code of a configuration error (missing or malformed key, forbidden plaintext, bad CA). */
     public static final int EXIT_CONFIG = 2;
@@ -55,15 +56,36 @@ public final class StartAgentCommand implements Callable<Integer> {
         Logging.configure(config.logLevel(), config.logEncoding(), config.logGrpc());
         Logger log = LoggerFactory.getLogger(StartAgentCommand.class);
         log.info("starting agent '{}' for gateway {} (tls={})", config.dsn().name(), config.target(), config.target().tls());
+        AgentMetrics metrics = AgentMetrics.create();
+        MetricsServer metricsServer = null;
+        if (config.metricsPort() != null) {
+            try {
+                metricsServer = MetricsServer.start(config.metricsAddr(), config.metricsPort(), metrics);
+            } catch (java.io.UncheckedIOException e) {
+                spec.commandLine().getErr().println("hoop start agent: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+            log.info("agent metrics: GET http://{}:{}/metrics", config.metricsAddr(), metricsServer.port());
+        }
         AgentRuntime agent;
         try {
-            agent = AgentRuntime.start(config.dsn(), config.target(), config.channel(), config.connectionItems(), System.getenv());
+            agent = AgentRuntime.start(config.dsn(), config.target(), config.channel(), config.connectionItems(), System.getenv(),
+                    metrics);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("hoop start agent: " + e.getMessage());
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             return EXIT_CONFIG;
         }
         log.info("data masking: {}", agent.maskingProvider());
-        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
+        MetricsServer served = metricsServer;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            if (served != null) {
+                served.close();
+            }
+        }, "agent-shutdown"));
         agent.awaitStopped();
         return 0;
     }

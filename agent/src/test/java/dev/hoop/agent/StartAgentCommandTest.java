@@ -42,6 +42,9 @@ class StartAgentCommandTest {
         "LOG_GRPC|maybe|LOG_GRPC: 'maybe' (expected: true or false, 1 or 0)",
         "HOOP_ALLOW_PLAINTEXT|sure|HOOP_ALLOW_PLAINTEXT: 'sure' (expected: true or false, 1 or 0)",
         "HOOP_TLSCA|/nonexistent/ca.pem|HOOP_TLSCA: file '/nonexistent/ca.pem' is not readable (expected: a PEM CA file, PEM text or base64 PEM)",
+        "HOOP_METRICS_PORT|65536|HOOP_METRICS_PORT: '65536' (expected: a port number from 0 to 65535)",
+        "HOOP_METRICS_PORT|nine|HOOP_METRICS_PORT: 'nine' (expected: a port number from 0 to 65535)",
+        "HOOP_METRICS_ADDR|127.0.0.1/metrics|HOOP_METRICS_ADDR: '127.0.0.1/metrics' (expected: an IP address or host name such as 127.0.0.1 or 0.0.0.0)",
     })
     void otherSettingsAreValidated(String variable, String value, String message) {
         Map<String, String> env = new HashMap<>(Map.of("HOOP_KEY", "grpcs://agent:" + SECRET + "@gw.example.com:8443"));

@@ -28,6 +28,7 @@ import dev.hoop.gateway.broker.SessionLedger;
 import dev.hoop.gateway.broker.StoreConnectionCatalog;
 import dev.hoop.gateway.review.ReviewService;
 import dev.hoop.gateway.config.GatewayConfig;
+import dev.hoop.gateway.metrics.GatewayMetrics;
 import dev.hoop.gateway.search.SessionIndex;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.ApiKeys;
@@ -147,6 +148,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             Database db = cfg.postgres() == null ? Database.embedded(cfg.dataDir()) : Database.external(cfg.postgres());
             opened.add(db);
+            GatewayMetrics metrics = GatewayMetrics.create();
             Orgs orgs = new Orgs(db.dataSource());
             Users users = new Users(db.dataSource());
             Agents agents = new Agents(db.dataSource());
@@ -177,7 +179,7 @@ public final class GatewayServer implements AutoCloseable {
             }
             SessionSeals seals = new SessionSeals(db.dataSource());
             SessionSealer sealer = SessionSealer.load(cfg.auditSettings().signingKey(), cfg.dataDir());
-            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sealer.sealing(sessions::store, seals::put));
+            AuditLog audit = AuditLog.open(cfg.pluginAuditPath(), sealer.sealing(sessions::store, seals::put), metrics.audit());
             audit.recover();
             SessionIndex index = SessionIndex.open(cfg.pluginIndexPath(), org, sessions);
             opened.add(index);
@@ -189,7 +191,8 @@ public final class GatewayServer implements AutoCloseable {
             opened.add(reviews);
             SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins, new MaskingKeys(db.dataSource())),
                     reviews.tracking(webhookEvents.around(indexed(SessionLedger.storedIn(sessions), index))), audit,
-                    cfg.auditStatementBytes(), revocations).withReviews(reviews);
+                    cfg.auditStatementBytes(), revocations).withReviews(reviews).withMetrics(metrics.sessions());
+            metrics.agentsOnline(directory::onlineCount).reviewsPending(reviewStore::pendingCount).webhookOutbox(webhooks::pendingCount);
             opened.add(broker);
             ServerTls tls = cfg.tls() == null ? null : ServerTls.from(cfg.tls());
 
@@ -221,9 +224,11 @@ public final class GatewayServer implements AutoCloseable {
                     .webhooks(webhooks)
                     .reviews(reviews, reviewStore, connections)
                     .audit(sessions, seals, sealer)
+                    .metrics(metrics, cfg.metrics())
                     .table();
             InFlight inFlight = new InFlight();
-            ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight);
+            ApiRouting routing = new ApiRouting(routes, auth, org, new StaticFiles(cfg.staticUiPath()), cfg.ginDebug(), inFlight,
+                    metrics.api());
             var builder = WebServer.builder()
                     .host(cfg.listenAddr())
                     .port(cfg.apiPort())

@@ -36,6 +36,7 @@ class PackageCyclesTest {
             .layer("store").definedBy("dev.hoop.gateway.store..")
             .layer("config").definedBy("dev.hoop.gateway.config..")
             .layer("masking").definedBy("dev.hoop.gateway.masking..")
+            .layer("metrics").definedBy("dev.hoop.gateway.metrics..")
             .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
             .whereLayer("api").mayOnlyBeAccessedByLayers("wiring")
             .whereLayer("transport").mayOnlyBeAccessedByLayers("wiring")
@@ -47,5 +48,7 @@ class PackageCyclesTest {
             .whereLayer("store").mayOnlyBeAccessedByLayers("auth", "audit", "broker", "review", "webhook", "api", "transport", "wiring")
             .whereLayer("config").mayOnlyBeAccessedByLayers("store", "auth", "audit", "broker", "review", "webhook", "api", "transport", "wiring")
             // the masking rules' validation: a leaf, used where rules are written (api) and read (broker)
-            .whereLayer("masking").mayOnlyBeAccessedByLayers("broker", "api", "wiring");
+            .whereLayer("masking").mayOnlyBeAccessedByLayers("broker", "api", "wiring")
+            // Prometheus meters: a leaf that the broker, the audit log and the API feed (docs/metrics.md)
+            .whereLayer("metrics").mayOnlyBeAccessedByLayers("audit", "broker", "api", "wiring");
 }

@@ -75,6 +75,11 @@ public final class SessionMasking {
         return columnRules;
     }
 
+    /** Redactions so far by info type; empty when masking is off. */
+    public Map<InfoType, Long> counts() {
+        return masker == null ? Map.of() : masker.counts();
+    }
+
     /** Redactions so far as JSON, e.g. {@code {"EMAIL_ADDRESS":3}}; null when masking is off or nothing was redacted. */
     public String summaryJson() {
         if (masker == null) {

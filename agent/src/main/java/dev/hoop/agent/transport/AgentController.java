@@ -63,6 +63,9 @@ public final class AgentController implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
     private volatile Duration keepAliveEvery = Wire.KEEP_ALIVE_INTERVAL;
+    private volatile AgentMetrics metrics = AgentMetrics.withoutJvm();
+    /** The sessions of the stream being served, for the metrics' gauge. */
+    private volatile Dispatcher serving;
     private volatile String lastError;
     private volatile boolean online;
     private Thread loop;
@@ -144,8 +147,16 @@ public final class AgentController implements AutoCloseable {
         log.debug("opening the gateway stream to {} (attempt {}, {})", target, attempts.get(), settings);
         ManagedChannel channel = GatewayChannels.open(target, settings, loops);
         GatewayStream stream = new GatewayStream();
-        Dispatcher dispatcher = new Dispatcher(registry, stream, agentEnv, masking);
-        stream.dispatchTo(dispatcher::dispatch);
+        AgentMetrics m = metrics;
+        Dispatcher dispatcher = new Dispatcher(registry, p -> {
+            m.toGateway(p.getPayload().size());
+            return stream.send(p);
+        }, agentEnv, masking, m);
+        stream.dispatchTo(p -> {
+            m.fromGateway(p.getPayload().size());
+            return dispatcher.dispatch(p);
+        });
+        serving = dispatcher;
         ScheduledFuture<?> keepAlive = null;
         try {
             current.set(stream);
@@ -185,6 +196,7 @@ public final class AgentController implements AutoCloseable {
             return new Outcome(false, Status.CANCELLED);
         } finally {
             online = false;
+            serving = null;
             current.set(null);
             if (keepAlive != null) {
                 keepAlive.cancel(false);
@@ -216,6 +228,16 @@ public final class AgentController implements AutoCloseable {
             case CANCELLED -> stopped.getCount() == 0 ? null : "the gateway ended the stream (" + status.getDescription() + ")";
             default -> GrpcErrors.explain(status.asRuntimeException(), target);
         };
+    }
+
+    /** Where the link, the sessions and the traffic are counted (HOOP_METRICS_PORT); call before start. */
+    public AgentController withMetrics(AgentMetrics agentMetrics) {
+        this.metrics = java.util.Objects.requireNonNull(agentMetrics, "agentMetrics");
+        agentMetrics.watch(this, () -> {
+            Dispatcher d = serving;
+            return d == null ? 0 : d.openSessions();
+        });
+        return this;
     }
 
     /** Tests shorten the keep-alive interval (default {@link Wire#KEEP_ALIVE_INTERVAL}); call before start. */

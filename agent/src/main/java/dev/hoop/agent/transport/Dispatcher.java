@@ -49,13 +49,12 @@ final class Dispatcher {
     private final Map<String, String> agentEnv;
     private final dev.hoop.agent.dlp.MaskingProvider masking;
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+    private final AgentMetrics metrics;
 
-    Dispatcher(HandlerRegistry registry, Outbound out, Map<String, String> agentEnv) {
-        this(registry, out, agentEnv, dev.hoop.agent.dlp.MaskingProvider.BUILT_IN);
-    }
-
-    Dispatcher(HandlerRegistry registry, Outbound out, Map<String, String> agentEnv, dev.hoop.agent.dlp.MaskingProvider masking) {
+    Dispatcher(HandlerRegistry registry, Outbound out, Map<String, String> agentEnv, dev.hoop.agent.dlp.MaskingProvider masking,
+               AgentMetrics metrics) {
         this.masking = masking;
+        this.metrics = metrics;
         this.registry = registry;
         this.out = out;
         this.agentEnv = Map.copyOf(agentEnv);
@@ -181,8 +180,12 @@ final class Dispatcher {
             throw new IllegalArgumentException("connection '" + name + "' has data masking configured, which " + type
                     + " connections do not support; the session was refused");
         }
-        AgentSession session = new AgentSession(sessionId, params, type, verb, kind, out, () -> sessions.remove(sessionId), masking);
+        AgentSession session = new AgentSession(sessionId, params, type, verb, kind, out, () -> {
+            sessions.remove(sessionId);
+            metrics.redacted(masking.counts());
+        }, masking);
         sessions.put(sessionId, session);
+        metrics.sessionOpened(type, verb);
         byte[] input = p.getPayload().toByteArray();
         log.info("session {}: open, {} connection '{}' ({})", sessionId, verb, name, type);
         if (kind.isPresent()) {

@@ -128,6 +128,11 @@ public final class ApiRoutes {
         return add(new AuditApi(sessions, seals, sealer).routes());
     }
 
+    /** {@code GET /metrics}: Prometheus metrics, behind {@code METRICS_TOKEN} or for this host only (docs/metrics.md). */
+    public ApiRoutes metrics(dev.hoop.gateway.metrics.GatewayMetrics metrics, dev.hoop.gateway.config.MetricsSettings settings) {
+        return add(new MetricsApi(metrics, settings).routes());
+    }
+
     /** The routes added so far, in the order added. */
     public List<Route> table() {
         return List.copyOf(all);

@@ -3,6 +3,7 @@ package dev.hoop.gateway.api;
 import dev.hoop.gateway.auth.AuthException;
 import dev.hoop.gateway.auth.Authenticator;
 import dev.hoop.gateway.auth.Principal;
+import dev.hoop.gateway.metrics.ApiMetrics;
 import dev.hoop.gateway.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -30,10 +31,18 @@ public final class ApiRouting {
     private final StaticFiles staticFiles;
     private final boolean debug;
     private final InFlight inFlight;
+    private final ApiMetrics metrics;
 
     public ApiRouting(List<Route> routes, Authenticator authenticator, UUID defaultOrg, StaticFiles staticFiles, boolean debug,
                       InFlight inFlight) {
+        this(routes, authenticator, defaultOrg, staticFiles, debug, inFlight, ApiMetrics.detached());
+    }
+
+    /** @param metrics where each request's time is counted, by route template (/metrics) */
+    public ApiRouting(List<Route> routes, Authenticator authenticator, UUID defaultOrg, StaticFiles staticFiles, boolean debug,
+                      InFlight inFlight, ApiMetrics metrics) {
         this.routes = List.copyOf(routes);
+        this.metrics = metrics;
         this.inFlight = inFlight;
         this.authenticator = authenticator;
         this.defaultOrg = defaultOrg;
@@ -65,21 +74,36 @@ public final class ApiRouting {
             });
         }
         for (Route r : routes) {
-            routing.route(r.method(), r.path(), (req, res) -> dispatch(r, req, res));
+            routing.route(r.method(), r.path(), (req, res) -> timed(r.method().text(), r.path(), res, () -> dispatch(r, req, res)));
             if (debug) {
                 log.info("http route {} {} ({})", r.method().text(), r.path(), r.access().name().toLowerCase());
             }
         }
         routing.any((req, res) -> {
             String path = req.path().path();
-            if (path.equals("/api") || path.startsWith("/api/")) {
-                send(res, 404, Json.message("no such API route: " + req.prologue().method().text() + " " + path));
-            } else if (req.prologue().method().equals(Method.GET) || req.prologue().method().equals(Method.HEAD)) {
-                staticFiles.serve(req, res);
-            } else {
-                send(res, 405, Json.message("method " + req.prologue().method().text() + " not allowed on " + path));
-            }
+            boolean api = path.equals("/api") || path.startsWith("/api/");
+            timed(req.prologue().method().text(), api ? ApiMetrics.UNMATCHED : ApiMetrics.WEB_APP, res, () -> fallback(req, res, path, api));
         });
+    }
+
+    /** Runs a handler and counts its time under the route's template (never the path itself: no ids in labels). */
+    private void timed(String method, String route, ServerResponse res, Runnable handler) {
+        long t0 = System.nanoTime();
+        try {
+            handler.run();
+        } finally {
+            metrics.observe(method, route, res.status().code(), System.nanoTime() - t0);
+        }
+    }
+
+    private void fallback(ServerRequest req, ServerResponse res, String path, boolean api) {
+        if (api) {
+            send(res, 404, Json.message("no such API route: " + req.prologue().method().text() + " " + path));
+        } else if (req.prologue().method().equals(Method.GET) || req.prologue().method().equals(Method.HEAD)) {
+            staticFiles.serve(req, res);
+        } else {
+            send(res, 405, Json.message("method " + req.prologue().method().text() + " not allowed on " + path));
+        }
     }
 
     private void dispatch(Route r, ServerRequest req, ServerResponse res) {

@@ -53,6 +53,16 @@ public final class Call {
         return request.remotePeer().host();
     }
 
+    /** The client's IP address as an address (null when the transport has none, e.g. a Unix socket). */
+    java.net.InetAddress remoteInetAddress() {
+        return request.remotePeer().address() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+    }
+
+    /** A request header's first value, or null. */
+    String header(String name) {
+        return request.headers().first(HeaderNames.create(name)).orElse(null);
+    }
+
     String param(String name) {
         return request.path().pathParameters().get(name);
     }

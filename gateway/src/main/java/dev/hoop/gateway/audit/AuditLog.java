@@ -2,6 +2,7 @@ package dev.hoop.gateway.audit;
 
 import dev.hoop.gateway.store.AuditEvent;
 import dev.hoop.common.config.ConfigException;
+import dev.hoop.gateway.metrics.AuditMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -32,6 +33,7 @@ public final class AuditLog {
     private final AuditStore store;
     private final WalOpener opener;
     private final WalWriter writer;
+    private final AuditMetrics metrics;
 
     /** Opens a session's write-ahead file (a seam for tests that need a failing disk). */
     interface WalOpener {
@@ -40,10 +42,16 @@ public final class AuditLog {
 
     /** @param writerRunner where the writer runs while there is work (a virtual thread in production) */
     AuditLog(Path dir, AuditStore store, WalOpener opener, Executor writerRunner) {
+        this(dir, store, opener, writerRunner, AuditMetrics.detached());
+    }
+
+    private AuditLog(Path dir, AuditStore store, WalOpener opener, Executor writerRunner, AuditMetrics metrics) {
         this.dir = dir;
         this.store = store;
         this.opener = opener;
-        this.writer = new WalWriter(writerRunner);
+        this.metrics = metrics;
+        this.writer = new WalWriter(writerRunner, metrics);
+        metrics.backlog(writer::backlogEvents, writer::backlogBytes);
     }
 
     /**
@@ -52,6 +60,11 @@ public final class AuditLog {
      * @throws ConfigException naming PLUGIN_AUDIT_PATH when the folder cannot be used
      */
     public static AuditLog open(Path dir, AuditStore store) {
+        return open(dir, store, AuditMetrics.detached());
+    }
+
+    /** {@link #open(Path, AuditStore)}, with its write times and backlog in {@code metrics} (/metrics). */
+    public static AuditLog open(Path dir, AuditStore store, AuditMetrics metrics) {
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".probe-", ".tmp");
@@ -60,7 +73,7 @@ public final class AuditLog {
             throw new ConfigException("PLUGIN_AUDIT_PATH: '" + dir + "' is not a writable folder (" + e
                     + "); set PLUGIN_AUDIT_PATH to a folder the gateway can write, ideally on a persistent volume", e);
         }
-        return new AuditLog(dir, store, WalFile::create, task -> Thread.ofVirtual().name("audit-writer").start(task));
+        return new AuditLog(dir, store, WalFile::create, task -> Thread.ofVirtual().name("audit-writer").start(task), metrics);
     }
 
     public Path dir() {
@@ -111,9 +124,11 @@ public final class AuditLog {
     /** Reads a session's file, stores it and deletes it; on failure keeps it for {@link #recover()}. */
     boolean flush(UUID sessionId, Path file) {
         try {
+            long t0 = System.nanoTime();
             List<AuditEvent> events = WalFile.read(file);
             store.store(sessionId, events);
             Files.deleteIfExists(file);
+            metrics.flushed(System.nanoTime() - t0);
             return true;
         } catch (Exception e) {
             log.error("audit: session {} not flushed to the database, kept in {} for the next attempt", sessionId, file, e);

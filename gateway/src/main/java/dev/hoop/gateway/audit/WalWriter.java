@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import dev.hoop.gateway.metrics.AuditMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,28 @@ final class WalWriter {
     private final ConcurrentLinkedQueue<Append> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final Executor runner;
+    private final AuditMetrics metrics;
+    /** The backlog as /metrics shows it: counted beside the queue, whose size() would walk it. */
+    private final LongAdder queuedEvents = new LongAdder();
+    private final LongAdder queuedBytes = new LongAdder();
 
     WalWriter(Executor runner) {
+        this(runner, AuditMetrics.detached());
+    }
+
+    WalWriter(Executor runner, AuditMetrics metrics) {
         this.runner = runner;
+        this.metrics = metrics;
+    }
+
+    /** Events waiting for the writer right now. */
+    long backlogEvents() {
+        return queuedEvents.sum();
+    }
+
+    /** Bytes of the events waiting for the writer (their data; the record headers are not counted). */
+    long backlogBytes() {
+        return queuedBytes.sum();
     }
 
     private static final CompletableFuture<Void> WRITTEN = CompletableFuture.completedFuture(null);
@@ -58,6 +79,8 @@ final class WalWriter {
         }
         file.queued(1);
         CompletableFuture<Void> written = new CompletableFuture<>();
+        queuedEvents.increment();
+        queuedBytes.add(event.data().length);
         queue.add(new Append(file, event, written));
         if (running.compareAndSet(false, true)) {
             runner.execute(this::drain);
@@ -81,12 +104,18 @@ final class WalWriter {
                 continue;
             }
             write(batch);
+            long bytes = 0;
+            for (Append a : batch) {
+                bytes += a.event.data().length;
+            }
+            queuedEvents.add(-batch.size());
+            queuedBytes.add(-bytes);
             batch.clear();
         }
     }
 
     /** One write per file of the batch, in queue order; then the futures, outside any write. */
-    private static void write(List<Append> batch) {
+    private void write(List<Append> batch) {
         Map<WalFile, List<Append>> byFile = new IdentityHashMap<>();
         List<WalFile> order = new ArrayList<>();
         for (Append a : batch) {
@@ -99,7 +128,9 @@ final class WalWriter {
             List<Append> appends = byFile.get(file);
             Throwable failure = null;
             try {
+                long t0 = System.nanoTime();
                 file.append(appends.stream().map(Append::event).toList(), appends.size());
+                metrics.walWrite(System.nanoTime() - t0);
             } catch (IOException | RuntimeException e) {
                 log.error("audit: writing {} event(s) to {} failed", appends.size(), file, e);
                 failure = e;

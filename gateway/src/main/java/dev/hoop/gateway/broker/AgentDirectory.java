@@ -40,6 +40,11 @@ public final class AgentDirectory {
         return Optional.ofNullable(online.get(agentId));
     }
 
+    /** How many agents have a live stream to this gateway (/metrics). */
+    public long onlineCount() {
+        return online.values().stream().filter(l -> !l.outbound().isClosed()).count();
+    }
+
     /** True while the agent has a live stream to this gateway. */
     public boolean isOnline(UUID agentId) {
         AgentLink link = online.get(agentId);

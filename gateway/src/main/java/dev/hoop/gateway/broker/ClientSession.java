@@ -15,6 +15,7 @@ import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.SessionRecording;
+import dev.hoop.gateway.metrics.SessionMetrics;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
@@ -69,11 +70,15 @@ final class ClientSession {
     private final RecordedFirst toClientInOrder = new RecordedFirst();
     /** The id as stamped on every forwarded packet, encoded once. */
     private final ByteString idBytes;
+    /** This session's counters, resolved at open: counting a packet is two adder increments. */
+    private final SessionMetrics.Relay relay;
 
     ClientSession(UUID id, SessionUser user, ResolvedConnection connection, ConnectionType type, Verb verb, AgentLink agent,
                   OutboundStream toClient,
-                  SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor, Executor endings) {
+                  SessionRecording recording, SessionLedger ledger, InputAuditor inputAuditor, Executor endings,
+                  SessionMetrics.Relay relay) {
         this.id = id;
+        this.relay = relay;
         this.user = user;
         this.connection = connection;
         this.type = type;
@@ -187,6 +192,7 @@ final class ClientSession {
             agentGone("agent '" + agent.identity().name() + "' disconnected");
             return;
         }
+        relay.toAgent(stamped.getPayload().size());
         if (stamped.getType().equals(AgentPacket.SESSION_CLOSE)) {
             end(null, null);
         }
@@ -245,6 +251,9 @@ final class ClientSession {
                     .build();
         }
         boolean delivered = toClient.send(forward);
+        if (delivered) {
+            relay.toClient(packet.getPayload().size());
+        }
         if (packet.getType().equals(ClientPacket.SESSION_CLOSE)) {
             String exit = Wire.spec(packet, CLIENT_EXIT_CODE);
             String error = packet.getPayload().isEmpty() ? null : packet.getPayload().toStringUtf8();
@@ -391,6 +400,7 @@ final class ClientSession {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        relay.closed();
         agent.detach(id);
         Instant endedAt = Instant.now();
         endings.execute(() -> {

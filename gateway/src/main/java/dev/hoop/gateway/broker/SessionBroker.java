@@ -12,6 +12,7 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditLog;
 import dev.hoop.gateway.audit.SessionRecording;
 import dev.hoop.gateway.auth.Revocations;
+import dev.hoop.gateway.metrics.SessionMetrics;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -73,6 +74,8 @@ public final class SessionBroker implements AutoCloseable {
     private volatile boolean shuttingDown;
     /** Holds sessions of connections that need a review (docs/reviews.md); set once, at wiring. */
     private volatile ReviewGate reviews = ReviewGate.NONE;
+    /** Where sessions and their traffic are counted (/metrics); set once, at wiring. */
+    private volatile SessionMetrics metrics = SessionMetrics.detached();
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
 
@@ -185,6 +188,12 @@ public final class SessionBroker implements AutoCloseable {
     /** Wiring, before serving: the gate that decides which sessions wait for a review. */
     public SessionBroker withReviews(ReviewGate gate) {
         this.reviews = java.util.Objects.requireNonNull(gate, "gate");
+        return this;
+    }
+
+    /** Wiring, before serving: where sessions and the packets they relay are counted. */
+    public SessionBroker withMetrics(SessionMetrics sessionMetrics) {
+        this.metrics = java.util.Objects.requireNonNull(sessionMetrics, "sessionMetrics");
         return this;
     }
 
@@ -444,7 +453,7 @@ public final class SessionBroker implements AutoCloseable {
             return null;
         }
         ClientSession session = new ClientSession(id, user, connection, type, verb, agent.get(), toClient, recording, ledger,
-                auditors.apply(type, verb), endings);
+                auditors.apply(type, verb), endings, metrics.opened(type, verb));
         agent.get().attach(session);
         log.info("session {} opened: user {} {} '{}' ({}) on agent '{}'", id, user.email(), verb.wireName(), connection.name(), connection.type(), connection.agentName());
         session.open(openPacket);

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param oidc             the validated OpenID Connect settings when {@code AUTH_METHOD=oidc}, else null
  * @param tokenTtl         lifetime of local users' access tokens ({@code HOOP_TOKEN_TTL})
  * @param webhooks         how webhooks are delivered ({@code WEBHOOK_APPKEY}, {@code SVIX_URL}, {@code WEBHOOK_*})
+ * @param metrics          who may read {@code /metrics} ({@code METRICS_TOKEN})
  */
 public record GatewayConfig(
         PostgresUri postgres,
@@ -52,7 +53,8 @@ public record GatewayConfig(
         int auditStatementBytes,
         WebhookSettings webhooks,
         Path pluginIndexPath,
-        AuditSettings auditSettings) {
+        AuditSettings auditSettings,
+        MetricsSettings metrics) {
 
     /** Bytes of each statement the PostgreSQL audit keeps (the rest is counted and hashed); PLUGIN_AUDIT_STATEMENT_BYTES. */
     public static final int DEFAULT_AUDIT_STATEMENT_BYTES = 64 * 1024;
@@ -137,7 +139,8 @@ public record GatewayConfig(
         int auditStatementBytes = env.parsed("PLUGIN_AUDIT_STATEMENT_BYTES", DEFAULT_AUDIT_STATEMENT_BYTES, GatewayConfig::statementBytes);
         return new GatewayConfig(postgres, apiUrl, grpcUrl, authMethod, staticUi, audit, ginDebug, logEncoding,
                 logLevel, logGrpc, tls, multiTenant, adminGroup, jwtSecret, dataDir, listen, apiPort, grpcPort, oidc, tokenTtl,
-                auditStatementBytes, WebhookSettings.fromEnv(env), index, AuditSettings.from(env));
+                auditStatementBytes, WebhookSettings.fromEnv(env), index, AuditSettings.from(env),
+                MetricsSettings.from(env));
     }
 
     public boolean tlsEnabled() {
@@ -210,6 +213,6 @@ public record GatewayConfig(
                 + ", adminGroup=" + adminGroup
                 + ", jwtSecretKey=" + (jwtSecretKey == null ? "generated" : "****") + ", dataDir=" + dataDir
                 + ", listenAddr=" + listenAddr + ", apiPort=" + apiPort + ", grpcPort=" + grpcPort + ", oidc=" + oidc + ", tokenTtl=" + tokenTtl
-                + ", webhooks=" + webhooks + ", pluginIndexPath=" + pluginIndexPath + ", " + auditSettings + "]";
+                + ", webhooks=" + webhooks + ", pluginIndexPath=" + pluginIndexPath + ", " + auditSettings + ", " + metrics + "]";
     }
 }

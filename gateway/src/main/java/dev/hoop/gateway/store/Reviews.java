@@ -58,6 +58,11 @@ public final class Reviews {
         this.jdbc = new Jdbc(ds);
     }
 
+    /** Reviews of every org waiting for a decision (/metrics). */
+    public long pendingCount() {
+        return jdbc.one("SELECT count(*) FROM reviews WHERE status = 'PENDING'", rs -> rs.getLong(1)).orElse(0L);
+    }
+
     /** The approver groups of a connection: empty when it needs no review. */
     public List<String> approverGroups(UUID orgId, UUID connectionId) {
         return jdbc.one("SELECT pc.config::text FROM plugin_connections pc JOIN plugins p ON p.id = pc.plugin_id "

@@ -63,6 +63,11 @@ public final class Webhooks {
         this.jdbc = new Jdbc(ds);
     }
 
+    /** Outbox messages of every org not delivered yet, waiting for their first attempt or a retry (/metrics). */
+    public long pendingCount() {
+        return jdbc.one("SELECT count(*) FROM webhook_outbox WHERE status = 'pending'", rs -> rs.getLong(1)).orElse(0L);
+    }
+
     /** @throws DuplicateException when the name exists in the org */
     public Endpoint create(UUID orgId, String name, String url, String secret, List<String> eventTypes) {
         return jdbc.query("INSERT INTO webhook_endpoints (org_id, name, url, secret, event_types) VALUES (?, ?, ?, ?, ?) "

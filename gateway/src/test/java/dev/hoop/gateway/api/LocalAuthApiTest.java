@@ -148,7 +148,9 @@ class LocalAuthApiTest {
     void theRouteTableIsTheContract() {
         assertThat(gw.server.routes().stream().filter(r -> r.access() == Access.PUBLIC).map(r -> r.method().text() + " " + r.path()))
                 .containsExactlyInAnyOrder("GET /api/healthz", "GET /api/publicserverinfo", "POST /api/localauth/register",
-                        "POST /api/localauth/login", "POST /api/localauth/refresh");
+                        "POST /api/localauth/login", "POST /api/localauth/refresh",
+                        // no user token: METRICS_TOKEN or this host only (MetricsApi)
+                        "GET /metrics");
         assertThat(gw.server.routes().stream().filter(r -> r.access() == Access.USER).map(r -> r.method().text() + " " + r.path()))
                 .containsExactlyInAnyOrder("GET /api/userinfo", "GET /api/connections", "GET /api/connections/{name}",
                         "GET /api/sessions", "POST /api/sessions", "GET /api/sessions/{id}", "GET /api/sessions/{id}/events",
