@@ -7,7 +7,6 @@ import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ClientKeyAgents;
 import dev.hoop.gateway.broker.StreamRouter;
 import dev.hoop.gateway.store.Agents;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
@@ -75,7 +74,7 @@ public final class GrpcServer implements AutoCloseable {
                                    Agents agents, Authenticator users, ClientKeyAgents clientKeyAgents, BooleanSupplier healthy) {
         AtomicBoolean serving = new AtomicBoolean(true);
         // plaintext: HTTP/1.1 health checks (GET / and /healthz) are answered on this port too
-        ServerCredentials creds = keyManagers == null ? Http1AnsweringCredentials.wrap(InsecureServerCredentials.create(), serving::get)
+        ServerCredentials creds = keyManagers == null ? Http1AnsweringCredentials.plaintext(serving::get)
                 : TlsServerCredentials.newBuilder().keyManager(keyManagers).build();
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-call-", 0).factory());

@@ -2,7 +2,6 @@ package dev.hoop.gateway.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -33,23 +32,49 @@ final class Http1Responder extends ByteToMessageDecoder {
     private final ChannelHandler grpc;
     private final BooleanSupplier serving;
 
-    /** @param grpc the handler gRPC's negotiation made for this connection; it goes right after this one */
+    /** @param grpc the handler gRPC's negotiation made for this connection; it takes this one's place unless HTTP/1.x arrives */
     Http1Responder(ChannelHandler grpc, BooleanSupplier serving) {
         this.grpc = grpc;
         this.serving = serving;
     }
 
+    /**
+     * gRPC's handler is added only once the connection turned out not to be HTTP/1.x: added at once,
+     * it would greet every connection with an HTTP/2 SETTINGS frame (ahead of a health check's
+     * answer) and close gracefully with GOAWAY and a 10 s ping wait. Until then the events meant
+     * for it (gRPC's negotiation event, channelActive) are held and replayed in their order.
+     */
+    private final List<Object> heldEvents = new java.util.ArrayList<>();
+    private boolean heldActive;
+
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        heldEvents.add(evt);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        heldActive = true;
+    }
+
+    private void handOverToGrpc(ChannelHandlerContext ctx) {
         ctx.pipeline().addAfter(ctx.name(), null, grpc);
+        for (Object evt : heldEvents) {
+            ctx.fireUserEventTriggered(evt);
+        }
+        heldEvents.clear();
+        if (heldActive) {
+            ctx.fireChannelActive();
+        }
+        ctx.pipeline().remove(this); // the bytes read so far follow
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int first = in.getUnsignedByte(in.readerIndex());
         if (first < 'A' || first > 'Z' || startsWithPreface(in)) {
-            // HTTP/2 or TLS or garbage: gRPC's own handlers answer it; the bytes read so far follow on removal
-            ctx.pipeline().remove(this);
+            // HTTP/2 or TLS or garbage: gRPC's own handlers answer it
+            handOverToGrpc(ctx);
             return;
         }
         int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
@@ -100,6 +125,7 @@ final class Http1Responder extends ByteToMessageDecoder {
         String headers = "HTTP/1.1 " + status + "\r\ncontent-type: " + type + "\r\ncontent-length: " + bytes.length
                 + (status.startsWith("426") ? "\r\nupgrade: h2c" : "") + "\r\nconnection: close\r\n\r\n";
         ByteBuf response = Unpooled.wrappedBuffer(headers.getBytes(StandardCharsets.US_ASCII), head ? new byte[0] : bytes);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // through this context towards the socket: gRPC's handlers (not in the pipeline) see nothing
+        ctx.writeAndFlush(response).addListener(f -> ctx.close());
     }
 }

@@ -19,6 +19,17 @@ class Http1ResponderTest {
     /** Stands in for gRPC's handler: records what reaches it. */
     static final class Grpc extends ChannelInboundHandlerAdapter {
         final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        final java.util.List<Object> events = new java.util.ArrayList<>();
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            events.add("active");
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            events.add(evt);
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -67,6 +78,8 @@ class Http1ResponderTest {
             assertThat(answer).endsWith("\r\n\r\n" + Http1Responder.PROXY_ADVICE).contains("grpc_pass");
         }
         assertThat(grpc.seen.size()).as("nothing reached gRPC").isZero();
+        assertThat(grpc.events).as("gRPC's handler was never added: no SETTINGS frame before the answer").isEmpty();
+        assertThat(ch.pipeline().get(Grpc.class)).isNull();
         assertThat(ch.isOpen()).isFalse();
     }
 
@@ -90,7 +103,10 @@ class Http1ResponderTest {
     @ParameterizedTest
     @ValueSource(strings = {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "P", "PR", "\u0016\u0003\u0001\u0002\u0000", "\u0000\u0000"})
     void http2TlsAndBinaryBytesGoToGrpcUntouchedAndTheResponderLeaves(String bytes) {
+        ch.pipeline().fireUserEventTriggered("negotiation");
+        assertThat(grpc.events).as("held until the first bytes are judged").isEmpty();
         send(bytes);
+        assertThat(grpc.events).as("replayed in their order").containsExactly("negotiation", "active");
         assertThat(written()).isEmpty();
         assertThat(grpc.seen.toString(StandardCharsets.ISO_8859_1)).isEqualTo(bytes);
         assertThat(ch.pipeline().get(Http1Responder.class)).isNull();
