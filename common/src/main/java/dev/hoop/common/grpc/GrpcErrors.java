@@ -5,7 +5,7 @@ import io.grpc.Status;
 import java.net.ConnectException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
-import javax.net.ssl.SSLException;
+import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -26,10 +26,10 @@ public final class GrpcErrors {
      * failure is something else. May probe the port for TLS (up to {@link TlsProbe#TIMEOUT}): call it
      * off event loops.
      */
-    public static java.util.Optional<String> mismatch(Throwable error, GatewayTarget target) {
+    public static Optional<String> mismatch(Throwable error, GatewayTarget target) {
         Status.Code code = Status.fromThrowable(error).getCode();
         if (code != Status.Code.UNAVAILABLE && code != Status.Code.INTERNAL && code != Status.Code.UNKNOWN) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return TransportMismatch.diagnose(error, target, TlsProbe.network());
     }

@@ -39,7 +39,8 @@ final class TransportMismatch {
         if (http.matches()) {
             return Optional.of(httpAnswer(at, Integer.parseInt(http.group(1)), http.group(2), text));
         }
-        if (target.tls() && text.contains("alpn")) {
+        // grpc-java: "Failed ALPN negotiation"; nginx >= 1.21.4 refuses the handshake: "no_application_protocol"
+        if (target.tls() && (text.contains("alpn") || text.contains("no_application_protocol"))) {
             return Optional.of("the proxy in front of the gateway at " + at + " does not offer HTTP/2 over TLS (no h2 in ALPN), "
                     + "which gRPC needs: enable HTTP/2 on its TLS listener (nginx: listen 443 ssl http2; then grpc_pass to the "
                     + "gateway's gRPC port); " + GUIDE);

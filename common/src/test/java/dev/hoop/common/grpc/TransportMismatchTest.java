@@ -109,9 +109,12 @@ class TransportMismatchTest {
         assertThat(TransportMismatch.diagnose(error, GatewayTarget.parse("grpcs://gw:443"), TlsProbe.none())).contains(expected);
     }
 
-    @Test
-    void noAlpnH2NamesTheProxysTlsListener() {
-        var error = Status.UNAVAILABLE.withDescription("Failed ALPN negotiation: Unable to find compatible protocol").asRuntimeException();
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Failed ALPN negotiation: Unable to find compatible protocol",
+            "Received fatal alert: no_application_protocol"})
+    void noAlpnH2NamesTheProxysTlsListener(String message) {
+        var error = Status.UNAVAILABLE.withDescription("io exception").withCause(new javax.net.ssl.SSLHandshakeException(message))
+                .asRuntimeException();
         assertThat(TransportMismatch.diagnose(error, GatewayTarget.parse("grpcs://gw:443"), TlsProbe.none()).orElseThrow())
                 .startsWith("the proxy in front of the gateway at gw:443 does not offer HTTP/2 over TLS (no h2 in ALPN)")
                 .contains("listen 443 ssl http2");
