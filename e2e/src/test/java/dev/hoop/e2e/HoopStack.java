@@ -108,7 +108,15 @@ final class HoopStack implements AutoCloseable {
     }
 
     void startAgent() throws Exception {
-        agent = hoop.start(Map.of("HOOP_DSN", dsn, "LOG_ENCODING", "console"), "agent", "start", "agent");
+        startAgent(Map.of());
+    }
+
+    /** @param env added to the agent's environment (e.g. HOOP_TLSCA); {@link #dsn} may be rewritten before */
+    void startAgent(Map<String, String> env) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("HOOP_DSN", dsn);
+        all.put("LOG_ENCODING", "console");
+        agent = hoop.start(all, "agent", "start", "agent");
         await("the agent is CONNECTED", Duration.ofSeconds(30), () -> {
             try {
                 return get("/api/agents/e2e-agent").get("status").asText().equals("CONNECTED");
@@ -138,8 +146,13 @@ final class HoopStack implements AutoCloseable {
 
     /** Starts {@code hoop connect NAME --port P} and waits until it listens; returns the port. */
     int connect(String name, String processName) throws Exception {
+        return connect(name, processName, userEnv());
+    }
+
+    /** As {@link #connect(String, String)} with the CLI environment {@code env} (e.g. another HOOP_GRPCURL). */
+    int connect(String name, String processName, Map<String, String> env) throws Exception {
         int port = freePort();
-        Process p = hoop.start(userEnv(), processName, "connect", name, "--port", Integer.toString(port));
+        Process p = hoop.start(env, processName, "connect", name, "--port", Integer.toString(port));
         await("hoop connect listens", Duration.ofSeconds(30), () -> {
             assertThat(p.isAlive()).as("hoop connect is running: " + read(processName + ".err")).isTrue();
             return read(processName + ".err").contains("ready on");
