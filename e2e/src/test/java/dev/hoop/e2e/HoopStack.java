@@ -111,10 +111,16 @@ final class HoopStack implements AutoCloseable {
     Map<String, String> agentEnv = Map.of();
 
     void startAgent() throws Exception {
-        Map<String, String> env = new HashMap<>(agentEnv);
-        env.put("HOOP_DSN", dsn);
-        env.put("LOG_ENCODING", "console");
-        agent = hoop.start(env, "agent", "start", "agent");
+        startAgent(Map.of());
+    }
+
+    /** @param env added to the agent's environment, after {@link #agentEnv} (e.g. HOOP_TLSCA); {@link #dsn} may be rewritten before */
+    void startAgent(Map<String, String> env) throws Exception {
+        Map<String, String> all = new HashMap<>(agentEnv);
+        all.putAll(env);
+        all.put("HOOP_DSN", dsn);
+        all.put("LOG_ENCODING", "console");
+        agent = hoop.start(all, "agent", "start", "agent");
         await("the agent is CONNECTED", Duration.ofSeconds(30), () -> {
             try {
                 return get("/api/agents/e2e-agent").get("status").asText().equals("CONNECTED");
@@ -144,8 +150,13 @@ final class HoopStack implements AutoCloseable {
 
     /** Starts {@code hoop connect NAME --port P} and waits until it listens; returns the port. */
     int connect(String name, String processName) throws Exception {
+        return connect(name, processName, userEnv());
+    }
+
+    /** As {@link #connect(String, String)} with the CLI environment {@code env} (e.g. another HOOP_GRPCURL). */
+    int connect(String name, String processName, Map<String, String> env) throws Exception {
         int port = freePort();
-        Process p = hoop.start(userEnv(), processName, "connect", name, "--port", Integer.toString(port));
+        Process p = hoop.start(env, processName, "connect", name, "--port", Integer.toString(port));
         await("hoop connect listens", Duration.ofSeconds(30), () -> {
             assertThat(p.isAlive()).as("hoop connect is running: " + read(processName + ".err")).isTrue();
             return read(processName + ".err").contains("ready on");

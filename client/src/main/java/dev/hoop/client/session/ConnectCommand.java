@@ -51,7 +51,7 @@ public final class ConnectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration " + duration + " (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)");
         }
         try (GatewayLink link = GatewayLink.open(ctx)) {
-            return new ConnectSession(link.channel, link.loops, link.token, System.err).review(duration, ctx.interactive()).run(connection, listenAddress, port == null ? -1 : port, null);
+            return new ConnectSession(link.channel, link.loops, link.token, System.err).dialing(link.target).review(duration, ctx.interactive()).run(connection, listenAddress, port == null ? -1 : port, null);
         }
     }
 }

@@ -41,6 +41,8 @@ public final class ConnectSession {
     /** Spec of the AgentSessionOpen: the time asked for when the connection needs a review ({@code jit.timeout}). */
     private Map<String, String> openSpec = Map.of();
     private boolean liveLine;
+    /** Where the channel dials, to explain a TLS/HTTP/2 mismatch; null: not known. */
+    private dev.hoop.common.grpc.GatewayTarget target;
 
     /**
      * @param loops the event loops the local sockets and the stream's callbacks run on: best the
@@ -57,6 +59,12 @@ public final class ConnectSession {
         this.token = token;
         this.messages = messages;
         this.startupLimit = startupLimit;
+    }
+
+    /** The gateway address the channel dials, so that a failed dial can say which scheme or proxy setting to change. */
+    public ConnectSession dialing(dev.hoop.common.grpc.GatewayTarget target) {
+        this.target = target;
+        return this;
     }
 
     /**
@@ -141,7 +149,13 @@ public final class ConnectSession {
             @Override
             public void onEnd(Status status) {
                 opened.complete(null);
-                ended.complete(new Close(null, status.isOk() ? null : GatewayErrors.describe(status, connectionName)));
+                if (status.isOk()) {
+                    ended.complete(new Close(null, null));
+                } else {
+                    // explaining a failed dial may probe the port for TLS: not on this event loop
+                    ended.completeAsync(() -> new Close(null, GatewayErrors.describe(status, connectionName, target)),
+                            r -> Thread.ofVirtual().name("dial-diagnosis").start(r));
+                }
             }
         }, MoreExecutors.directExecutor());
         self.set(stream);

@@ -32,6 +32,8 @@ public final class ExecSession {
     private final OutputStream stdout;
     private final OutputStream stderr;
     private final PrintStream messages;
+    /** Where the channel dials, to explain a TLS/HTTP/2 mismatch; null: not known. */
+    private dev.hoop.common.grpc.GatewayTarget target;
     /** The approved (or waiting) review to run instead of sending a new script: --review, or learnt while waiting. */
     private volatile String resumeReview;
     private boolean noWait;
@@ -46,6 +48,12 @@ public final class ExecSession {
         this.stdout = stdout;
         this.stderr = stderr;
         this.messages = messages;
+    }
+
+    /** The gateway address the channel dials, so that a failed dial can say which scheme or proxy setting to change. */
+    public ExecSession dialing(dev.hoop.common.grpc.GatewayTarget target) {
+        this.target = target;
+        return this;
     }
 
     /**
@@ -159,14 +167,14 @@ public final class ExecSession {
                 // a gateway stopping or restarting: UNAVAILABLE once it is gone, CANCELLED when it cut the stream on its way down
                 if (wait.waiting() && !approved.get()
                         && (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED)) {
-                    result.complete(new Outcome(1, false, GatewayErrors.describe(status, connectionName), true));
+                    result.complete(new Outcome(1, false, GatewayErrors.describe(status, connectionName, target), true));
                     return;
                 }
                 wait.close();
                 if (status.isOk()) {
                     result.complete(new Outcome(0, false, null));
                 } else {
-                    messages.println("error: " + GatewayErrors.describe(status, connectionName));
+                    messages.println("error: " + GatewayErrors.describe(status, connectionName, target));
                     result.complete(new Outcome(1, false, null));
                 }
             }

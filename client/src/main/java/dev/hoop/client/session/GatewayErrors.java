@@ -1,10 +1,27 @@
 package dev.hoop.client.session;
 
+import dev.hoop.common.grpc.GatewayTarget;
+import dev.hoop.common.grpc.GrpcErrors;
 import io.grpc.Status;
 
 /** Turns a gRPC status from the gateway into a sentence that says what to do. */
 public final class GatewayErrors {
     private GatewayErrors() {}
+
+    /**
+     * As {@link #describe(Status, String)}, but a TLS or HTTP/2 mismatch on the way to {@code target}
+     * (a wrong scheme, a proxy without HTTP/2) is said as what to change. May probe the port for TLS
+     * for up to 2 s: call it off event loops.
+     */
+    public static String describe(Status status, String connectionName, GatewayTarget target) {
+        if (target != null && !status.isOk()) {
+            var mismatch = GrpcErrors.mismatch(status.asRuntimeException(), target);
+            if (mismatch.isPresent()) {
+                return mismatch.get();
+            }
+        }
+        return describe(status, connectionName);
+    }
 
     public static String describe(Status status, String connectionName) {
         String detail = status.getDescription() == null ? "" : status.getDescription();

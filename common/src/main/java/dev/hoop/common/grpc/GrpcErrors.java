@@ -5,7 +5,7 @@ import io.grpc.Status;
 import java.net.ConnectException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
-import javax.net.ssl.SSLException;
+import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -18,14 +18,30 @@ public final class GrpcErrors {
     private GrpcErrors() {}
 
     public static String explain(Throwable error, GatewayTarget target) {
+        return explain(error, target, TlsProbe.network());
+    }
+
+    /**
+     * A TLS or HTTP/2 mismatch on the way to the gateway, said as what to change, or empty when the
+     * failure is something else. May probe the port for TLS (up to {@link TlsProbe#TIMEOUT}): call it
+     * off event loops.
+     */
+    public static Optional<String> mismatch(Throwable error, GatewayTarget target) {
+        Status.Code code = Status.fromThrowable(error).getCode();
+        if (code != Status.Code.UNAVAILABLE && code != Status.Code.INTERNAL && code != Status.Code.UNKNOWN) {
+            return Optional.empty();
+        }
+        return TransportMismatch.diagnose(error, target, TlsProbe.network());
+    }
+
+    static String explain(Throwable error, GatewayTarget target, TlsProbe probe) {
         Status status = Status.fromThrowable(error);
         String text = allMessages(error).toLowerCase(Locale.ROOT);
         if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL
                 || status.getCode() == Status.Code.UNKNOWN) {
-            if (target.tls() && Causes.has(error, SSLException.class) && text.contains("not an ssl/tls record")) {
-                return "the gateway at " + target.authority() + " does not speak TLS on this port (TLS mismatch): use grpc:// "
-                        + "if it serves plaintext (allowed to loopback only, unless " + ChannelSettings.ALLOW_PLAINTEXT
-                        + "=true), or point to its TLS port";
+            var mismatch = TransportMismatch.diagnose(error, target, probe);
+            if (mismatch.isPresent()) {
+                return mismatch.get();
             }
             if (target.tls() && (Causes.has(error, SSLHandshakeException.class) || Causes.has(error, CertificateException.class))) {
                 if (text.contains("no subject alternative") || text.contains("no name matching") || text.contains("hostname")) {

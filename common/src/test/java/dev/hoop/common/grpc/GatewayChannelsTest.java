@@ -98,14 +98,14 @@ class GatewayChannelsTest {
     void plaintextClientOnTlsPortExplainsGrpcs() {
         GatewayTarget target = GatewayTarget.parse("grpc://127.0.0.1:" + tls.getPort());
         assertThat(failure(target, ChannelSettings.defaults())).isEqualTo("the gateway at 127.0.0.1:" + tls.getPort()
-                + " closed a plaintext connection (TLS mismatch?): if the gateway or a proxy in front of it serves TLS, use a grpcs:// (or https://) URL");
+                + " speaks TLS: use grpcs://127.0.0.1:" + tls.getPort() + " (and HOOP_TLSCA if its certificate is not signed by a public CA)");
     }
 
     @Test
     void tlsClientOnPlaintextPortExplainsTheScheme() {
         GatewayTarget target = GatewayTarget.parse("grpcs://127.0.0.1:" + plain.getPort());
         assertThat(failure(target, new ChannelSettings(CERT.caPem(), null, false))).isEqualTo("the gateway at 127.0.0.1:" + plain.getPort()
-                + " does not speak TLS on this port (TLS mismatch): use grpc:// if it serves plaintext (allowed to loopback only,"
+                + " does not speak TLS: use grpc://127.0.0.1:" + plain.getPort() + " (plaintext is allowed to loopback only,"
                 + " unless HOOP_ALLOW_PLAINTEXT=true), or point to its TLS port");
     }
 

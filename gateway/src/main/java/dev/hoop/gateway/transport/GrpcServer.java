@@ -7,7 +7,6 @@ import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ClientKeyAgents;
 import dev.hoop.gateway.broker.StreamRouter;
 import dev.hoop.gateway.store.Agents;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
@@ -22,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.KeyManager;
 import org.slf4j.Logger;
@@ -37,7 +37,9 @@ public final class GrpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
     private final Server server;
     private final HealthStatusManager health;
-    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    /** What the HTTP/1.1 health check answers: the last status the health loop set (never a database call on an event loop). */
+    private final AtomicBoolean serving;
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private final ExecutorService executor;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -49,8 +51,10 @@ public final class GrpcServer implements AutoCloseable {
      */
     static final int WORKER_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
-    private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor, EventLoopGroup boss, EventLoopGroup workers) {
+    private GrpcServer(Server server, HealthStatusManager health, AtomicBoolean serving, ExecutorService executor,
+                       EventLoopGroup boss, EventLoopGroup workers) {
         this.server = server;
+        this.serving = serving;
         this.health = health;
         this.executor = executor;
         this.boss = boss;
@@ -68,7 +72,9 @@ public final class GrpcServer implements AutoCloseable {
     /** @param clientKeyAgents signs in agents of client keys (null: agent keys only) */
     public static GrpcServer start(String host, int port, KeyManager[] keyManagers, StreamRouter router, AgentDirectory directory,
                                    Agents agents, Authenticator users, ClientKeyAgents clientKeyAgents, BooleanSupplier healthy) {
-        ServerCredentials creds = keyManagers == null ? InsecureServerCredentials.create()
+        AtomicBoolean serving = new AtomicBoolean(true);
+        // plaintext: HTTP/1.1 health checks (GET / and /healthz) are answered on this port too
+        ServerCredentials creds = keyManagers == null ? Http1AnsweringCredentials.plaintext(serving::get)
                 : TlsServerCredentials.newBuilder().keyManager(keyManagers).build();
         HealthStatusManager health = new HealthStatusManager();
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-call-", 0).factory());
@@ -97,7 +103,7 @@ public final class GrpcServer implements AutoCloseable {
                     + "; set HOOP_GRPC_PORT to a free port)", e);
         }
         log.info("grpc: listening on {}:{} ({})", host, server.getPort(), keyManagers == null ? "plaintext" : "TLS");
-        return new GrpcServer(server, health, executor, boss, workers);
+        return new GrpcServer(server, health, serving, executor, boss, workers);
     }
 
     public int port() {
@@ -109,6 +115,7 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     public void setServing(boolean serving) {
+        this.serving.set(serving && !stopping.get());
         ServingStatus s = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, s);
         health.setStatus("pb.Transport", s);
@@ -117,6 +124,7 @@ public final class GrpcServer implements AutoCloseable {
     /** Stops accepting, lets calls finish for up to {@code graceMillis}, then cancels the rest (agent streams live forever). */
     /** Shutdown, first step: no new calls; the open streams go on until the broker ends them. */
     public void stopAccepting() {
+        serving.set(false);
         if (stopping.compareAndSet(false, true)) {
             health.enterTerminalState(); // a second call would log a warning
         }
