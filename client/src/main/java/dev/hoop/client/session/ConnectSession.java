@@ -34,6 +34,7 @@ public final class ConnectSession {
     private final EventLoopGroup loops;
     private final String token;
     private final PrintStream messages;
+    private GatewayErrors errors = GatewayErrors.plain();
     private final Map<String, io.netty.channel.Channel> sockets = new ConcurrentHashMap<>();
     private final AtomicInteger nextConnectionId = new AtomicInteger();
     /** How long a local PostgreSQL client has to send its startup message ({@link StartupDeadline}). */
@@ -68,6 +69,12 @@ public final class ConnectSession {
     public ConnectSession review(String duration, boolean live) {
         this.openSpec = duration == null ? Map.of() : Map.of(SpecKey.JIT_TIMEOUT, duration);
         this.liveLine = live;
+        return this;
+    }
+
+    /** How gateway errors are worded: the dialled target and where the token came from (see {@link GatewayLink}). */
+    public ConnectSession errors(GatewayErrors errors) {
+        this.errors = java.util.Objects.requireNonNull(errors, "errors");
         return this;
     }
 
@@ -141,7 +148,7 @@ public final class ConnectSession {
             @Override
             public void onEnd(Status status) {
                 opened.complete(null);
-                ended.complete(new Close(null, status.isOk() ? null : GatewayErrors.describe(status, connectionName)));
+                ended.complete(new Close(null, status.isOk() ? null : errors.sentence(status, connectionName)));
             }
         }, MoreExecutors.directExecutor());
         self.set(stream);
@@ -231,7 +238,7 @@ public final class ConnectSession {
 
     /** An interactive command-line connection: the local terminal becomes the remote one. */
     private int runTerminal(SessionStream stream, CompletableFuture<Close> ended) {
-        try (TerminalSession t = new TerminalSession(stream)) {
+        try (TerminalSession t = new TerminalSession(stream, () -> ended.complete(new Close(null, "disconnected by ~.")))) {
             terminal = t;
             t.start();
             Close close = ended.join();

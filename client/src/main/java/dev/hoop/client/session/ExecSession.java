@@ -32,6 +32,7 @@ public final class ExecSession {
     private final OutputStream stdout;
     private final OutputStream stderr;
     private final PrintStream messages;
+    private GatewayErrors errors = GatewayErrors.plain();
     /** The approved (or waiting) review to run instead of sending a new script: --review, or learnt while waiting. */
     private volatile String resumeReview;
     private boolean noWait;
@@ -59,6 +60,12 @@ public final class ExecSession {
         this.resumeReview = reviewId;
         this.noWait = noWait;
         this.liveLine = live;
+        return this;
+    }
+
+    /** How gateway errors are worded: the dialled target and where the token came from (see {@link GatewayLink}). */
+    public ExecSession errors(GatewayErrors errors) {
+        this.errors = java.util.Objects.requireNonNull(errors, "errors");
         return this;
     }
 
@@ -159,14 +166,14 @@ public final class ExecSession {
                 // a gateway stopping or restarting: UNAVAILABLE once it is gone, CANCELLED when it cut the stream on its way down
                 if (wait.waiting() && !approved.get()
                         && (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED)) {
-                    result.complete(new Outcome(1, false, GatewayErrors.describe(status, connectionName), true));
+                    result.complete(new Outcome(1, false, errors.sentence(status, connectionName), true));
                     return;
                 }
                 wait.close();
                 if (status.isOk()) {
                     result.complete(new Outcome(0, false, null));
                 } else {
-                    messages.println("error: " + GatewayErrors.describe(status, connectionName));
+                    messages.println("error: " + errors.sentence(status, connectionName));
                     result.complete(new Outcome(1, false, null));
                 }
             }
