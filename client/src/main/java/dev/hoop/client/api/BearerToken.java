@@ -17,8 +17,16 @@ public interface BearerToken {
     /**
      * One sentence for a refused token: what was refused (and from where) and what to do; null keeps
      * the gateway's own message.
+     *
+     * @param reason the gateway's reason (e.g. "this user is disabled …"); its generic "missing or
+     *               invalid token (… sign in with 'hoop login')" is not repeated
      */
-    String refused();
+    String refused(String reason);
+
+    /** Whether the gateway's reason is its generic one for a missing, malformed or expired token. */
+    static boolean generic(String reason) {
+        return reason == null || reason.isBlank() || reason.contains("hoop login");
+    }
 
     /** A fixed token that cannot be renewed (API keys, tests, anonymous calls with null). */
     static BearerToken fixed(String token) {
@@ -34,7 +42,7 @@ public interface BearerToken {
             }
 
             @Override
-            public String refused() {
+            public String refused(String reason) {
                 return null;
             }
         };

@@ -88,8 +88,9 @@ public final class HoopApi {
             if (renewed != null) {
                 response = attempt(method, path, body, renewed);
             }
-            if (response.statusCode() == 401 && token.refused() != null) {
-                throw new ApiException(401, token.refused());
+            String refused = response.statusCode() == 401 ? token.refused(serverMessage(response.body())) : null;
+            if (refused != null) {
+                throw new ApiException(401, refused);
             }
         }
         return answer(method, path, response);
@@ -148,8 +149,10 @@ public final class HoopApi {
             throw unreachable(e);
         }
         try (java.util.stream.Stream<String> lines = response.body()) {
-            if (response.statusCode() == 401 && bearer != null && token.refused() != null) {
-                throw new ApiException(401, token.refused());
+            String refused = response.statusCode() == 401 && bearer != null
+                    ? token.refused(serverMessage(String.join("\n", lines.toList()))) : null;
+            if (refused != null) {
+                throw new ApiException(401, refused);
             }
             if (response.statusCode() != 200) {
                 answer("GET", path, response.statusCode(), String.join("\n", lines.toList()));
@@ -218,6 +221,11 @@ public final class HoopApi {
                     .orElseGet(() -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         return new GatewayUnreachableException("cannot reach the gateway at " + base + ": " + why + ". Is it running? Set its address with 'hoop config create --api-url URL' (or HOOP_APIURL)", e);
+    }
+
+    private String serverMessage(String body) {
+        JsonNode node = body == null ? null : parse(body);
+        return node != null && node.hasNonNull("message") ? node.get("message").asText() : null;
     }
 
     private JsonNode parse(String text) {

@@ -129,12 +129,16 @@ public final class SavedToken implements BearerToken {
     }
 
     @Override
-    public synchronized String refused() {
+    public synchronized String refused(String reason) {
+        String which = fromEnv ? "the token from HOOP_TOKEN" : "the token saved in " + store.file();
+        if (!BearerToken.generic(reason)) {
+            return "the gateway refused " + which + ": " + reason; // a specific reason, e.g. a disabled user
+        }
         if (fromEnv) {
-            return "the gateway refused the token from HOOP_TOKEN (expired or invalid): set HOOP_TOKEN to a valid token, "
+            return "the gateway refused " + which + " (expired or invalid): set HOOP_TOKEN to a valid token, "
                     + "or unset it to use the one 'hoop login' saves";
         }
-        return "the gateway refused the token saved in " + store.file() + " (expired or invalid"
+        return "the gateway refused " + which + " (expired or invalid"
                 + (renewFailure == null ? "" : "; renewing it failed: " + renewFailure) + "): run 'hoop login'";
     }
 

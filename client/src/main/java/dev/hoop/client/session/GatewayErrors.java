@@ -1,5 +1,6 @@
 package dev.hoop.client.session;
 
+import dev.hoop.client.api.BearerToken;
 import dev.hoop.common.grpc.GatewayTarget;
 import dev.hoop.common.grpc.GrpcErrors;
 import dev.hoop.common.net.DialFailure;
@@ -9,12 +10,12 @@ import io.grpc.Status;
  * Turns a gRPC status from the gateway into a sentence that says what to do.
  *
  * @param target       the gateway dialled, for unreachable/refused/unknown-host sentences (null: not known)
- * @param tokenRefused the sentence for a refused token, which names where the token came from
- *                     ({@code HOOP_TOKEN} or the config file)
+ * @param tokenRefused the sentence for a refused token given the gateway's reason, which names where
+ *                     the token came from ({@code HOOP_TOKEN} or the config file)
  */
-public record GatewayErrors(GatewayTarget target, String tokenRefused) {
-    static final String TOKEN_REFUSED = "the gateway refused the token (expired or invalid): run 'hoop login'";
-    private static final GatewayErrors PLAIN = new GatewayErrors(null, TOKEN_REFUSED);
+public record GatewayErrors(GatewayTarget target, java.util.function.UnaryOperator<String> tokenRefused) {
+    private static final GatewayErrors PLAIN = new GatewayErrors(null, reason -> BearerToken.generic(reason)
+            ? "the gateway refused the token (expired or invalid): run 'hoop login'" : "the gateway refused the token: " + reason);
 
     /** Without knowing the target or the token's origin (tests, callers without a {@link GatewayLink}). */
     public static String describe(Status status, String connectionName) {
@@ -29,7 +30,7 @@ public record GatewayErrors(GatewayTarget target, String tokenRefused) {
         String detail = status.getDescription() == null ? "" : status.getDescription();
         return switch (status.getCode()) {
             // the gateway's own text repeats "sign in with 'hoop login'": one instruction is enough
-            case UNAUTHENTICATED -> tokenRefused;
+            case UNAUTHENTICATED -> tokenRefused.apply(detail);
             case PERMISSION_DENIED -> "access to connection '" + connectionName + "' denied: " + detail;
             case NOT_FOUND -> (detail.isEmpty() ? "connection '" + connectionName + "' not found" : detail)
                     + (detail.startsWith("review ") ? "" : "; list the connections with 'hoop admin get connections'");

@@ -36,8 +36,17 @@ final class GatewayLink implements AutoCloseable {
         this.errors = errors;
     }
 
+    /**
+     * gRPC's channel warns "Failed to resolve name" with the UnknownHostException's stack trace through
+     * java.util.logging (which the CLI leaves at its defaults: stderr). The command's own error line
+     * says it plainly ({@link GatewayErrors}); the trace only with HOOP_DEBUG. Held here: JUL keeps
+     * loggers weakly, and a collected one would forget its level.
+     */
+    private static final java.util.logging.Logger CHANNEL_LOG = java.util.logging.Logger.getLogger("io.grpc.internal.ManagedChannelImpl");
+
     /** @throws IllegalStateException when nobody is signed in, with what to do */
     static GatewayLink open(ClientContext ctx) {
+        CHANNEL_LOG.setLevel(ctx.env().get("HOOP_DEBUG") == null ? java.util.logging.Level.SEVERE : null);
         SavedToken saved = SavedToken.of(ctx);
         // renewed here when the saved expiry has passed: a gRPC stream cannot retry with a new token
         String token = saved.value();
@@ -52,7 +61,7 @@ final class GatewayLink implements AutoCloseable {
         EventLoopGroup loops = EventLoops.newGroup(1, "hoop-io");
         try {
             return new GatewayLink(GatewayChannels.open(target, settings, loops), loops, token, target,
-                    new GatewayErrors(target, saved.refused()));
+                    new GatewayErrors(target, saved::refused));
         } catch (RuntimeException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;

@@ -79,6 +79,8 @@ class SavedTokenTest {
                 liveTokens.add("tok-" + n);
                 refreshTokens.add("xref-" + (n + 1));
                 send(ex, 200, "{\"token\":\"tok-" + n + "\",\"expires_at\":\"2026-12-04T10:00:00Z\",\"refresh_token\":\"xref-" + (n + 1) + "\"}");
+            } else if (auth.equals("Bearer tok-disabled")) {
+                send(ex, 401, "{\"message\":\"this user is disabled (ask an admin to enable it)\"}");
             } else if (liveTokens.contains(auth.replace("Bearer ", ""))) {
                 send(ex, 200, "[]");
             } else {
@@ -192,5 +194,16 @@ class SavedTokenTest {
         assertThat(SavedToken.instant("1796378400.5")).isEqualTo(Instant.ofEpochSecond(1796378400L, 500_000_000));
         assertThat(SavedToken.instant("soon")).isNull();
         assertThat(SavedToken.instant(null)).isNull();
+    }
+
+    @Test
+    void theGatewaysSpecificReasonIsKeptAfterWhereTheTokenCameFrom() {
+        HoopApi fromEnv = new HoopApi(url(), token(Map.of("HOOP_TOKEN", "tok-disabled")), null);
+        assertThatThrownBy(() -> fromEnv.get("/api/agents"))
+                .hasMessage("the gateway refused the token from HOOP_TOKEN: this user is disabled (ask an admin to enable it)");
+        store(Map.of()).save(new ClientConfig(url(), null, "tok-disabled", null));
+        HoopApi saved = new HoopApi(url(), token(Map.of()), null);
+        assertThatThrownBy(() -> saved.get("/api/agents")).hasMessage("the gateway refused the token saved in "
+                + home.resolve(".hoop/config.toml") + ": this user is disabled (ask an admin to enable it)");
     }
 }
