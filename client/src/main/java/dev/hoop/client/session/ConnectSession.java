@@ -238,22 +238,24 @@ public final class ConnectSession {
 
     /** An interactive command-line connection: the local terminal becomes the remote one. */
     private int runTerminal(SessionStream stream, CompletableFuture<Close> ended) {
+        Close close;
         try (TerminalSession t = new TerminalSession(stream, () -> ended.complete(new Close(null, "disconnected by ~.")))) {
             terminal = t;
             t.start();
-            Close close = ended.join();
+            close = ended.join();
             terminal = null;
-            if (close.exitCode() != null) {
-                return close.exitCode();
-            }
-            if (close.reason() != null) {
-                messages.println("\r\nsession ended: " + close.reason());
-                return 1;
-            }
-            return 0;
         } finally {
             stream.close();
         }
+        // after the terminal's settings are back: in raw mode a newline would not return the carriage
+        if (close.exitCode() != null) {
+            return close.exitCode();
+        }
+        if (close.reason() != null) {
+            messages.println("\nsession ended: " + close.reason());
+            return 1;
+        }
+        return 0;
     }
 
     private void toSocket(Packet packet, Runnable done) {
