@@ -83,7 +83,7 @@ public final class FakeGateway implements AutoCloseable {
         }
         if (path.equals("/api/localauth/login") && method.equals("POST")) {
             if (EMAIL.equals(body.path("email").asText()) && PASSWORD.equals(body.path("password").asText())) {
-                send(ex, 200, obj().put("token", ADMIN_TOKEN).put("expires_at", "2030-01-01T00:00:00Z"));
+                send(ex, 200, obj().put("token", ADMIN_TOKEN).put("expires_at", "2030-01-01T00:00:00Z").put("refresh_token", "xref-fake-0123"));
             } else {
                 send(ex, 401, message("invalid email or password"));
             }

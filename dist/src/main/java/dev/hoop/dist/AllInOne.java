@@ -55,7 +55,8 @@ final class AllInOne {
             ChannelSettings channel = cfg.tls() == null ? ChannelSettings.defaults()
                     : new ChannelSettings(cfg.tls().caPem(), "localhost", false);
             try (AgentRuntime agent = AgentRuntime.start(setup.dsn(), GatewayTarget.of(setup.dsn()), channel, List.of(), processEnv)) {
-                out.print(banner(gateway, setup));
+                boolean webApp = java.nio.file.Files.isRegularFile(cfg.staticUiPath().resolve("index.html"));
+                out.print(banner(gateway.apiUrl(), gateway.grpcUrl(), setup, command(), webApp));
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -71,9 +72,25 @@ final class AllInOne {
         return 0;
     }
 
-    static String banner(GatewayServer gateway, FirstRun.Setup setup) {
-        StringBuilder b = new StringBuilder("\nhoop is running: web app and API on ").append(gateway.apiUrl())
-                .append(", gRPC on ").append(gateway.grpcUrl()).append('\n');
+    /**
+     * What to type to run hoop again: the launcher passes the path as invoked ({@code bin/hoop},
+     * {@code ./hoop}) in {@code hoop.command}, or {@code hoop} when it was found on the PATH.
+     */
+    static String command() {
+        String c = System.getProperty("hoop.command");
+        return c == null || c.isBlank() ? "hoop" : c;
+    }
+
+    /**
+     * @param hoop   the command to print, e.g. {@code bin/hoop}
+     * @param webApp whether the web app's index.html is installed; otherwise the API alone is announced
+     */
+    static String banner(String apiUrl, String grpcUrl, FirstRun.Setup setup, String hoop, boolean webApp) {
+        StringBuilder b = new StringBuilder("\nhoop is running: ").append(webApp ? "web app and API on " : "API on ").append(apiUrl)
+                .append(", gRPC on ").append(grpcUrl).append('\n');
+        if (!webApp) {
+            b.append("  (no web app installed: set STATIC_UI_PATH to its folder to serve it)\n");
+        }
         for (String thing : setup.created()) {
             b.append("  created ").append(thing).append('\n');
         }
@@ -81,13 +98,13 @@ final class AllInOne {
         if (setup.adminPassword() != null) {
             b.append("  admin password (shown once): ").append(setup.adminPassword()).append('\n');
         }
-        b.append("  hoop config create --api-url ").append(gateway.apiUrl()).append(" --grpc-url ").append(gateway.grpcUrl()).append('\n')
-                .append("  hoop login --email ").append(FirstRun.ADMIN_EMAIL).append(" < ").append(setup.passwordFile()).append('\n')
+        b.append("  ").append(hoop).append(" config create --api-url ").append(apiUrl).append(" --grpc-url ").append(grpcUrl).append('\n')
+                .append("  ").append(hoop).append(" login --email ").append(FirstRun.ADMIN_EMAIL).append(" < ").append(setup.passwordFile()).append('\n')
                 .append("Then try:\n")
-                .append("  hoop exec shell -i 'uname -a; whoami'\n")
-                .append("  hoop connect shell                      (an interactive shell through the gateway)\n")
-                .append("  hoop connect postgres   then   psql -h 127.0.0.1 -p 5433 -U any\n")
-                .append("  hoop admin get sessions     (or the API: GET ").append(gateway.apiUrl()).append("/api/sessions)\n")
+                .append("  ").append(hoop).append(" exec shell -i 'uname -a; whoami'\n")
+                .append("  ").append(hoop).append(" connect shell                      (an interactive shell through the gateway)\n")
+                .append("  ").append(hoop).append(" connect postgres   then   psql -h 127.0.0.1 -p 5433 -U any\n")
+                .append("  ").append(hoop).append(" admin get sessions     (or the API: GET ").append(apiUrl).append("/api/sessions)\n")
                 .append("Stop with Ctrl-C.\n");
         return b.toString();
     }

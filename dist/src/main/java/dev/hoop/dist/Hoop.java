@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hoop", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Access gateway: start a gateway, agent or router; log in, connect, exec and administer.",
-        subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Hoop implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

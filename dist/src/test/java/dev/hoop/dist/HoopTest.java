@@ -33,16 +33,55 @@ class HoopTest {
         cmd.getSubcommands().values().stream().distinct().forEach(sub -> walk(sub, missing, seen));
     }
 
+    /**
+     * The command lists of {@code --help} show the first line of each description: a line that ends
+     * mid-sentence ("… and http (8081) connections,") reads as cut off.
+     */
+    @Test
+    void everyCommandsFirstDescriptionLineIsAWholeSentence() {
+        List<String> cut = new ArrayList<>();
+        collectCutLines(Hoop.commandLine(), cut);
+        assertThat(cut).as("commands whose first description line does not end a sentence").isEmpty();
+    }
+
+    private static void collectCutLines(CommandLine cmd, List<String> cut) {
+        String[] description = cmd.getCommandSpec().usageMessage().description();
+        if (description.length > 0 && !description[0].strip().matches(".*[.)?!:]$")) {
+            cut.add(cmd.getCommandSpec().qualifiedName() + ": " + description[0]);
+        }
+        cmd.getSubcommands().values().stream().distinct().forEach(sub -> collectCutLines(sub, cut));
+    }
+
+    /** {@code hoop admin create|get|delete --help} name every kind of thing they have a subcommand for. */
+    @ParameterizedTest
+    @CsvSource({"create", "get", "delete"})
+    void adminVerbsNameEveryKind(String verb) {
+        CommandLine cmd = Hoop.commandLine("admin").getSubcommands().get("admin").getSubcommands().get(verb);
+        String description = String.join(" ", cmd.getCommandSpec().usageMessage().description()).toLowerCase(java.util.Locale.ROOT);
+        java.util.Map<String, String> kinds = java.util.Map.of("agent", "agent", "agents", "agent", "connection", "connection",
+                "connections", "connection", "user", "user", "users", "user", "apikey", "api key", "apikeys", "api key",
+                "clientkeys", "client key", "webhook", "webhook");
+        java.util.Map<String, String> more = java.util.Map.of("webhooks", "webhook", "guardrails", "guardrail", "sessions", "session",
+                "reviews", "review", "session", "session");
+        cmd.getSubcommands().values().stream().distinct().forEach(sub -> {
+            String name = sub.getCommandName();
+            String kind = kinds.getOrDefault(name, more.get(name));
+            assertThat(kind).as("a kind for 'hoop admin " + verb + " " + name + "'").isNotNull();
+            assertThat(description).as("hoop admin " + verb + " --help names " + kind).contains(kind);
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "version|help,version",
-        "admin|admin,help,version",
-        "login|help,login,version",
-        "start|help,start,version",
-        "exec|exec,help,version",
-        "review|help,review,version",
-        "--help|admin,config,connect,exec,help,login,review,start,version",
-        "adm|admin,config,connect,exec,help,login,review,start,version",
+        "version|completion,help,version",
+        "admin|admin,completion,help,version",
+        "login|completion,help,login,version",
+        "start|completion,help,start,version",
+        "exec|completion,exec,help,version",
+        "review|completion,help,review,version",
+        "completion|admin,completion,config,connect,exec,help,login,review,start,version",
+        "--help|admin,completion,config,connect,exec,help,login,review,start,version",
+        "adm|admin,completion,config,connect,exec,help,login,review,start,version",
     })
     void onlyTheBranchThatRunsIsBuilt(String first, String expected) {
         assertThat(Hoop.commandLine(first).getSubcommands().keySet().stream().sorted().toList())

@@ -50,6 +50,9 @@ class AllInOneEndToEndTest {
         assertThat(Files.getPosixFilePermissions(passwordFile)).hasToString("[OWNER_READ, OWNER_WRITE]");
         String password = Files.readString(passwordFile).trim();
         assertThat(banner).contains(password);
+        // every "type this" line names the launcher as it was run (here its absolute path: not on the PATH)
+        assertThat(banner).contains("  " + hoop.hoop() + " login --email admin@hoop.local < ", "  " + hoop.hoop() + " connect shell ")
+                .doesNotContain("\n  hoop ");
 
         HoopProcess.Result login = hoop.run(user, password + "\n", "login", "--email", "admin@hoop.local");
         assertThat(login.exit()).as(login.err()).isZero();

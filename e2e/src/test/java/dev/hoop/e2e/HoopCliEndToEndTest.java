@@ -118,7 +118,8 @@ class HoopCliEndToEndTest {
         assertThat(agent.path("status").asText()).isEqualTo("DISCONNECTED");
         assertThat(listed.out()).doesNotContain("xagt-");
 
-        // A bad token: non-zero exit and the server's own message.
+        // A bad token: non-zero exit, one sentence naming where the token came from (the server's generic
+        // "missing or invalid token … sign in with 'hoop login'" is not repeated after it).
         HttpResponse<String> direct = http.send(HttpRequest.newBuilder(URI.create(api + "/api/agents"))
                 .header("Authorization", "Bearer not-a-token").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(direct.statusCode()).isEqualTo(401);
@@ -126,7 +127,9 @@ class HoopCliEndToEndTest {
         assertThat(serverMessage).isNotBlank();
         HoopProcess.Result rejected = hoop.run(Map.of("HOOP_TOKEN", "not-a-token"), "", "admin", "get", "agents");
         assertThat(rejected.exit()).isNotZero();
-        assertThat(rejected.err()).startsWith("error: " + serverMessage);
+        assertThat(serverMessage).contains("hoop login");
+        assertThat(rejected.err()).isEqualTo("error: the gateway refused the token from HOOP_TOKEN (expired or invalid): "
+                + "set HOOP_TOKEN to a valid token, or unset it to use the one 'hoop login' saves\n");
         assertThat(rejected.out()).isEmpty();
 
         // SIGTERM (Process.destroy on Unix): in-flight work finishes and the gateway exits 0.

@@ -93,6 +93,17 @@ final class HoopProcess {
         return pb.start();
     }
 
+    /** The environment {@link #start} gives bin/hoop, plus {@code moreEnv} (for programs started another way, e.g. on a pty). */
+    Map<String, String> environment(Map<String, String> moreEnv) {
+        Map<String, String> e = new HashMap<>(env);
+        e.putAll(moreEnv);
+        return e;
+    }
+
+    Path work() {
+        return work;
+    }
+
     String read(String file) throws IOException {
         Path p = work.resolve(file);
         return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";

@@ -29,7 +29,10 @@ class StartGatewayCommandTest {
                                 "API_URL", "http://127.0.0.1:8009", "POSTGRES_DB_URI", "postgres://postgres@127.0.0.1:1/hoop"), 1,
                         "hoop start gateway: opening PostgreSQL 127.0.0.1:1/hoop failed: "),
                 Arguments.of(Map.of("POSTGRES_DB_URI", "postgres://postgres@127.0.0.1:1/hoop"), 1,
-                        "hoop start gateway: opening PostgreSQL 127.0.0.1:1/hoop failed: "));
+                        "hoop start gateway: opening PostgreSQL 127.0.0.1:1/hoop failed: connection refused\n"),
+                // the README's example with a host that does not resolve: once "failed: db"
+                Arguments.of(Map.of("POSTGRES_DB_URI", "postgres://hoopuser:my%40pass@db.invalid:5432/hoopdb"), 1,
+                        "hoop start gateway: opening PostgreSQL db.invalid:5432/hoopdb failed: unknown host db.invalid\n"));
     }
 
     @ParameterizedTest

@@ -58,6 +58,45 @@ final class PrivilegeDrop {
         return out;
     }
 
+    /**
+     * Fails before dropping root when {@code user} could not write the access log afterwards (a
+     * root-owned {@code /var/log/…} folder): the router would otherwise start and fail as that user
+     * with a bare "permission denied". The check runs as the user ({@code setpriv … test -w}): the
+     * file must be writable, or, when absent, its folder. A missing folder is created for the user.
+     *
+     * @throws ConfigException naming the user, the path and what to change
+     */
+    static void checkWritable(String user, String group, String accessLog) throws IOException, InterruptedException {
+        if (accessLog == null || accessLog.isBlank()) {
+            return;
+        }
+        Path file = Path.of(accessLog).toAbsolutePath();
+        Path dir = file.getParent();
+        String g = group == null || group.isBlank() ? user : group;
+        if (dir != null && !Files.exists(dir)) {
+            Files.createDirectories(dir);
+            run(List.of("chown", user + ":" + g, dir.toString()));
+        }
+        String test = "if [ -e \"$1\" ]; then [ -f \"$1\" ] && [ -w \"$1\" ]; else [ -d \"$2\" ] && [ -w \"$2\" ] && [ -x \"$2\" ]; fi";
+        int code = run(List.of("setpriv", "--reuid=" + user, "--regid=" + g, "--init-groups", "--",
+                "sh", "-c", test, "sh", file.toString(), dir == null ? "/" : dir.toString()));
+        if (code != 0) {
+            throw new ConfigException("server.accessLog: user '" + user + "' (whom the router runs as after dropping root) cannot "
+                    + (Files.exists(file) ? "write " + file : "create " + file + " in " + dir)
+                    + ": make " + (Files.exists(file) ? "the file" : "the folder") + " writable by that user (e.g. chown " + user + " "
+                    + (Files.exists(file) ? file : dir) + "), or set server.accessLog to a path it can write");
+        }
+    }
+
+    private static int run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(cmd.getFirst() + " did not finish within 10 s");
+        }
+        return p.exitValue();
+    }
+
     /** Runs this same command as {@code user}/{@code group} and returns its exit code. */
     static int reexec(String user, String group) throws IOException, InterruptedException {
         List<String> self = commandLine();

@@ -63,6 +63,7 @@ public final class StartRouterCommand implements Callable<Integer> {
             LOG.info("running as root: continuing as user '{}' (group '{}') with CAP_NET_BIND_SERVICE", cfg.user(),
                     cfg.group() == null ? cfg.user() : cfg.group());
             try {
+                PrivilegeDrop.checkWritable(cfg.user(), cfg.group(), cfg.server().accessLog());
                 return PrivilegeDrop.reexec(cfg.user(), cfg.group());
             } catch (ConfigException | java.io.IOException e) {
                 err.println("hoop start router: " + e.getMessage());

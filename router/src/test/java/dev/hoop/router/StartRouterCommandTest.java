@@ -67,6 +67,37 @@ class StartRouterCommandTest {
         assertThat(r.err()).startsWith("hoop start router: " + dir.resolve("missing.json") + ": cannot read the config file");
     }
 
+    @Test
+    void asRootAnAccessLogTheDroppedUserCannotWriteFailsAtStartNamingUserAndPath() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isRoot(), "dropping privileges needs root");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> open = java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x");
+        Files.setPosixFilePermissions(dir, open);
+        Path logs = Files.createDirectory(dir.resolve("logs")); // root's, 0755: "nobody" cannot create files in it
+        Files.setPosixFilePermissions(logs, open);
+        Path log = logs.resolve("access.log");
+        Path f = dir.resolve("c.json");
+        Files.writeString(f, "{\"user\": \"nobody\", \"group\": \"nogroup\", \"server\": {\"accessLog\": \"" + log
+                + "\"}, \"http\": {\"port\": 1, \"bind\": [\"127.0.0.1\"]}}");
+        Run r = run("--config", f.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("hoop start router: server.accessLog: user 'nobody' (whom the router runs as after dropping root) "
+                + "cannot create " + log + " in " + logs + ": make the folder writable by that user (e.g. chown nobody " + logs
+                + "), or set server.accessLog to a path it can write\n");
+
+        // a root-owned file in a folder the user may write: the file is what counts
+        Files.writeString(log, "");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> PrivilegeDrop.checkWritable("nobody", "nogroup", log.toString())))
+                .hasMessageContaining("cannot write " + log);
+        // once the user owns it, the check passes
+        java.nio.file.attribute.UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(log, nobody);
+        PrivilegeDrop.checkWritable("nobody", "nogroup", log.toString());
+        // a missing folder is created for the user
+        Path fresh = dir.resolve("new-logs/access.log");
+        PrivilegeDrop.checkWritable("nobody", "nogroup", fresh.toString());
+        assertThat(Files.getOwner(fresh.getParent())).isEqualTo(nobody);
+    }
+
     private static boolean isRoot() {
         return PrivilegeDrop.runningAsRoot();
     }

@@ -3,7 +3,7 @@ package dev.hoop.client.admin;
 import dev.hoop.client.ClientContext;
 import dev.hoop.client.api.HoopApi;
 import dev.hoop.client.config.ClientConfig;
-import dev.hoop.client.config.ConfigStore;
+import dev.hoop.client.config.SavedToken;
 import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code hoop admin create|get|delete agent|connection|user}: the gateway's admin API from the command line. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Administer the gateway: create, list and delete agents, connections, users and API keys (admins only).",
+        description = "Administer the gateway (admins only): create, list and delete agents, connections, users, API keys, client keys, webhooks and guardrails; list sessions and reviews; verify a session.",
         subcommands = {AdminCommand.Create.class, AdminCommand.Get.class, AdminCommand.Delete.class, AdminCommand.Verify.class})
 public final class AdminCommand implements Runnable {
     private final ClientContext ctx;
@@ -38,15 +38,13 @@ public final class AdminCommand implements Runnable {
 
     /** A REST client with the saved (or HOOP_TOKEN) token; refuses to start without one. */
     HoopApi api() {
-        ClientConfig config = ConfigStore.of(ctx).load();
-        if (config.token() == null) {
-            throw new IllegalStateException("not logged in: run 'hoop login' (or set HOOP_TOKEN)");
-        }
-        return new HoopApi(config.effectiveApiUrl(), config.token(), config.tlsCa());
+        SavedToken token = SavedToken.of(ctx);
+        ClientConfig config = token.config();
+        return new HoopApi(config.effectiveApiUrl(), token, config.tlsCa());
     }
 
     /** {@code hoop admin create}. */
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent, a connection or a user.",
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent, a connection, a user, an API key, a client key, a webhook or guardrails.",
             subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class, CreateApiKey.class,
                     ClientKeyCommands.Create.class, CreateWebhook.class, Guardrails.Create.class})
     static final class Create implements Runnable {
@@ -60,7 +58,7 @@ public final class AdminCommand implements Runnable {
     }
 
     /** {@code hoop admin get}. */
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users, API keys or sessions, or show one.",
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users, API keys, sessions, client keys, webhooks, guardrails or reviews, or show one.",
             subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetCommands.ApiKeys.class,
                     GetSessions.class, ClientKeyCommands.Get.class, GetWebhooks.class, Guardrails.Get.class, GetCommands.Reviews.class})
     static final class Get implements Runnable {
@@ -74,7 +72,7 @@ public final class AdminCommand implements Runnable {
     }
 
     /** {@code hoop admin delete}. */
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an agent, a connection or a user.",
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an agent, a connection, a user, an API key, a client key or a webhook.",
             subcommands = {DeleteCommands.Agent.class, DeleteCommands.Connection.class, DeleteCommands.User.class, DeleteCommands.ApiKey.class,
                     ClientKeyCommands.Delete.class, DeleteCommands.Webhook.class})
     static final class Delete implements Runnable {

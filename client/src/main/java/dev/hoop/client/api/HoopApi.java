@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hoop.client.tls.TlsCa;
+import dev.hoop.common.net.DialFailure;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,13 +27,18 @@ public final class HoopApi {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
-    private final String token;
+    private final BearerToken token;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
     public HoopApi(String apiUrl, String token, String tlsCaPem) {
+        this(apiUrl, BearerToken.fixed(token), tlsCaPem);
+    }
+
+    /** A client whose token is renewed once per call when the gateway answers 401 (see {@link BearerToken}). */
+    public HoopApi(String apiUrl, BearerToken token, String tlsCaPem) {
         this.base = baseUri(apiUrl);
-        this.token = token;
+        this.token = java.util.Objects.requireNonNull(token, "token");
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL);
@@ -76,13 +81,29 @@ public final class HoopApi {
     }
 
     private JsonNode send(String method, String path, Object body) {
+        String bearer = token.value();
+        HttpResponse<String> response = attempt(method, path, body, bearer);
+        if (response.statusCode() == 401 && bearer != null) {
+            String renewed = token.renew(bearer);
+            if (renewed != null) {
+                response = attempt(method, path, body, renewed);
+            }
+            String refused = response.statusCode() == 401 ? token.refused(serverMessage(response.body())) : null;
+            if (refused != null) {
+                throw new ApiException(401, refused);
+            }
+        }
+        return answer(method, path, response);
+    }
+
+    private HttpResponse<String> attempt(String method, String path, Object body, String bearer) {
         URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json")
                 .header("User-Agent", "hoop-cli");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -90,16 +111,14 @@ public final class HoopApi {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(write(body), StandardCharsets.UTF_8));
         }
-        HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GatewayUnreachableException("interrupted while calling " + uri, e);
         } catch (IOException e) {
             throw unreachable(e);
         }
-        return answer(method, path, response);
     }
 
     /**
@@ -116,8 +135,9 @@ public final class HoopApi {
                 .version(HttpClient.Version.HTTP_1_1)
                 .header("Accept", "text/event-stream")
                 .header("User-Agent", "hoop-cli");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+        String bearer = token.value();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         HttpResponse<java.util.stream.Stream<String>> response;
         try {
@@ -129,6 +149,11 @@ public final class HoopApi {
             throw unreachable(e);
         }
         try (java.util.stream.Stream<String> lines = response.body()) {
+            String refused = response.statusCode() == 401 && bearer != null
+                    ? token.refused(serverMessage(String.join("\n", lines.toList()))) : null;
+            if (refused != null) {
+                throw new ApiException(401, refused);
+            }
             if (response.statusCode() != 200) {
                 answer("GET", path, response.statusCode(), String.join("\n", lines.toList()));
                 return;
@@ -177,6 +202,9 @@ public final class HoopApi {
         if (status == 401 && !message.contains("hoop login")) {
             message += " (HTTP 401; log in with 'hoop login')";
         }
+        if (status == 404 && path.startsWith("/api/connections/")) {
+            message += "; list the connections with 'hoop admin get connections'";
+        }
         throw new ApiException(status, message);
     }
 
@@ -186,15 +214,18 @@ public final class HoopApi {
             why = "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s";
         } else if (e instanceof HttpTimeoutException) {
             why = "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
-        } else if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
-            why = "connection refused";
         } else if (e instanceof SSLException) {
             why = "TLS failed (" + e.getMessage() + "); with a private CA set it with 'hoop config create --tls-ca FILE'";
         } else {
-            why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            why = DialFailure.reason(e, base.getHost())
+                    .orElseGet(() -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
-        return new GatewayUnreachableException("cannot reach the gateway at " + base + ": " + why
-                + ". Is it running? Set its address with 'hoop config create --api-url URL' (or HOOP_APIURL)", e);
+        return new GatewayUnreachableException("cannot reach the gateway at " + base + ": " + why + ". Is it running? Set its address with 'hoop config create --api-url URL' (or HOOP_APIURL)", e);
+    }
+
+    private String serverMessage(String body) {
+        JsonNode node = body == null ? null : parse(body);
+        return node != null && node.hasNonNull("message") ? node.get("message").asText() : null;
     }
 
     private JsonNode parse(String text) {

@@ -8,22 +8,26 @@ package dev.hoop.client.config;
  * @param grpcUrl the gateway's gRPC URL, e.g. {@code grpc://127.0.0.1:8010} ({@code grpcs://} means TLS)
  * @param token   the access token saved by {@code hoop login}, or null
  * @param tlsCa   a PEM certificate authority to trust for the gateway, or null
+ * @param refreshToken the refresh token of the login ({@code xref-…}), which renews {@code token}, or null
+ * @param expiresAt    when {@code token} expires (as the gateway said at login), or null when unknown
  */
-public record ClientConfig(String apiUrl, String grpcUrl, String token, String tlsCa) {
+public record ClientConfig(String apiUrl, String grpcUrl, String token, String tlsCa, String refreshToken, java.time.Instant expiresAt) {
     /** Where a local gateway listens when nothing is configured. */
     public static final String DEFAULT_API_URL = "http://127.0.0.1:8009";
     public static final String DEFAULT_GRPC_URL = "grpc://127.0.0.1:8010";
+
+    /** Settings without a refresh token (an API key, a token from HOOP_TOKEN, a configuration without login). */
+    public ClientConfig(String apiUrl, String grpcUrl, String token, String tlsCa) {
+        this(apiUrl, grpcUrl, token, tlsCa, null, null);
+    }
 
     public static ClientConfig empty() {
         return new ClientConfig(null, null, null, null);
     }
 
-    public ClientConfig withToken(String newToken) {
-        return new ClientConfig(apiUrl, grpcUrl, newToken, tlsCa);
-    }
-
-    public ClientConfig withUrls(String newApiUrl, String newGrpcUrl) {
-        return new ClientConfig(newApiUrl, newGrpcUrl, token, tlsCa);
+    /** A new access token (and its refresh token and expiry, either may be null); the addresses stay. */
+    public ClientConfig withTokens(String newToken, String newRefreshToken, java.time.Instant newExpiresAt) {
+        return new ClientConfig(apiUrl, grpcUrl, newToken, tlsCa, newRefreshToken, newExpiresAt);
     }
 
     /** The API URL to use: the configured one or the local default. */
@@ -42,6 +46,6 @@ public record ClientConfig(String apiUrl, String grpcUrl, String token, String t
     @Override
     public String toString() {
         return "ClientConfig[apiUrl=" + apiUrl + ", grpcUrl=" + grpcUrl + ", token=" + mask(token)
-                + ", tlsCa=" + (tlsCa == null ? null : "<pem>") + "]";
+                + ", tlsCa=" + (tlsCa == null ? null : "<pem>") + ", refreshToken=" + mask(refreshToken) + ", expiresAt=" + expiresAt + "]";
     }
 }

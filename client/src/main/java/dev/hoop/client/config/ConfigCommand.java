@@ -67,8 +67,9 @@ public final class ConfigCommand implements Runnable {
             validateGrpcUrl(grpc);
             ClientConfig old = store.loadFile();
             // A token belongs to one gateway: keep it only when the gateway stays the same.
-            String token = api.equals(old.apiUrl()) ? old.token() : null;
-            store.save(new ClientConfig(api, grpc, token, ca));
+            boolean same = api.equals(old.apiUrl());
+            String token = same ? old.token() : null;
+            store.save(new ClientConfig(api, grpc, token, ca, same ? old.refreshToken() : null, same ? old.expiresAt() : null));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("wrote %s%n  api_url  = %s%n  grpc_url = %s%n  tls_ca   = %s%n  token    = %s%n",
                     store.file(), api, grpc, ca == null ? "(none)" : tlsCaFile,
@@ -78,7 +79,7 @@ public final class ConfigCommand implements Runnable {
 
         private String askGrpcUrl(String api, String ca) {
             try {
-                JsonNode info = new HoopApi(api, null, ca).get("/api/publicserverinfo");
+                JsonNode info = new HoopApi(api, (String) null, ca).get("/api/publicserverinfo");
                 if (info != null && info.hasNonNull("grpc_url") && !info.get("grpc_url").asText().isBlank()) {
                     return info.get("grpc_url").asText();
                 }

@@ -18,7 +18,7 @@ import org.tomlj.TomlParseResult;
 
 /**
  * Reads and writes {@code $HOME/.hoop/config.toml} (keys {@code api_url}, {@code grpc_url},
- * {@code token}, {@code tls_ca}), always with mode 0600 because it holds the token, and applies the
+ * {@code token}, {@code tls_ca}, and the login's {@code refresh_token} and {@code token_expires_at}), always with mode 0600 because it holds the token, and applies the
  * environment overrides {@code HOOP_APIURL}, {@code HOOP_GRPCURL}, {@code HOOP_TOKEN},
  * {@code HOOP_TLSCA} on top of it.
  */
@@ -57,15 +57,24 @@ public final class ConfigStore {
             throw new IllegalStateException(file + ": not valid TOML (" + toml.errors().get(0)
                     + "); fix it or run 'hoop config clear'");
         }
-        return new ClientConfig(string(toml, "api_url"), string(toml, "grpc_url"), string(toml, "token"), string(toml, "tls_ca"));
+        return new ClientConfig(string(toml, "api_url"), string(toml, "grpc_url"), string(toml, "token"), string(toml, "tls_ca"),
+                string(toml, "refresh_token"), instant(toml, "token_expires_at"));
     }
 
     /** The file with the environment overrides applied: what commands use. */
     public ClientConfig load() {
         ClientConfig f = loadFile();
+        boolean envToken = tokenFromEnv();
+        // A token from HOOP_TOKEN is not the login's: the saved refresh token does not belong to it.
         return new ClientConfig(
                 override("api_url", f.apiUrl()), override("grpc_url", f.grpcUrl()),
-                override("token", f.token()), tlsCaOverride(f.tlsCa()));
+                override("token", f.token()), tlsCaOverride(f.tlsCa()),
+                envToken ? null : f.refreshToken(), envToken ? null : f.expiresAt());
+    }
+
+    /** Whether the token in effect comes from {@code HOOP_TOKEN} rather than the file. */
+    public boolean tokenFromEnv() {
+        return envValue("HOOP_TOKEN") != null;
     }
 
     /** Writes the file atomically with mode 0600 (the folder 0700). */
@@ -75,6 +84,8 @@ public final class ConfigStore {
         append(out, "grpc_url", config.grpcUrl());
         append(out, "token", config.token());
         append(out, "tls_ca", config.tlsCa());
+        append(out, "refresh_token", config.refreshToken());
+        append(out, "token_expires_at", config.expiresAt() == null ? null : config.expiresAt().toString());
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (!Files.isDirectory(dir)) {
@@ -142,6 +153,19 @@ public final class ConfigStore {
         }
         String v = toml.getString(key);
         return v == null || v.isBlank() ? null : v;
+    }
+
+    private static java.time.Instant instant(TomlParseResult toml, String key) {
+        String v = string(toml, key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalStateException("config.toml: " + key + " = '" + v + "' is not a time (expected e.g. 2026-01-31T12:00:00Z); "
+                    + "remove the line or run 'hoop login'");
+        }
     }
 
     private static void append(StringBuilder out, String key, String value) {

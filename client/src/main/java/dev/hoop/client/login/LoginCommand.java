@@ -5,6 +5,7 @@ import dev.hoop.client.ClientContext;
 import dev.hoop.client.api.HoopApi;
 import dev.hoop.client.config.ClientConfig;
 import dev.hoop.client.config.ConfigStore;
+import dev.hoop.client.config.SavedToken;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -57,14 +58,14 @@ public final class LoginCommand implements Runnable {
         ConfigStore store = ConfigStore.of(ctx);
         ClientConfig effective = store.load();
         String api = apiUrl != null ? stripSlash(apiUrl) : effective.effectiveApiUrl();
-        HoopApi anonymous = new HoopApi(api, null, effective.tlsCa());
+        HoopApi anonymous = new HoopApi(api, (String) null, effective.tlsCa());
 
         JsonNode info = anonymous.get("/api/publicserverinfo");
         String method = info == null || !info.hasNonNull("auth_method") ? "local" : info.get("auth_method").asText();
         if ("oidc".equals(method)) {
             String token = BrowserLogin.run(anonymous, api, callbackPort, java.time.Duration.ofSeconds(timeoutSeconds),
                     ctx.env().get("HOOP_BROWSER"), spec.commandLine().getErr());
-            save(store, api, info, token);
+            save(store, api, info, token, null, null);
             JsonNode me = new HoopApi(api, token, effective.tlsCa()).get("/api/userinfo");
             PrintWriter out = spec.commandLine().getOut();
             out.printf("logged in to %s as %s (token saved in %s)%n", api, me == null ? "?" : me.path("email").asText("?"), store.file());
@@ -86,7 +87,7 @@ public final class LoginCommand implements Runnable {
             throw new IllegalStateException("the gateway at " + api + " accepted the login but sent no token");
         }
 
-        save(store, api, info, answer.get("token").asText());
+        save(store, api, info, answer.get("token").asText(), text(answer, "refresh_token"), SavedToken.instant(text(answer, "expires_at")));
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf("logged in to %s as %s (token saved in %s)%n", api, user, store.file());
@@ -96,11 +97,15 @@ public final class LoginCommand implements Runnable {
         }
     }
 
-    private static void save(ConfigStore store, String api, JsonNode info, String token) {
+    private static void save(ConfigStore store, String api, JsonNode info, String token, String refreshToken, java.time.Instant expiresAt) {
         ClientConfig saved = store.loadFile();
         String grpc = info != null && info.hasNonNull("grpc_url") && !info.get("grpc_url").asText().isBlank()
                 ? info.get("grpc_url").asText() : saved.grpcUrl();
-        store.save(new ClientConfig(api, grpc, token, saved.tlsCa()));
+        store.save(new ClientConfig(api, grpc, token, saved.tlsCa(), refreshToken, expiresAt));
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) && !node.get(field).asText().isBlank() ? node.get(field).asText() : null;
     }
 
     private String promptEmail() {

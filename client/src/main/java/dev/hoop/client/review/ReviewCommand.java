@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoop.client.ClientContext;
 import dev.hoop.client.api.HoopApi;
 import dev.hoop.client.config.ClientConfig;
-import dev.hoop.client.config.ConfigStore;
+import dev.hoop.client.config.SavedToken;
 import dev.hoop.client.output.OutputOption;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -47,11 +47,9 @@ public final class ReviewCommand implements Runnable {
     }
 
     HoopApi api() {
-        ClientConfig config = ConfigStore.of(ctx).load();
-        if (config.token() == null) {
-            throw new IllegalStateException("not logged in: run 'hoop login' (or set HOOP_TOKEN)");
-        }
-        return new HoopApi(config.effectiveApiUrl(), config.token(), config.tlsCa());
+        SavedToken token = SavedToken.of(ctx);
+        ClientConfig config = token.config();
+        return new HoopApi(config.effectiveApiUrl(), token, config.tlsCa());
     }
 
     abstract static class Decide implements Runnable {

@@ -13,8 +13,10 @@ import picocli.CommandLine.Parameters;
  * for a command-line connection. Runs until stopped (Ctrl-C) or the session ends.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
-        description = {"Open a connection: a local port for postgres (5433), tcp (8999) and http (8081) connections,",
-                "or an interactive terminal for command-line connections. Ctrl-C ends it."})
+        description = {"Open a connection: a local port, or a terminal for command-line connections.",
+                "postgres (5433), tcp (8999) and http (8081) connections get a local port for any number of clients.",
+                "Command-line connections get an interactive terminal that behaves like ssh: Ctrl-C, Ctrl-Z and Ctrl-\\ go",
+                "to the remote command; type ~. at the start of a line to disconnect (~~ sends one ~)."})
 public final class ConnectCommand implements Callable<Integer> {
     private final ClientContext ctx;
 
@@ -51,7 +53,7 @@ public final class ConnectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration " + duration + " (expected: hours, minutes and seconds such as 30m, 1h30m or 90s)");
         }
         try (GatewayLink link = GatewayLink.open(ctx)) {
-            return new ConnectSession(link.channel, link.loops, link.token, System.err).dialing(link.target).review(duration, ctx.interactive()).run(connection, listenAddress, port == null ? -1 : port, null);
+            return new ConnectSession(link.channel, link.loops, link.token, System.err).errors(link.errors).review(duration, ctx.interactive()).run(connection, listenAddress, port == null ? -1 : port, null);
         }
     }
 }

@@ -34,6 +34,7 @@ public final class ConnectSession {
     private final EventLoopGroup loops;
     private final String token;
     private final PrintStream messages;
+    private GatewayErrors errors = GatewayErrors.plain();
     private final Map<String, io.netty.channel.Channel> sockets = new ConcurrentHashMap<>();
     private final AtomicInteger nextConnectionId = new AtomicInteger();
     /** How long a local PostgreSQL client has to send its startup message ({@link StartupDeadline}). */
@@ -41,8 +42,6 @@ public final class ConnectSession {
     /** Spec of the AgentSessionOpen: the time asked for when the connection needs a review ({@code jit.timeout}). */
     private Map<String, String> openSpec = Map.of();
     private boolean liveLine;
-    /** Where the channel dials, to explain a TLS/HTTP/2 mismatch; null: not known. */
-    private dev.hoop.common.grpc.GatewayTarget target;
 
     /**
      * @param loops the event loops the local sockets and the stream's callbacks run on: best the
@@ -61,12 +60,6 @@ public final class ConnectSession {
         this.startupLimit = startupLimit;
     }
 
-    /** The gateway address the channel dials, so that a failed dial can say which scheme or proxy setting to change. */
-    public ConnectSession dialing(dev.hoop.common.grpc.GatewayTarget target) {
-        this.target = target;
-        return this;
-    }
-
     /**
      * For connections that need a review (docs/reviews.md): the time-boxed access to ask for.
      *
@@ -76,6 +69,12 @@ public final class ConnectSession {
     public ConnectSession review(String duration, boolean live) {
         this.openSpec = duration == null ? Map.of() : Map.of(SpecKey.JIT_TIMEOUT, duration);
         this.liveLine = live;
+        return this;
+    }
+
+    /** How gateway errors are worded: the dialled target and where the token came from (see {@link GatewayLink}). */
+    public ConnectSession errors(GatewayErrors errors) {
+        this.errors = java.util.Objects.requireNonNull(errors, "errors");
         return this;
     }
 
@@ -153,7 +152,7 @@ public final class ConnectSession {
                     ended.complete(new Close(null, null));
                 } else {
                     // explaining a failed dial may probe the port for TLS: not on this event loop
-                    ended.completeAsync(() -> new Close(null, GatewayErrors.describe(status, connectionName, target)),
+                    ended.completeAsync(() -> new Close(null, errors.sentence(status, connectionName)),
                             r -> Thread.ofVirtual().name("dial-diagnosis").start(r));
                 }
             }
@@ -245,22 +244,24 @@ public final class ConnectSession {
 
     /** An interactive command-line connection: the local terminal becomes the remote one. */
     private int runTerminal(SessionStream stream, CompletableFuture<Close> ended) {
-        try (TerminalSession t = new TerminalSession(stream)) {
+        Close close;
+        try (TerminalSession t = new TerminalSession(stream, () -> ended.complete(new Close(null, "disconnected by ~.")))) {
             terminal = t;
             t.start();
-            Close close = ended.join();
+            close = ended.join();
             terminal = null;
-            if (close.exitCode() != null) {
-                return close.exitCode();
-            }
-            if (close.reason() != null) {
-                messages.println("\r\nsession ended: " + close.reason());
-                return 1;
-            }
-            return 0;
         } finally {
             stream.close();
         }
+        // after the terminal's settings are back: in raw mode a newline would not return the carriage
+        if (close.exitCode() != null) {
+            return close.exitCode();
+        }
+        if (close.reason() != null) {
+            messages.println("\nsession ended: " + close.reason());
+            return 1;
+        }
+        return 0;
     }
 
     private void toSocket(Packet packet, Runnable done) {

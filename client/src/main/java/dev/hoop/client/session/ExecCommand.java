@@ -59,8 +59,7 @@ public final class ExecCommand implements Callable<Integer> {
         }
         byte[] data = review != null ? new byte[0] : input();
         try (GatewayLink link = GatewayLink.open(ctx)) {
-            return new ExecSession(link.channel, link.token, System.out, System.err, System.err)
-                    .dialing(link.target)
+            return new ExecSession(link.channel, link.token, System.out, System.err, System.err).errors(link.errors)
                     .review(review, noWait, ctx.interactive())
                     .run(connection, data, args);
         }

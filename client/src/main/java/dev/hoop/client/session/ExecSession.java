@@ -32,8 +32,7 @@ public final class ExecSession {
     private final OutputStream stdout;
     private final OutputStream stderr;
     private final PrintStream messages;
-    /** Where the channel dials, to explain a TLS/HTTP/2 mismatch; null: not known. */
-    private dev.hoop.common.grpc.GatewayTarget target;
+    private GatewayErrors errors = GatewayErrors.plain();
     /** The approved (or waiting) review to run instead of sending a new script: --review, or learnt while waiting. */
     private volatile String resumeReview;
     private boolean noWait;
@@ -50,11 +49,6 @@ public final class ExecSession {
         this.messages = messages;
     }
 
-    /** The gateway address the channel dials, so that a failed dial can say which scheme or proxy setting to change. */
-    public ExecSession dialing(dev.hoop.common.grpc.GatewayTarget target) {
-        this.target = target;
-        return this;
-    }
 
     /**
      * For connections that need a review (docs/reviews.md).
@@ -67,6 +61,12 @@ public final class ExecSession {
         this.resumeReview = reviewId;
         this.noWait = noWait;
         this.liveLine = live;
+        return this;
+    }
+
+    /** How gateway errors are worded: the dialled target and where the token came from (see {@link GatewayLink}). */
+    public ExecSession errors(GatewayErrors errors) {
+        this.errors = java.util.Objects.requireNonNull(errors, "errors");
         return this;
     }
 
@@ -167,14 +167,14 @@ public final class ExecSession {
                 // a gateway stopping or restarting: UNAVAILABLE once it is gone, CANCELLED when it cut the stream on its way down
                 if (wait.waiting() && !approved.get()
                         && (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED)) {
-                    result.complete(new Outcome(1, false, GatewayErrors.describe(status, connectionName, target), true));
+                    result.complete(new Outcome(1, false, errors.sentence(status, connectionName), true));
                     return;
                 }
                 wait.close();
                 if (status.isOk()) {
                     result.complete(new Outcome(0, false, null));
                 } else {
-                    messages.println("error: " + GatewayErrors.describe(status, connectionName, target));
+                    messages.println("error: " + errors.sentence(status, connectionName));
                     result.complete(new Outcome(1, false, null));
                 }
             }

@@ -81,7 +81,7 @@ class HoopApiTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        HoopApi api = new HoopApi("http://127.0.0.1:" + port, null, null);
+        HoopApi api = new HoopApi("http://127.0.0.1:" + port, (String) null, null);
         assertThatThrownBy(() -> api.get("/api/userinfo"))
                 .isInstanceOf(GatewayUnreachableException.class)
                 .hasMessage("cannot reach the gateway at http://127.0.0.1:" + port + "/: connection refused. Is it running? "
@@ -95,7 +95,7 @@ class HoopApiTest {
         "http://bad host|api_url: 'http://bad host' is not a URL (expected e.g. http://127.0.0.1:8009)",
     })
     void aBadApiUrlIsRejectedByValue(String url, String message) {
-        assertThatThrownBy(() -> new HoopApi(url, null, null)).hasMessage(message);
+        assertThatThrownBy(() -> new HoopApi(url, (String) null, null)).hasMessage(message);
     }
 
     @Test
@@ -118,8 +118,8 @@ class HoopApiTest {
         try {
             String url = "https://127.0.0.1:" + server.getAddress().getPort();
             String ca = new String(tls.caPem(), StandardCharsets.US_ASCII);
-            assertThat(new HoopApi(url, null, ca).get("/api/publicserverinfo").get("auth_method").asText()).isEqualTo("local");
-            assertThatThrownBy(() -> new HoopApi(url, null, null).get("/api/publicserverinfo"))
+            assertThat(new HoopApi(url, (String) null, ca).get("/api/publicserverinfo").get("auth_method").asText()).isEqualTo("local");
+            assertThatThrownBy(() -> new HoopApi(url, (String) null, null).get("/api/publicserverinfo"))
                     .isInstanceOf(GatewayUnreachableException.class)
                     .hasMessageStartingWith("cannot reach the gateway at " + url + "/: TLS failed (")
                     .hasMessageContaining("with a private CA set it with 'hoop config create --tls-ca FILE'");

@@ -27,7 +27,8 @@ class LoginCommandTest {
             Path file = home.resolve(".hoop/config.toml");
             assertThat(r.out()).isEqualTo("logged in to " + gw.url() + " as " + FakeGateway.EMAIL + " (token saved in " + file + ")\n");
             assertThat(new ConfigStore(file, Map.of()).loadFile())
-                    .isEqualTo(new ClientConfig(gw.url(), "grpc://127.0.0.1:18010", FakeGateway.ADMIN_TOKEN, null));
+                    .isEqualTo(new ClientConfig(gw.url(), "grpc://127.0.0.1:18010", FakeGateway.ADMIN_TOKEN, null,
+                            "xref-fake-0123", java.time.Instant.parse("2030-01-01T00:00:00Z")));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
             assertThat(gw.requests()).extracting(FakeGateway.Request::path)
                     .containsExactly("/api/publicserverinfo", "/api/localauth/login");

@@ -1,8 +1,8 @@
 package dev.hoop.common.grpc;
 
 import dev.hoop.common.Causes;
+import dev.hoop.common.net.DialFailure;
 import io.grpc.Status;
-import java.net.ConnectException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
 import java.util.Optional;
@@ -60,11 +60,9 @@ public final class GrpcErrors {
                 return "the gateway at " + target.authority() + " closed a plaintext connection (TLS mismatch?): if the gateway "
                         + "or a proxy in front of it serves TLS, use a grpcs:// (or https://) URL";
             }
-            if (Causes.has(error, ConnectException.class) || text.contains("connection refused")) {
-                return "cannot reach the gateway at " + target.authority() + ": connection refused (is it running and is the port right?)";
-            }
-            if (text.contains("unresolvedaddressexception") || text.contains("unknownhost") || text.contains("unable to resolve")) {
-                return "cannot resolve the gateway's host '" + target.host() + "'";
+            java.util.Optional<String> dial = DialFailure.sentence("the gateway", target.host(), target.port(), error);
+            if (dial.isPresent()) {
+                return dial.get() + (dial.get().endsWith("connection refused") ? " (is it running and is the port right?)" : "");
             }
         }
         String description = status.getDescription() == null ? "" : ": " + status.getDescription();

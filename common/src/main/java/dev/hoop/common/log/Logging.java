@@ -46,6 +46,13 @@ public final class Logging {
         // Lettuce warns at every connect that epoll and io_uring are both there; the router gives it its loops'
         // channels through ClientResources (router LoopChannels), so the choice that warning is about is unused.
         ctx.getLogger("io.lettuce.core.resource.Transports").setLevel(Level.ERROR);
+        // gRPC's channel warns "Failed to resolve name" with the UnknownHostException's stack trace before
+        // the agent's and the CLI's own one line ("cannot reach the gateway at db:8010: unknown host db",
+        // DialFailure) says it plainly: the trace only at debug.
+        boolean debug = level.equalsIgnoreCase("debug");
+        if (!debug && !grpc) {
+            ctx.getLogger("io.grpc.internal.ManagedChannelImpl").setLevel(Level.ERROR);
+        }
         // Helidon and parts of gRPC log through java.util.logging: one format for every line
         JulBridge.install(level.equalsIgnoreCase("debug") || grpc);
         // Frame logs (LOG_GRPC) print HTTP/2 headers: never let an authorization header through.

@@ -28,4 +28,13 @@ class LoggingTest {
         assertThat(ctx.getTurboFilterList()).hasAtLeastOneElementOfType(FrameLogRedaction.class);
         assertThat(ctx.getLogger("io.grpc").getLevel()).hasToString("DEBUG");
     }
+
+    @Test
+    void grpcsNameResolutionWarningWithItsStackTraceOnlyAtDebug() {
+        Logging.configure("info", "console", false);
+        assertThat(ctx.getLogger("io.grpc.internal.ManagedChannelImpl").isEnabledFor(ch.qos.logback.classic.Level.WARN)).isFalse();
+        assertThat(ctx.getLogger("io.grpc.internal.ManagedChannelImpl").isEnabledFor(ch.qos.logback.classic.Level.ERROR)).isTrue();
+        Logging.configure("debug", "console", false);
+        assertThat(ctx.getLogger("io.grpc.internal.ManagedChannelImpl").isEnabledFor(ch.qos.logback.classic.Level.WARN)).isTrue();
+    }
 }

@@ -3,6 +3,7 @@ package dev.hoop.gateway.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hoop.common.Causes;
+import dev.hoop.common.net.DialFailure;
 import dev.hoop.gateway.config.PostgresUri;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,21 +46,22 @@ public final class Database implements AutoCloseable {
     public static Database external(PostgresUri uri) {
         String description = uri.host() + ":" + uri.port() + "/" + uri.database();
         log.info("storage: PostgreSQL at {} as user {}", description, uri.user());
-        return open(uri.jdbcUrl(), uri.user(), uri.password(), null, description);
+        return open(uri.jdbcUrl(), uri.user(), uri.password(), null, description, uri.host());
     }
 
     /** Starts (or restarts on its kept data) the embedded PostgreSQL under {@code dataDir/pg} and migrates it. */
     public static Database embedded(Path dataDir) {
         EmbeddedPostgresStore pg = EmbeddedPostgresStore.start(dataDir);
         try {
-            return open(pg.jdbcUrl(), "postgres", null, pg, "embedded " + pg.directory());
+            return open(pg.jdbcUrl(), "postgres", null, pg, "embedded " + pg.directory(), "127.0.0.1");
         } catch (RuntimeException e) {
             pg.close();
             throw e;
         }
     }
 
-    private static Database open(String jdbcUrl, String user, String password, EmbeddedPostgresStore embedded, String description) {
+    private static Database open(String jdbcUrl, String user, String password, EmbeddedPostgresStore embedded, String description,
+                                 String host) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(jdbcUrl);
         hc.setUsername(user);
@@ -88,7 +90,9 @@ public final class Database implements AutoCloseable {
             return new Database(pool, embedded, description);
         } catch (RuntimeException e) {
             pool.close();
-            throw new StoreException("opening PostgreSQL " + description + " failed: " + Causes.message(e), e);
+            // "failed: db" (the UnknownHostException's bare message) said nothing: name the dial failure
+            throw new StoreException("opening PostgreSQL " + description + " failed: "
+                    + DialFailure.reason(e, host).orElseGet(() -> Causes.message(e)), e);
         }
     }
 
