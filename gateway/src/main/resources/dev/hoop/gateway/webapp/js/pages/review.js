@@ -11,6 +11,10 @@ export function reviewBadge(r) {
 export default async function review(main, ctx) {
   const {params, signal} = ctx;
   let r;
+  // only an id goes into the API's path: '..' would reach another route
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(params.id)) {
+    return mount(main, h('h1', {}, 'Review'), errorBox({message: `review ${params.id} not found`}));
+  }
   try {
     r = await get('/api/reviews/' + encodeURIComponent(params.id), {signal});
   } catch (err) {

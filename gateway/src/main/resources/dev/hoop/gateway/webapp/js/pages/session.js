@@ -6,12 +6,15 @@ import {followEvents, download} from '../stream.js';
 import {statusBadge} from '../sessions-view.js';
 
 const EVENTS_PAGE = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function session(main, ctx) {
   const {params, signal} = ctx;
   const id = params.id;
   const base = '/api/sessions/' + encodeURIComponent(id);
   let detail;
+  // only an id goes into the API's path: '..' would reach another route
+  if (!UUID.test(id)) return mount(main, h('h1', {}, 'Session'), errorBox({message: `session '${id}' not found`}));
   try {
     detail = await get(base + '?events_limit=' + EVENTS_PAGE, {signal});
   } catch (err) {
