@@ -55,8 +55,7 @@ final class AllInOne {
             ChannelSettings channel = cfg.tls() == null ? ChannelSettings.defaults()
                     : new ChannelSettings(cfg.tls().caPem(), "localhost", false);
             try (AgentRuntime agent = AgentRuntime.start(setup.dsn(), GatewayTarget.of(setup.dsn()), channel, List.of(), processEnv)) {
-                boolean webApp = java.nio.file.Files.isRegularFile(cfg.staticUiPath().resolve("index.html"));
-                out.print(banner(gateway.apiUrl(), gateway.grpcUrl(), setup, command(), webApp));
+                out.print(banner(gateway.apiUrl(), gateway.grpcUrl(), setup, command()));
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -82,19 +81,18 @@ final class AllInOne {
     }
 
     /**
-     * @param hoop   the command to print, e.g. {@code bin/hoop}
-     * @param webApp whether the web app's index.html is installed; otherwise the API alone is announced
+     * The web app is built into the gateway (STATIC_UI_PATH only replaces it), so it is always announced.
+     *
+     * @param hoop the command to print, e.g. {@code bin/hoop}
      */
-    static String banner(String apiUrl, String grpcUrl, FirstRun.Setup setup, String hoop, boolean webApp) {
-        StringBuilder b = new StringBuilder("\nhoop is running: ").append(webApp ? "web app and API on " : "API on ").append(apiUrl)
+    static String banner(String apiUrl, String grpcUrl, FirstRun.Setup setup, String hoop) {
+        StringBuilder b = new StringBuilder("\nhoop is running: web app and API on ").append(apiUrl)
                 .append(", gRPC on ").append(grpcUrl).append('\n');
-        if (!webApp) {
-            b.append("  (no web app installed: set STATIC_UI_PATH to its folder to serve it)\n");
-        }
         for (String thing : setup.created()) {
             b.append("  created ").append(thing).append('\n');
         }
-        b.append("\nLog in (the admin's password is in ").append(setup.passwordFile()).append("):\n");
+        b.append("\nSign in at ").append(apiUrl).append(" as ").append(FirstRun.ADMIN_EMAIL)
+                .append(", or from the CLI (the admin's password is in ").append(setup.passwordFile()).append("):\n");
         if (setup.adminPassword() != null) {
             b.append("  admin password (shown once): ").append(setup.adminPassword()).append('\n');
         }

@@ -13,20 +13,17 @@ class AllInOneBannerTest {
 
     @Test
     void everyCommandIsPrintedAsInvoked() {
-        String banner = AllInOne.banner("http://127.0.0.1:8009", "grpc://127.0.0.1:8010", SETUP, "bin/hoop", true);
+        String banner = AllInOne.banner("http://127.0.0.1:8009", "grpc://127.0.0.1:8010", SETUP, "bin/hoop");
         List<String> commands = banner.lines().filter(l -> l.startsWith("  bin/hoop ") || l.startsWith("  hoop ")).toList();
         assertThat(commands).hasSize(6).allMatch(l -> l.strip().startsWith("bin/hoop "));
         assertThat(banner).contains("  bin/hoop login --email admin@hoop.local < /home/u/.hoop/data/admin-password\n");
     }
 
     @Test
-    void theWebAppIsAnnouncedOnlyWhenItIsInstalled() {
-        String with = AllInOne.banner("http://127.0.0.1:8009", "grpc://127.0.0.1:8010", SETUP, "hoop", true);
-        assertThat(with).startsWith("\nhoop is running: web app and API on http://127.0.0.1:8009, gRPC on grpc://127.0.0.1:8010\n")
-                .doesNotContain("no web app");
-        String without = AllInOne.banner("http://127.0.0.1:8009", "grpc://127.0.0.1:8010", SETUP, "hoop", false);
-        assertThat(without).startsWith("\nhoop is running: API on http://127.0.0.1:8009, gRPC on grpc://127.0.0.1:8010\n"
-                + "  (no web app installed: set STATIC_UI_PATH to its folder to serve it)\n").doesNotContain("web app and API");
+    void theBuiltInWebAppIsAnnouncedWithWhereToSignIn() {
+        String banner = AllInOne.banner("http://127.0.0.1:8009", "grpc://127.0.0.1:8010", SETUP, "hoop");
+        assertThat(banner).startsWith("\nhoop is running: web app and API on http://127.0.0.1:8009, gRPC on grpc://127.0.0.1:8010\n")
+                .contains("Sign in at http://127.0.0.1:8009 as admin@hoop.local");
     }
 
     @Test
