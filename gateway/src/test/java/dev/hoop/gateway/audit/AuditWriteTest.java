@@ -91,6 +91,28 @@ class AuditWriteTest {
     }
 
     @Test
+    void theBacklogCountsWhatWaitsForTheWriterAndEachWriteIsTimed() throws Exception {
+        List<Runnable> started = new ArrayList<>();
+        dev.hoop.gateway.metrics.GatewayMetrics metrics = dev.hoop.gateway.metrics.GatewayMetrics.create();
+        WalWriter writer = new WalWriter(started::add, metrics.audit());
+        WalFile file = WalFile.create(dir.resolve("backlog.wal"));
+        byte[] big = new byte[WalFile.WINDOW + 1];
+        writer.append(file, new AuditEvent(0, 'o', big));
+        writer.append(file, new AuditEvent(1, 'i', utf8("after")));
+        assertThat(writer.backlogEvents()).isEqualTo(2);
+        assertThat(writer.backlogBytes()).isEqualTo(big.length + 5);
+
+        started.get(0).run();
+        assertThat(writer.backlogEvents()).isZero();
+        assertThat(writer.backlogBytes()).isZero();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        metrics.scrape(out);
+        // one write for the file's share of the batch
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\nhoop_audit_write_seconds_count 1\n");
+        file.close();
+    }
+
+    @Test
     void aRecordCutShortByACrashEndsTheFile() throws Exception {
         WalFile file = WalFile.create(dir.resolve("cut.wal"));
         WalWriter writer = new WalWriter(Runnable::run);
