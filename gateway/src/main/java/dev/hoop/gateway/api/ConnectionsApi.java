@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -21,13 +22,9 @@ import java.util.regex.Pattern;
  * write-only: answers carry the keys only.
  */
 final class ConnectionsApi {
+    /** {@code agentStatus}: CONNECTED while the agent has a stream to this gateway, else DISCONNECTED (for the web app's list). */
     record ConnView(UUID id, String name, String type, String subtype, List<String> command, List<String> secretKeys,
-                    UUID agentId, String agentName, OffsetDateTime createdAt) {
-        static ConnView of(Conn c) {
-            return new ConnView(c.id(), c.name(), c.type(), c.subtype(), c.command(), c.secretKeys(), c.agentId(),
-                    c.agentName(), c.createdAt());
-        }
-    }
+                    UUID agentId, String agentName, String agentStatus, OffsetDateTime createdAt) {}
 
     /** The request; {@link #toString()} never shows secret values (they must not reach a log). */
     record Request(String name, String type, String subtype, List<String> command, Map<String, String> secret,
@@ -46,12 +43,19 @@ final class ConnectionsApi {
     private final Agents agents;
     private final AccessControl access;
     private final Revocations revocations;
+    private final Predicate<UUID> agentOnline;
 
-    ConnectionsApi(Connections connections, Agents agents, AccessControl access, Revocations revocations) {
+    ConnectionsApi(Connections connections, Agents agents, AccessControl access, Revocations revocations, Predicate<UUID> agentOnline) {
         this.connections = connections;
         this.agents = agents;
         this.access = access;
         this.revocations = revocations;
+        this.agentOnline = agentOnline;
+    }
+
+    private ConnView view(Conn c) {
+        return new ConnView(c.id(), c.name(), c.type(), c.subtype(), c.command(), c.secretKeys(), c.agentId(), c.agentName(),
+                c.agentId() != null && agentOnline.test(c.agentId()) ? "CONNECTED" : "DISCONNECTED", c.createdAt());
     }
 
     List<Route> routes() {
@@ -59,14 +63,14 @@ final class ConnectionsApi {
                 Route.of(Method.GET, "/api/connections", Access.USER,
                         c -> {
                             var usable = access.usable(c.orgId(), c.principal().user().groups());
-                            return Reply.ok(connections.list(c.orgId()).stream().filter(x -> usable.test(x.name())).map(ConnView::of).toList());
+                            return Reply.ok(connections.list(c.orgId()).stream().filter(x -> usable.test(x.name())).map(this::view).toList());
                         }),
                 Route.of(Method.POST, "/api/connections", Access.ADMIN, this::create),
                 Route.of(Method.GET, "/api/connections/{name}", Access.USER, c -> {
                     if (!access.allowed(c.orgId(), c.principal().user().groups(), c.param("name"))) {
                         throw ApiException.notFound("connection '" + c.param("name") + "' not found");
                     }
-                    return Reply.ok(ConnView.of(find(c)));
+                    return Reply.ok(view(find(c)));
                 }),
                 Route.of(Method.PUT, "/api/connections/{name}", Access.ADMIN, this::update),
                 Route.of(Method.DELETE, "/api/connections/{name}", Access.ADMIN, c -> {
@@ -88,7 +92,7 @@ final class ConnectionsApi {
         Request in = c.body(Request.class, EXPECTED);
         Definition d = definition(c, in, Validate.name("name", in.name()), true);
         try {
-            return Reply.created(ConnView.of(connections.create(c.orgId(), d)));
+            return Reply.created(view(connections.create(c.orgId(), d)));
         } catch (DuplicateException e) {
             throw ApiException.conflict("connection '" + d.name() + "' exists already (PUT /api/connections/" + d.name() + " to change it)");
         }
@@ -103,7 +107,7 @@ final class ConnectionsApi {
                 in.secret(), in.agentId() != null || in.agentName() != null ? in.agentId() : stringOrNull(current.agentId()),
                 in.agentName());
         Definition d = definition(c, merged, current.name(), false);
-        return Reply.ok(ConnView.of(connections.update(c.orgId(), current.name(), d)
+        return Reply.ok(view(connections.update(c.orgId(), current.name(), d)
                 .orElseThrow(() -> ApiException.notFound("connection '" + current.name() + "' not found"))));
     }
 

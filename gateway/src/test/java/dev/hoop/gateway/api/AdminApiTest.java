@@ -78,6 +78,8 @@ class AdminApiTest {
         assertThat(created.json().get("secret_keys").toString()).isEqualTo("[\"DB\",\"HOST\",\"PASS\",\"USER\"]");
         assertThat(created.json().get("agent_name").asText()).isEqualTo("db-agent");
         assertThat(created.json().get("type").asText()).isEqualTo("postgres");
+        // no agent process runs here: the list tells the web app so (the e2e web tests see CONNECTED)
+        assertThat(created.json().get("agent_status").asText()).isEqualTo("DISCONNECTED");
 
         List<TestGateway.Answer> answers = new ArrayList<>();
         answers.add(created);

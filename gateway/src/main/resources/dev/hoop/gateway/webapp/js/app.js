@@ -2,7 +2,17 @@
 // ./pages and are listed in ./routes.js.
 import {h, mount, errorBox} from './dom.js';
 import {auth, get} from './api.js';
-import {routes, adminMenu, match} from './routes.js';
+import {routes, adminMenu, match, safeNext} from './routes.js';
+
+// SSO comes back to /login?token=… (or /callback?token=…, the gateway's default): keep the token,
+// and take it out of the address bar and the history before anything renders or loads.
+(function takeTokenFromUrl() {
+  const url = new URL(location.href);
+  const token = url.searchParams.get('token');
+  if (!token || !(url.pathname === '/login' || url.pathname === '/callback')) return;
+  history.replaceState(null, '', safeNext(url.searchParams.get('next')));
+  auth.set(token);
+})();
 
 const top = document.getElementById('top');
 const main = document.getElementById('main');
@@ -54,6 +64,7 @@ async function show() {
   const signal = leave.signal;
   const url = new URL(location.href);
   if (url.pathname === '/') return navigate('/connections', {replace: true});
+  if (url.pathname === '/callback') return navigate('/login' + url.search, {replace: true});
   const found = match(url.pathname);
   await currentUser();
   if (!found) {
