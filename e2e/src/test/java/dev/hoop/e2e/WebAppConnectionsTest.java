@@ -121,6 +121,13 @@ class WebAppConnectionsTest {
         page.getByLabel("Query").press("Control+Enter");
         assertThat(page.locator(".result")).containsText("division by zero");
         assertThat(page.locator(".result")).containsText("exit code 1");
+
+        // two results in one script, wide characters in a column that is not the last (psql counts them as 2 columns)
+        page.getByLabel("Query").fill("select '日本' as word, 1 as n; select 2 as b");
+        page.getByRole(AriaRole.BUTTON, named("Run query")).click();
+        assertThat(page.locator(".result table")).hasCount(2);
+        assertThat(page.locator(".result table").nth(0).locator("tbody")).hasText("日本1");
+        assertThat(page.locator(".result table").nth(1).locator("tbody")).hasText("2");
     }
 
     @Test

@@ -87,7 +87,7 @@ class WebAppSsoTest {
         // only the provider's redirect itself carried the token: no request after it, no Referer
         List<String> carrying = seen.stream().filter(s -> s.contains(token)).toList();
         assertThat(carrying).hasSize(1);
-        assertThat(carrying.getFirst()).contains("/login?next=%2Fsessions&token=").endsWith("referer=");
+        assertThat(carrying.getFirst()).contains("/login?next=%2Fsessions&sso=").contains("&token=").endsWith("referer=");
         // the history entry was replaced: going back never shows the token again
         page.goBack();
         assertThat(page.url()).doesNotContain("token");
@@ -96,6 +96,15 @@ class WebAppSsoTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
         page.waitForURL("**/login");
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with SSO"))).isVisible();
+
+        // a link carrying a (valid) token that this tab did not ask for signs nobody in: login CSRF
+        for (String link : List.of("/login?token=" + token, "/callback?next=%2Fsessions&sso=guessed&token=" + token)) {
+            Page other = browser.desktop(stack.api);
+            other.navigate(link);
+            assertThat(other.getByRole(AriaRole.ALERT)).hasText("Single sign-on failed: this sign-in link was not started here; sign in again");
+            assertThat(other.url()).doesNotContain(token);
+            assertThat(other.evaluate("() => localStorage.length + sessionStorage.length")).isEqualTo(0);
+        }
     }
 
     @Test

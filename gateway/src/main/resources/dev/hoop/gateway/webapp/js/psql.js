@@ -11,7 +11,7 @@ export function parsePsql(output) {
   const blocks = [];
   let text = [];
   const flushText = () => {
-    if (text.some(l => l.trim())) blocks.push({kind: 'text', text: text.join('\n').trim()});
+    if (text.some(l => l.trim())) blocks.push({kind: 'text', text: text.join('\n').replace(/^\n+|\s+$/g, '')});
     text = [];
   };
   let i = 0;
@@ -32,7 +32,7 @@ export function parsePsql(output) {
 /** The table whose header is lines[at], or null when lines[at] is not one. */
 function readTable(lines, at) {
   const dash = lines[at + 1];
-  if (!DASHES.test(dash) || Array.from(lines[at]).length !== dash.length) return null;
+  if (!DASHES.test(dash) || layout(lines[at]).width !== dash.length) return null;
   const ranges = [];
   let start = 0;
   for (const part of dash.split('+')) {
@@ -71,16 +71,41 @@ function readTable(lines, at) {
 
 /** One line cut at the dashes' column boundaries: [{value, more}] (more: the value goes on below). */
 function cells(line, ranges) {
-  const chars = Array.from(line);
+  const {chars, width, byColumn} = layout(line);
   const out = [];
   for (let k = 0; k < ranges.length; k++) {
     const [from, to] = ranges[k];
     const last = k === ranges.length - 1;
-    if (k > 0 && chars[from - 1] !== '|') return null;
-    if (!last && chars.length < to) return null;
-    const segment = chars.slice(from, last ? undefined : to);
-    const marker = segment.length >= to - from ? segment[to - from - 1] : ' ';
-    out.push({value: segment.slice(1, to - from - 1).join('').trim(), more: marker === '+'});
+    if (k > 0 && byColumn.get(from - 1) !== '|') return null;
+    if (!last && width < to) return null;
+    // [from] a space, then the value, then at [to - 1] '+' when it goes on below (else a space)
+    const value = chars.filter(c => c.at > from && c.at < to - 1).map(c => c.ch).join('');
+    out.push({value: value.trim(), more: byColumn.get(to - 1) === '+'});
   }
   return out;
+}
+
+/** Where each character of a line starts, in terminal columns as psql counts them (the agent's DisplayWidth). */
+function layout(line) {
+  const chars = [];
+  const byColumn = new Map();
+  let at = 0;
+  for (const ch of line) {
+    chars.push({ch, at});
+    byColumn.set(at, ch);
+    at += columnsOf(ch.codePointAt(0));
+  }
+  return {chars, width: at, byColumn};
+}
+
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
+
+function columnsOf(cp) {
+  if (cp < 0x300) return 1;
+  if (ZERO_WIDTH.test(String.fromCodePoint(cp)) || (cp >= 0x1160 && cp <= 0x11ff)) return 0;
+  const wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f)
+    || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe6f)
+    || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f)
+    || (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x2fffd) || (cp >= 0x30000 && cp <= 0x3fffd);
+  return wide ? 2 : 1;
 }

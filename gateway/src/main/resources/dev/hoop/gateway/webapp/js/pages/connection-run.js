@@ -84,10 +84,11 @@ function show(result, conn, answer, reviewLink) {
 function output(conn, text) {
   if (!text) return h('p', {class: 'muted'}, 'No output.');
   if (conn.type !== 'postgres') return h('pre', {class: 'output'}, text);
-  return parsePsql(text).map((block, n) => block.kind === 'text'
+  let tables = 0;
+  return parsePsql(text).map(block => block.kind === 'text'
     ? h('pre', {class: 'output'}, block.text)
     : h('div', {class: 'result-table'},
         table(block.columns.map((title, k) => ({title, value: row => row[k]})), block.rows,
-          {caption: `Result ${n + 1}`, empty: 'No rows.'}),
+          {caption: `Result ${++tables}`, empty: 'No rows.'}),
         h('p', {class: 'muted'}, block.footer)));
 }

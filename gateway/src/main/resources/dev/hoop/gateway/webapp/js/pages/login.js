@@ -2,7 +2,7 @@
 // gateway runs with AUTH_METHOD=oidc. The provider's answer comes back to /login?token=… (app.js
 // keeps the token and clears the URL before this page shows) or /login?error=… (shown here).
 import {h, mount, field, errorBox} from '../dom.js';
-import {auth, get, post} from '../api.js';
+import {auth, get, post, SSO_NONCE} from '../api.js';
 import {safeNext} from '../routes.js';
 
 export default async function login(main, {query, navigate, signal}) {
@@ -52,6 +52,10 @@ function sso(main, problem, next, signal) {
     try {
       const back = new URL('/login', location.origin);
       if (next !== '/connections') back.searchParams.set('next', next);
+      // getRandomValues, not randomUUID: the latter needs https, and a gateway may serve plain http
+      const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+      back.searchParams.set('sso', nonce);
+      sessionStorage.setItem(SSO_NONCE, nonce);
       const answer = await get('/api/login?redirect=' + encodeURIComponent(back.href), {signal});
       location.assign(answer.login_url);
     } catch (err) {

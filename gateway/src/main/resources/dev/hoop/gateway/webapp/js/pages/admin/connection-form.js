@@ -16,7 +16,7 @@ export function connectionForm({conn, agents, plugins, signal, done}) {
   const agent = h('select', {name: 'agent', required: true},
     agents.length ? null : h('option', {value: ''}, 'no agent yet: create one first'),
     agents.map(a => h('option', {value: a.name, selected: conn?.agent_name === a.name}, `${a.name} (${a.status === 'CONNECTED' ? 'online' : 'offline'})`)));
-  const command = h('textarea', {name: 'command', rows: 2, class: 'mono', spellcheck: 'false', value: (conn?.command ?? []).join('\n')});
+  const command = h('textarea', {name: 'command', rows: 2, class: 'mono short', spellcheck: 'false', value: (conn?.command ?? []).join('\n')});
   const secrets = h('div', {class: 'secrets'});
   const addSecret = (key = '') => {
     const n = secrets.children.length + 1;

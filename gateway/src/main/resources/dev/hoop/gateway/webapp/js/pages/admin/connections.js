@@ -16,7 +16,7 @@ export default async function adminConnections(main, {query, signal}) {
       mount(status, notice(message, 'ok'));
       await refresh();
     }}));
-    editor.querySelector('input, select')?.focus();
+    editor.querySelector('input:not([readonly]), select')?.focus();
   };
   const remove = async (conn, button) => {
     if (button.dataset.confirm !== 'yes') {
