@@ -218,6 +218,20 @@ class WebAppConnectionsTest {
     }
 
     @Test
+    void signInNeverLeavesTheAppWhateverNextSays() {
+        for (String next : List.of("//evil.example/x", "/\\evil.example/x", "https://evil.example/", "/login?next=%2Fsessions")) {
+            Page page = browser.desktop(stack.api);
+            page.navigate("/login?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
+            page.getByLabel("Email").fill(HoopStack.EMAIL);
+            page.getByLabel("Password").fill(HoopStack.PASSWORD);
+            page.getByRole(AriaRole.BUTTON, named("Sign in")).click();
+            page.waitForURL("**/connections");
+            assertThat(page.url()).as(next).isEqualTo(stack.api + "/connections");
+            page.context().close();
+        }
+    }
+
+    @Test
     void firstPaintIsFast() throws Exception {
         Page page = browser.desktop(stack.api);
         page.navigate("/login");
