@@ -185,8 +185,11 @@ class WebAppConnectionsTest {
             assertThat(page.getByRole(AriaRole.ALERT)).hasText("Only admins see this page.");
             assertThat(page.locator("table")).hasCount(0);
         }
-        page.navigate("/connections/pg");
-        assertThat(page.getByText("admins see and change them")).isVisible();
+        // the rules that apply are shown to the user, read-only
+        page.navigate("/connections/pg-reviewed");
+        assertThat(page.locator("dl.facts").last()).containsText("approval by dba");
+        assertThat(page.locator("dl.facts").last()).containsText("every user");
+        assertThat(page.getByRole(AriaRole.LINK, named("Change these rules"))).hasCount(0);
         String dev = login(DEV);
         for (String path : List.of("/api/users", "/api/agents", "/api/plugins", "/api/guardrails")) {
             assertThat(stack.send("GET", path, dev, null).statusCode()).as(path).isEqualTo(403);

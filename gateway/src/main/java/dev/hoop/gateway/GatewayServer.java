@@ -213,7 +213,7 @@ public final class GatewayServer implements AutoCloseable {
             List<Route> routes = api.users(users, hasher, revocations, refreshTokens)
                     .agents(agents, directory, info)
                     .clientKeys(clientKeys, broker, info)
-                    .connections(connections, agents, access, revocations, directory)
+                    .connections(connections, agents, access, revocations, directory, plugins)
                     .plugins(plugins, connections, revocations)
                     .guardrails(plugins, connections)
                     .apiKeys(apiKeys, revocations)

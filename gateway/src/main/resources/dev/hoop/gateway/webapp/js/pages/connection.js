@@ -18,7 +18,6 @@ export default async function connection(main, ctx) {
   }
   document.title = conn.name + ' · hoop';
   const connect = 'hoop connect ' + shellWord(conn.name);
-  const rules = h('div');
   mount(main,
     h('p', {}, h('a', {href: '/connections'}, '← Connections')),
     h('h1', {}, conn.name),
@@ -29,8 +28,7 @@ export default async function connection(main, ctx) {
     h('div', {class: 'row'}, h('code', {class: 'command'}, connect), copyButton(connect, 'Copy command')),
     h('p', {class: 'muted'}, connectHint(conn.type)),
     EDITABLE[conn.type] ? runner(conn, EDITABLE[conn.type], ctx) : null,
-    h('h2', {}, 'Rules'), rules);
-  showRules(rules, conn, user, signal);
+    h('h2', {}, 'Rules'), rulesOf(conn, user));
 }
 
 function connectHint(type) {
@@ -44,26 +42,16 @@ function shellWord(name) {
   return /^[A-Za-z0-9._:\/-]+$/.test(name) ? name : "'" + name.replaceAll("'", "'\\''") + "'";
 }
 
-/** Review, masking, guardrails and access groups of the connection, read-only (the API shows them to admins). */
-async function showRules(root, conn, user, signal) {
-  if (!user.is_admin) {
-    return mount(root, h('p', {class: 'muted'},
-      'Reviews, masking, guardrails and access rules apply when you run something; admins see and change them.'));
-  }
-  let plugins;
-  try {
-    plugins = await get('/api/plugins', {signal});
-  } catch (err) {
-    return mount(root, errorBox(err));
-  }
-  const of = name => plugins.find(p => p.name === name)?.connections.find(c => c.name === conn.name)?.config;
+/** Review, masking, guardrails and access groups of the connection, read-only (GET /api/connections/NAME answers them). */
+function rulesOf(conn, user) {
+  const r = conn.rules;
+  if (!r) return h('p', {class: 'muted'}, 'This gateway does not tell the rules of its connections.');
   const list = (values, none) => values?.length ? values.join(', ') : none;
-  const access = plugins.some(p => p.name === 'access_control');
-  const dlp = of('dlp');
-  mount(root, h('dl', {class: 'facts'},
-    h('dt', {}, 'Review'), h('dd', {}, list(of('review'), 'none: runs without approval')),
-    h('dt', {}, 'Masking'), h('dd', {}, dlp === undefined ? 'off' : list(dlp, 'every info type')),
-    h('dt', {}, 'Guardrails'), h('dd', {}, list(of('guardrails'), 'none')),
-    h('dt', {}, 'Access'), h('dd', {}, access ? 'admins and ' + list(of('access_control'), 'no group (admins only)') : 'every user')),
-    h('p', {}, h('a', {href: '/admin/connections?edit=' + seg(conn.name)}, 'Change these rules')));
+  return h('div', {},
+    h('dl', {class: 'facts'},
+      h('dt', {}, 'Review'), h('dd', {}, r.reviewers.length ? 'approval by ' + r.reviewers.join(', ') : 'none: runs without approval'),
+      h('dt', {}, 'Masking'), h('dd', {}, r.masking === null ? 'off' : list(r.masking, 'every info type')),
+      h('dt', {}, 'Guardrails'), h('dd', {}, list(r.guardrails, 'none')),
+      h('dt', {}, 'Access'), h('dd', {}, r.access_groups === null ? 'every user' : 'admins and ' + list(r.access_groups, 'no group (admins only)'))),
+    user.is_admin ? h('p', {}, h('a', {href: '/admin/connections?edit=' + seg(conn.name)}, 'Change these rules')) : null);
 }
