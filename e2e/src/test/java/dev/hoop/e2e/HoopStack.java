@@ -86,7 +86,13 @@ final class HoopStack implements AutoCloseable {
     }
 
     void startGateway() throws Exception {
-        gateway = hoop.start(Map.of(
+        startGateway(Map.of());
+    }
+
+    /** @param extra more environment for the gateway only (e.g. IDP_* for SSO) */
+    void startGateway(Map<String, String> extra) throws Exception {
+        Map<String, String> env = new HashMap<>(extra);
+        env.putAll(Map.of(
                 "POSTGRES_DB_URI", "postgres://postgres@127.0.0.1:5432/" + gatewayDb + "?sslmode=disable",
                 "HOOP_API_PORT", Integer.toString(apiPort),
                 "HOOP_GRPC_PORT", Integer.toString(grpcPort),
@@ -94,7 +100,8 @@ final class HoopStack implements AutoCloseable {
                 "HOOP_DATA_DIR", work.resolve("data").toString(),
                 "PLUGIN_AUDIT_PATH", work.resolve("audit").toString(),
                 "PLUGIN_INDEX_PATH", work.resolve("indexes").toString(),
-                "LOG_ENCODING", "console"), "gateway", "start", "gateway");
+                "LOG_ENCODING", "console"));
+        gateway = hoop.start(env, "gateway", "start", "gateway");
         await("the gateway answers /api/healthz", Duration.ofSeconds(60), () -> status("/api/healthz") == 200);
     }
 

@@ -216,7 +216,7 @@ public final class GatewayServer implements AutoCloseable {
             List<Route> routes = api.users(users, hasher, revocations, refreshTokens)
                     .agents(agents, directory, info)
                     .clientKeys(clientKeys, broker, info)
-                    .connections(connections, agents, access, revocations)
+                    .connections(connections, agents, access, revocations, directory, plugins)
                     .plugins(plugins, connections, revocations)
                     .guardrails(plugins, connections)
                     .apiKeys(apiKeys, revocations)

@@ -75,8 +75,10 @@ public final class ApiRoutes {
         return add(new ClientKeysApi(keys, broker, info).routes());
     }
 
-    public ApiRoutes connections(Connections connections, Agents agents, AccessControl access, Revocations revocations) {
-        return add(new ConnectionsApi(connections, agents, access, revocations).routes());
+    /** Connections; {@code directory} tells each connection's agent status, {@code plugins} the rules a user meets. */
+    public ApiRoutes connections(Connections connections, Agents agents, AccessControl access, Revocations revocations, AgentDirectory directory,
+                                 Plugins plugins) {
+        return add(new ConnectionsApi(connections, agents, access, revocations, directory::isOnline, plugins).routes());
     }
 
     public ApiRoutes plugins(Plugins plugins, Connections connections, Revocations revocations) {

@@ -1,18 +1,25 @@
 package dev.hoop.gateway.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.auth.Revocations;
+import dev.hoop.gateway.masking.MaskingRules;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Connections.Conn;
 import dev.hoop.gateway.store.Connections.Definition;
 import dev.hoop.gateway.store.DuplicateException;
+import dev.hoop.gateway.store.Plugins;
+import dev.hoop.gateway.store.Reviews;
 import io.helidon.http.Method;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -21,13 +28,20 @@ import java.util.regex.Pattern;
  * write-only: answers carry the keys only.
  */
 final class ConnectionsApi {
+    /**
+     * {@code agentStatus}: CONNECTED while the agent has a stream to this gateway, else DISCONNECTED (for the web app's list);
+     * {@code rules}: only in {@code GET /api/connections/{name}}, what applies when the caller uses it.
+     */
     record ConnView(UUID id, String name, String type, String subtype, List<String> command, List<String> secretKeys,
-                    UUID agentId, String agentName, OffsetDateTime createdAt) {
-        static ConnView of(Conn c) {
-            return new ConnView(c.id(), c.name(), c.type(), c.subtype(), c.command(), c.secretKeys(), c.agentId(),
-                    c.agentName(), c.createdAt());
-        }
-    }
+                    UUID agentId, String agentName, String agentStatus, OffsetDateTime createdAt,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) Rules rules) {}
+
+    /**
+     * The plugins' read-only view for the users of a connection: the groups that must approve (empty: no review), the
+     * masking rules (null: no masking; empty: every info type), the guardrail rules, and the groups that may use it
+     * besides admins (null: no access control, every user may).
+     */
+    record Rules(List<String> reviewers, List<String> masking, List<String> guardrails, List<String> accessGroups) {}
 
     /** The request; {@link #toString()} never shows secret values (they must not reach a log). */
     record Request(String name, String type, String subtype, List<String> command, Map<String, String> secret,
@@ -46,12 +60,37 @@ final class ConnectionsApi {
     private final Agents agents;
     private final AccessControl access;
     private final Revocations revocations;
+    private final Predicate<UUID> agentOnline;
+    private final Plugins plugins;
 
-    ConnectionsApi(Connections connections, Agents agents, AccessControl access, Revocations revocations) {
+    ConnectionsApi(Connections connections, Agents agents, AccessControl access, Revocations revocations, Predicate<UUID> agentOnline,
+                   Plugins plugins) {
+        this.plugins = plugins;
         this.connections = connections;
         this.agents = agents;
         this.access = access;
         this.revocations = revocations;
+        this.agentOnline = agentOnline;
+    }
+
+    private ConnView view(Conn c) {
+        return new ConnView(c.id(), c.name(), c.type(), c.subtype(), c.command(), c.secretKeys(), c.agentId(), c.agentName(),
+                c.agentId() != null && agentOnline.test(c.agentId()) ? "CONNECTED" : "DISCONNECTED", c.createdAt(), null);
+    }
+
+    private ConnView withRules(Conn c, UUID orgId) {
+        Map<String, Map<String, List<String>>> byPlugin = new java.util.HashMap<>();
+        for (Plugins.Plugin p : plugins.list(orgId)) {
+            byPlugin.put(p.name(), p.connections());
+        }
+        java.util.function.Function<String, List<String>> of = name -> byPlugin.getOrDefault(name, Map.of()).get(c.name());
+        List<String> none = List.of();
+        Rules rules = new Rules(Objects.requireNonNullElse(of.apply(Reviews.PLUGIN), none), of.apply(MaskingRules.PLUGIN),
+                Objects.requireNonNullElse(of.apply(GuardrailRules.PLUGIN), none),
+                byPlugin.containsKey(AccessControl.PLUGIN) ? Objects.requireNonNullElse(of.apply(AccessControl.PLUGIN), none) : null);
+        ConnView v = view(c);
+        return new ConnView(v.id(), v.name(), v.type(), v.subtype(), v.command(), v.secretKeys(), v.agentId(), v.agentName(),
+                v.agentStatus(), v.createdAt(), rules);
     }
 
     List<Route> routes() {
@@ -59,14 +98,14 @@ final class ConnectionsApi {
                 Route.of(Method.GET, "/api/connections", Access.USER,
                         c -> {
                             var usable = access.usable(c.orgId(), c.principal().user().groups());
-                            return Reply.ok(connections.list(c.orgId()).stream().filter(x -> usable.test(x.name())).map(ConnView::of).toList());
+                            return Reply.ok(connections.list(c.orgId()).stream().filter(x -> usable.test(x.name())).map(this::view).toList());
                         }),
                 Route.of(Method.POST, "/api/connections", Access.ADMIN, this::create),
                 Route.of(Method.GET, "/api/connections/{name}", Access.USER, c -> {
                     if (!access.allowed(c.orgId(), c.principal().user().groups(), c.param("name"))) {
                         throw ApiException.notFound("connection '" + c.param("name") + "' not found");
                     }
-                    return Reply.ok(ConnView.of(find(c)));
+                    return Reply.ok(withRules(find(c), c.orgId()));
                 }),
                 Route.of(Method.PUT, "/api/connections/{name}", Access.ADMIN, this::update),
                 Route.of(Method.DELETE, "/api/connections/{name}", Access.ADMIN, c -> {
@@ -88,7 +127,7 @@ final class ConnectionsApi {
         Request in = c.body(Request.class, EXPECTED);
         Definition d = definition(c, in, Validate.name("name", in.name()), true);
         try {
-            return Reply.created(ConnView.of(connections.create(c.orgId(), d)));
+            return Reply.created(view(connections.create(c.orgId(), d)));
         } catch (DuplicateException e) {
             throw ApiException.conflict("connection '" + d.name() + "' exists already (PUT /api/connections/" + d.name() + " to change it)");
         }
@@ -103,7 +142,7 @@ final class ConnectionsApi {
                 in.secret(), in.agentId() != null || in.agentName() != null ? in.agentId() : stringOrNull(current.agentId()),
                 in.agentName());
         Definition d = definition(c, merged, current.name(), false);
-        return Reply.ok(ConnView.of(connections.update(c.orgId(), current.name(), d)
+        return Reply.ok(view(connections.update(c.orgId(), current.name(), d)
                 .orElseThrow(() -> ApiException.notFound("connection '" + current.name() + "' not found"))));
     }
 

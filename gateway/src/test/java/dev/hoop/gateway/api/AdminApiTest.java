@@ -78,6 +78,13 @@ class AdminApiTest {
         assertThat(created.json().get("secret_keys").toString()).isEqualTo("[\"DB\",\"HOST\",\"PASS\",\"USER\"]");
         assertThat(created.json().get("agent_name").asText()).isEqualTo("db-agent");
         assertThat(created.json().get("type").asText()).isEqualTo("postgres");
+        // no agent process runs here: the list tells the web app so (the e2e web tests see CONNECTED)
+        assertThat(created.json().get("agent_status").asText()).isEqualTo("DISCONNECTED");
+        // one connection's answer says which rules apply to its users (none here); lists and changes leave them out
+        TestGateway.Answer one = gw.get("/api/connections/orders-db", admin);
+        assertThat(one.json().get("rules").toString()).isEqualTo("{\"reviewers\":[],\"masking\":null,\"guardrails\":[],\"access_groups\":null}");
+        assertThat(created.json().has("rules")).isFalse();
+        assertThat(gw.get("/api/connections", admin).json().get(0).has("rules")).isFalse();
 
         List<TestGateway.Answer> answers = new ArrayList<>();
         answers.add(created);

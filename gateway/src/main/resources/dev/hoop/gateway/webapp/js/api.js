@@ -2,6 +2,8 @@
 // storage (localStorage, so a reload keeps the user signed in); it travels in the Authorization
 // header, never in a URL.
 const TOKEN = 'hoop.token';
+/** sessionStorage: the nonce of the SSO login this tab started (not a secret; app.js checks it on return). */
+export const SSO_NONCE = 'hoop.sso';
 
 export class ApiError extends Error {
   constructor(status, message) {

@@ -34,3 +34,9 @@ export function match(pathname) {
   }
   return null;
 }
+
+/** A path inside this app to go to after sign-in: never another site, never back to the sign-in page. */
+export function safeNext(next) {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
+    && !next.startsWith('/login') && !next.startsWith('/callback') ? next : '/connections';
+}
