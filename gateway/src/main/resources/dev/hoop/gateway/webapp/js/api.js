@@ -3,7 +3,7 @@
 // header, never in a URL.
 const TOKEN = 'hoop.token';
 /** sessionStorage: the nonce of the SSO login this tab started (not a secret; app.js checks it on return). */
-export const SSO_NONCE = 'hoop.sso';
+const SSO_NONCE = 'hoop.sso';
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -16,6 +16,16 @@ export const auth = {
   get token() { return localStorage.getItem(TOKEN); },
   set(token) { localStorage.setItem(TOKEN, token); },
   clear() { localStorage.removeItem(TOKEN); },
+};
+
+/** The SSO login this tab started: remembered until the provider sends the browser back, then taken once. */
+export const ssoNonce = {
+  remember(nonce) { sessionStorage.setItem(SSO_NONCE, nonce); },
+  take() {
+    const nonce = sessionStorage.getItem(SSO_NONCE);
+    sessionStorage.removeItem(SSO_NONCE);
+    return nonce;
+  },
 };
 
 /** Calls the API; answers parsed JSON (or text), throws ApiError with the API's message. */

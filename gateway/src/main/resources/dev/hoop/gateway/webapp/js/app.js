@@ -1,19 +1,18 @@
 // The app's shell: who is signed in, the navigation bar, and which page shows. Pages live in
 // ./pages and are listed in ./routes.js.
 import {h, mount, errorBox} from './dom.js';
-import {auth, get, SSO_NONCE} from './api.js';
+import {auth, get, ssoNonce} from './api.js';
 import {routes, adminMenu, match, safeNext} from './routes.js';
 
 // SSO comes back to /login?token=… (or /callback?token=…, the gateway's default): keep the token,
 // and take it out of the address bar and the history before anything renders or loads. Only a
-// login this tab started is accepted (its nonce, kept in sessionStorage until now): a link that
+// login this tab started is accepted (its nonce, kept by api.js until now): a link that
 // carries someone else's token cannot sign the user into another account.
 (function takeTokenFromUrl() {
   const url = new URL(location.href);
   const token = url.searchParams.get('token');
   if (!token || !(url.pathname === '/login' || url.pathname === '/callback')) return;
-  const expected = sessionStorage.getItem(SSO_NONCE);
-  sessionStorage.removeItem(SSO_NONCE);
+  const expected = ssoNonce.take();
   if (expected && url.searchParams.get('sso') === expected) {
     history.replaceState(null, '', safeNext(url.searchParams.get('next')));
     auth.set(token);

@@ -2,7 +2,7 @@
 // gateway runs with AUTH_METHOD=oidc. The provider's answer comes back to /login?token=… (app.js
 // keeps the token and clears the URL before this page shows) or /login?error=… (shown here).
 import {h, mount, field, errorBox} from '../dom.js';
-import {auth, get, post, SSO_NONCE} from '../api.js';
+import {auth, get, post, ssoNonce} from '../api.js';
 import {safeNext} from '../routes.js';
 
 export default async function login(main, {query, navigate, signal}) {
@@ -55,7 +55,7 @@ function sso(main, problem, next, signal) {
       // getRandomValues, not randomUUID: the latter needs https, and a gateway may serve plain http
       const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
       back.searchParams.set('sso', nonce);
-      sessionStorage.setItem(SSO_NONCE, nonce);
+      ssoNonce.remember(nonce);
       const answer = await get('/api/login?redirect=' + encodeURIComponent(back.href), {signal});
       location.assign(answer.login_url);
     } catch (err) {
