@@ -128,12 +128,11 @@ class ReplayThroughHoopTest {
         String sessionId = stack.get("/api/sessions?connection=sh&verb=connect").get("data").get(0).get("id").asText();
         Path screen = work.resolve("terminal.out");
         try (OutputStream keys = terminal.getOutputStream()) {
-            // Type only once the shell shows its prompt ("$ ", or "# " as root), and exit once it ran the command.
-            HoopStack.await("the shell's prompt", Duration.ofSeconds(30), () -> prompts(screen) >= 1);
+            // Type only once the shell waits at its prompt ("bash-5.2$ ", "# " as root), and exit once it ran the command.
+            awaitScreen(screen, "the shell's prompt", ReplayThroughHoopTest::atPrompt);
             keys.write("echo replay-$((6*7))-é\r".getBytes(StandardCharsets.UTF_8));
             keys.flush();
-            HoopStack.await("the echo's output and the next prompt", Duration.ofSeconds(30),
-                    () -> text(screen).contains("replay-42-é") && prompts(screen) >= 2);
+            awaitScreen(screen, "the echo's output and the next prompt", shown -> shown.contains("replay-42-é") && atPrompt(shown));
             keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
             keys.flush();
         }
@@ -191,13 +190,18 @@ class ReplayThroughHoopTest {
         }
     }
 
-    /** How many shell prompts the terminal showed. */
-    private static int prompts(Path screen) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(^|[\\r\\n])(\\x1b\\[[0-9;?]*[A-Za-z])*[$#] ").matcher(text(screen));
-        int n = 0;
-        while (m.find()) {
-            n++;
+    private static void awaitScreen(Path screen, String what, java.util.function.Predicate<String> shows) throws InterruptedException {
+        try {
+            HoopStack.await(what, Duration.ofSeconds(30), () -> shows.test(text(screen)));
+        } catch (AssertionError e) {
+            String shown = text(screen);
+            throw new AssertionError(e.getMessage() + "; the terminal showed (last 300 characters): "
+                    + shown.substring(Math.max(0, shown.length() - 300)).replace("\u001b", "\\e"), e);
         }
-        return n;
+    }
+
+    /** Whether the terminal's last output is a shell prompt: the shell waits for a command. */
+    private static boolean atPrompt(String shown) {
+        return shown.endsWith("$ ") || shown.endsWith("# ");
     }
 }

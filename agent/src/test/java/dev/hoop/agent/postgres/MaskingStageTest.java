@@ -56,6 +56,90 @@ class MaskingStageTest {
         assertThat(channel.isOpen()).isTrue();
     }
 
+    /** The built-in engine posing as a remote provider: the stage must batch and work off the event loop. */
+    private static final class RemoteLike implements TextMasker {
+        final TextMasker inner = TextMasker.of(new Masker(MaskingPolicy.parse("types=EMAIL_ADDRESS", null)));
+        final List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean remote() {
+            return true;
+        }
+
+        @Override
+        public List<String[]> maskRows(String[] columns, List<String[]> rows) {
+            batches.add(rows.size());
+            threads.add(Thread.currentThread().isVirtual() ? "virtual" : Thread.currentThread().getName());
+            return TextMasker.super.maskRows(columns, rows);
+        }
+
+        @Override
+        public String maskValue(String columnName, String value) {
+            return inner.maskValue(columnName, value);
+        }
+
+        @Override
+        public String maskText(String text) {
+            return inner.maskText(text);
+        }
+
+        @Override
+        public StreamMasker stream() {
+            return inner.stream();
+        }
+
+        @Override
+        public Map<InfoType, Long> counts() {
+            return inner.counts();
+        }
+    }
+
+    @Test
+    void aRemoteMaskerGetsTheRowsOfAReadInOneBatchOffTheLoop() throws Exception {
+        RemoteLike remote = new RemoteLike();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new MaskingStage(remote, false, "pg"), new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                byte[] bytes = new byte[b.readableBytes()];
+                b.readBytes(bytes);
+                b.release();
+                seen.add("read " + bytes.length);
+                ctx.fireChannelRead(Unpooled.wrappedBuffer(bytes));
+            }
+        });
+        byte[] in = concat(rowDescription(col("id", INT4, 0), col("email", TEXT, 0)), dataRow("1", EMAIL), dataRow("2", null),
+                dataRow("3", "x " + EMAIL), commandComplete("SELECT 3"), readyForQuery());
+        ch.writeInbound(Unpooled.wrappedBuffer(in));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            ch.runPendingTasks(); // the stage hands its results back to the (embedded) loop
+            Thread.onSpinWait();
+        }
+        assertThat(seen).hasSize(1);
+        List<Msg> out = messages(readAll(ch));
+        assertThat(out).extracting(Msg::type).containsExactly('T', 'D', 'D', 'D', 'C', 'Z');
+        assertThat(values(out.get(1))).containsExactly("1", "[EMAIL_ADDRESS]");
+        assertThat(values(out.get(2))).containsExactly("2", null);
+        assertThat(values(out.get(3))).containsExactly("3", "x [EMAIL_ADDRESS]");
+        assertThat(remote.batches).containsExactly(3);
+        assertThat(remote.threads).containsExactly("virtual");
+    }
+
+    private static byte[] readAll(EmbeddedChannel ch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuf r;
+        while ((r = ch.readInbound()) != null) {
+            byte[] bytes = new byte[r.readableBytes()];
+            r.readBytes(bytes);
+            r.release();
+            out.writeBytes(bytes);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void anUnchangedChunkPassesByteForByte() {
         byte[] in = concat(rowDescription(col("n", INT4, 0)), dataRow("7"), commandComplete("SELECT 1"), readyForQuery());
