@@ -122,8 +122,10 @@ final class Http1Responder extends ByteToMessageDecoder {
             body = PROXY_ADVICE;
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // no "upgrade" header with the 426: a proxy passing it on over HTTP/2 would break the client's
+        // stream with a protocol error (a connection-specific header) instead of showing this text
         String headers = "HTTP/1.1 " + status + "\r\ncontent-type: " + type + "\r\ncontent-length: " + bytes.length
-                + (status.startsWith("426") ? "\r\nupgrade: h2c" : "") + "\r\nconnection: close\r\n\r\n";
+                + "\r\nconnection: close\r\n\r\n";
         ByteBuf response = Unpooled.wrappedBuffer(headers.getBytes(StandardCharsets.US_ASCII), head ? new byte[0] : bytes);
         // through this context towards the socket: gRPC's handlers (not in the pipeline) see nothing
         ctx.writeAndFlush(response).addListener(f -> ctx.close());
