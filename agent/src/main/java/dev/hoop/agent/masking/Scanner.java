@@ -23,17 +23,20 @@ import static dev.hoop.agent.masking.Numbers.on;
 /**
  * One left-to-right pass over a text: at each word start (a letter, digit or sign not preceded by a
  * letter or digit) the detectors that can start with that character are tried, in a fixed order;
- * the first match is taken and the scan goes on after it. Everything a detector decides depends
+ * the first match is taken and the scan goes on after it. The detectors live by kind in {@link Addresses},
+ * {@link WebValues}, {@link Secrets}, {@link Codes} and {@link Numbers}. Everything a detector decides depends
  * only on at most {@link Labels#REACH} characters before the position and {@link #MAX_LOOKAHEAD}
  * after it, which is what lets a stream give exactly the one-piece result (docs/masking.md#streaming).
  */
 final class Scanner {
+    /** The most a detector reads at once; a longer value (a PEM key) is masked in pieces ({@link Continuation}). */
+    static final int PIECE = 2048;
     /**
      * The most any detector reads after its start position: a piece, plus what comes before it
      * (a PEM BEGIN line of at most 85 characters, a header name and 32 blanks) and after it (an
      * END line of at most 94 characters, one character of boundary).
      */
-    static final int MAX_LOOKAHEAD = Detectors.PIECE + 256;
+    static final int MAX_LOOKAHEAD = PIECE + 256;
 
     /** Receives the matches in order. */
     interface Sink {
@@ -105,7 +108,7 @@ final class Scanner {
                 if (nextAt < i) {
                     nextAt = indexOf(s, '@', i, len);
                 }
-                if (nextAt - i <= Detectors.MAX_LOCAL || nextAt == Integer.MAX_VALUE && !t.eof && len - i <= Detectors.MAX_LOCAL) {
+                if (nextAt - i <= Addresses.MAX_LOCAL || nextAt == Integer.MAX_VALUE && !t.eof && len - i <= Addresses.MAX_LOCAL) {
                     possible |= EMAIL_ADDRESS.bit();
                 }
             }
@@ -181,37 +184,37 @@ final class Scanner {
     private static boolean detect(Text t, int i, char c, long on, boolean v6, boolean passportColumn) {
         t.cont = Continuation.NONE;
         if (c == '-') {
-            return Detectors.pem(t, i);
+            return Secrets.pem(t, i);
         }
         if (c == ':') {
-            return v6 && Detectors.ipv6(t, i);
+            return v6 && Addresses.ipv6(t, i);
         }
         if (c == '+' || c == '(') {
             return Numbers.detect(t, i, on, passportColumn);
         }
         switch (c) {
             case 'h', 'H', 'f', 'F' -> {
-                if ((on(on, URL) || on(on, STORAGE_SIGNED_URL)) && Detectors.url(t, i, on)) {
+                if ((on(on, URL) || on(on, STORAGE_SIGNED_URL)) && WebValues.url(t, i, on)) {
                     return true;
                 }
             }
             case 'e' -> {
-                if (on(on, JSON_WEB_TOKEN) && Detectors.jwt(t, i)) {
+                if (on(on, JSON_WEB_TOKEN) && Secrets.jwt(t, i)) {
                     return true;
                 }
             }
             case 'c', 'C', 's', 'S' -> {
-                if (on(on, HTTP_COOKIE) && Detectors.cookie(t, i)) {
+                if (on(on, HTTP_COOKIE) && WebValues.cookie(t, i)) {
                     return true;
                 }
             }
             case 'b', 'B' -> {
-                if (on(on, BEARER_TOKEN) && Detectors.bearer(t, i)) {
+                if (on(on, BEARER_TOKEN) && Secrets.bearer(t, i)) {
                     return true;
                 }
             }
             case 'A' -> {
-                if (on(on, AWS_ACCESS_KEY) && Detectors.aws(t, i)) {
+                if (on(on, AWS_ACCESS_KEY) && Secrets.aws(t, i)) {
                     return true;
                 }
             }
@@ -222,23 +225,23 @@ final class Scanner {
             return false;
         }
         t.cont = Continuation.NONE;
-        if (on(on, EMAIL_ADDRESS) && Detectors.email(t, i) || t.hitEnd) {
+        if (on(on, EMAIL_ADDRESS) && Addresses.email(t, i) || t.hitEnd) {
             return !t.hitEnd;
         }
         boolean upper = c >= 'A' && c <= 'Z';
         boolean digit = c >= '0' && c <= '9';
         if (upper) {
-            if (on(on, IBAN_CODE) && Detectors.iban(t, i) || t.hitEnd) {
+            if (on(on, IBAN_CODE) && Codes.iban(t, i) || t.hitEnd) {
                 return !t.hitEnd;
             }
             if (on(on, US_PASSPORT) && Numbers.passportLetterForm(t, i, passportColumn) || t.hitEnd) {
                 return !t.hitEnd;
             }
         }
-        if ((upper || digit) && on(on, VEHICLE_IDENTIFICATION_NUMBER) && Detectors.vin(t, i) || t.hitEnd) {
+        if ((upper || digit) && on(on, VEHICLE_IDENTIFICATION_NUMBER) && Codes.vin(t, i) || t.hitEnd) {
             return !t.hitEnd;
         }
-        if (v6 && Detectors.ipv6(t, i) || t.hitEnd) {
+        if (v6 && Addresses.ipv6(t, i) || t.hitEnd) {
             return !t.hitEnd;
         }
         return digit && (on & NUMBER_TYPES) != 0 && Numbers.detect(t, i, on, passportColumn);
@@ -247,21 +250,21 @@ final class Scanner {
     private static final long NUMBER_TYPES = PHONE_NUMBER.bit() | CREDIT_CARD_NUMBER.bit() | IP_ADDRESS.bit() | US_SOCIAL_SECURITY_NUMBER.bit()
             | US_PASSPORT.bit() | BRAZIL_CPF_NUMBER.bit() | IMEI_HARDWARE_ID.bit() | DATE_OF_BIRTH.bit();
 
-    /** The next piece of a value longer than {@link Detectors#PIECE}; i when it ended right before i. */
+    /** The next piece of a value longer than {@link #PIECE}; i when it ended right before i. */
     private static int continuation(Text t, int i, Continuation cont) {
         t.cont = Continuation.NONE;
         return switch (cont) {
-            case PEM -> Detectors.pemBody(t, i);
-            case LINE -> Detectors.lineEnd(t, i);
-            case TOKEN -> Detectors.tokenEnd(t, i);
+            case PEM -> Secrets.pemBody(t, i);
+            case LINE -> WebValues.lineEnd(t, i);
+            case TOKEN -> Secrets.tokenEnd(t, i);
             case URL -> {
                 int j = i;
-                int cap = i + Detectors.PIECE;
-                while (j < cap && !Detectors.urlEnd(t.at(j))) {
+                int cap = i + PIECE;
+                while (j < cap && !WebValues.urlEnd(t.at(j))) {
                     j++;
                 }
                 int c = t.at(j);
-                t.cont = c < 0 || j == cap && !Detectors.urlEnd(c) ? Continuation.URL : Continuation.NONE;
+                t.cont = c < 0 || j == cap && !WebValues.urlEnd(c) ? Continuation.URL : Continuation.NONE;
                 yield j;
             }
             case NONE -> i;
