@@ -13,7 +13,6 @@ import static dev.hoop.agent.masking.InfoType.HTTP_COOKIE;
 import static dev.hoop.agent.masking.InfoType.IBAN_CODE;
 import static dev.hoop.agent.masking.InfoType.IP_ADDRESS;
 import static dev.hoop.agent.masking.InfoType.JSON_WEB_TOKEN;
-import static dev.hoop.agent.masking.InfoType.PEM_PRIVATE_KEY;
 import static dev.hoop.agent.masking.InfoType.STORAGE_SIGNED_URL;
 import static dev.hoop.agent.masking.InfoType.URL;
 import static dev.hoop.agent.masking.InfoType.US_PASSPORT;
@@ -64,7 +63,8 @@ final class Scanner {
         boolean prevWord = Text.wordChar(t.at(i - 1));
         boolean emailOn = on(enabled, EMAIL_ADDRESS);
         boolean ipOn = on(enabled, IP_ADDRESS);
-        int nextAt = -1;
+        int nextAt = -1; // the next '@', and where the e-mail characters before it start
+        int localStart = Integer.MAX_VALUE;
         boolean cont = state.cont != Continuation.NONE;
         while (i < len) {
             if (cont) { // only at the start and after a value longer than a piece
@@ -103,23 +103,28 @@ final class Scanner {
             // A word start (or a '-' anywhere: a PEM header may follow anything, "key:-----BEGIN").
             // The cheap prefilter: which detectors can start with c, and is there an '@' (e-mail)
             // or a ':' (IPv6) near enough? Each detector checks again by itself.
-            long possible = START[c] & enabled;
-            if (emailOn && word) {
-                if (nextAt < i) {
-                    nextAt = indexOf(s, '@', i, len);
+            long possible = Prefilter.start(c) & enabled;
+            int next = i + 1; // where the scan goes on when nothing starts here: after the word
+            if (word) {
+                next = Prefilter.wordEnd(s, next, len);
+                if (possible != 0 && (next < len || t.eof)) {
+                    possible = Prefilter.byWord(s, i, next, len, c, possible);
                 }
-                if (nextAt - i <= Addresses.MAX_LOCAL || nextAt == Integer.MAX_VALUE && !t.eof && len - i <= Addresses.MAX_LOCAL) {
-                    possible |= EMAIL_ADDRESS.bit();
+                if (emailOn) {
+                    if (nextAt < i) {
+                        nextAt = indexOf(s, '@', i, len);
+                        localStart = nextAt == Integer.MAX_VALUE ? nextAt : Prefilter.localRunStart(s, i, nextAt);
+                    }
+                    if (i >= localStart || nextAt == Integer.MAX_VALUE && !t.eof && len - i <= Addresses.MAX_LOCAL) {
+                        possible |= EMAIL_ADDRESS.bit();
+                    }
                 }
             }
             boolean v6 = false;
-            if (ipOn && !prevWord && (Text.is(c, Text.HEX) || c == ':')) {
-                // At most 4 hex digits, then ':' (a short look, cheaper than a search).
-                int lim = Math.min(len, i + 5);
-                for (int j = i; j < lim && !v6; j++) {
-                    v6 = s.charAt(j) == ':';
-                }
-                v6 |= !t.eof && len - i <= 4;
+            if (ipOn && !prevWord) {
+                // At most 4 hex digits, then ':' (the word's end), or a ':' here.
+                v6 = c == ':' || Text.is(c, Text.HEX) && next - i <= 4 && next < len && s.charAt(next) == ':'
+                        || (c == ':' || Text.is(c, Text.HEX)) && !t.eof && len - i <= 4;
             }
             if (possible != 0 || v6) {
                 t.hitEnd = false;
@@ -140,7 +145,7 @@ final class Scanner {
                 }
             }
             prevWord = word;
-            i++;
+            i = next;
         }
         return i;
     }
@@ -148,33 +153,6 @@ final class Scanner {
     private static int indexOf(String s, char c, int from, int len) {
         int j = s.indexOf(c, from);
         return j < 0 || j >= len ? Integer.MAX_VALUE : j;
-    }
-
-    /** Per ASCII character, the types whose values can start with it (e-mail and IPv6 aside). */
-    private static final long[] START = new long[128];
-
-    static {
-        long numbers = PHONE_NUMBER.bit() | CREDIT_CARD_NUMBER.bit() | IP_ADDRESS.bit() | US_SOCIAL_SECURITY_NUMBER.bit()
-                | US_PASSPORT.bit() | BRAZIL_CPF_NUMBER.bit() | IMEI_HARDWARE_ID.bit() | DATE_OF_BIRTH.bit() | VEHICLE_IDENTIFICATION_NUMBER.bit();
-        for (char c = '0'; c <= '9'; c++) {
-            START[c] = numbers;
-        }
-        for (char c = 'A'; c <= 'Z'; c++) {
-            START[c] = IBAN_CODE.bit() | US_PASSPORT.bit() | VEHICLE_IDENTIFICATION_NUMBER.bit();
-        }
-        START['A'] |= AWS_ACCESS_KEY.bit();
-        for (char c : "hHfF".toCharArray()) {
-            START[c] |= URL.bit() | STORAGE_SIGNED_URL.bit();
-        }
-        START['e'] |= JSON_WEB_TOKEN.bit();
-        for (char c : "cCsS".toCharArray()) {
-            START[c] |= HTTP_COOKIE.bit();
-        }
-        START['b'] |= BEARER_TOKEN.bit();
-        START['B'] |= BEARER_TOKEN.bit();
-        START['-'] = PEM_PRIVATE_KEY.bit();
-        START['+'] = PHONE_NUMBER.bit();
-        START['('] = PHONE_NUMBER.bit();
     }
 
     /**
