@@ -12,6 +12,8 @@ import java.util.Random;
  *   values: result-like values (ids, names, amounts, dates, a few e-mails), one maskValue each
  *   table:  a 1,000-row x 10-column result, as the PostgreSQL stage sees it (ms per result)
  *   copy:   the same rows as COPY text (tab-separated lines), streamed in 8 KB chunks
+ *   lines:  the ~1 KB rows of bench/masking/run's 1 GB COPY (a number, an e-mail, 960 'x'), one
+ *           maskText per row, as the PostgreSQL stage masks each COPY data message
  * Args: [seconds per figure, default 3] [warm-up seconds, default 3].
  */
 public class MaskingBench {
@@ -33,6 +35,19 @@ public class MaskingBench {
         double valMbs = run("values (maskValue per cell)", seconds, () -> values(masker, columns, rows), size(rows));
         String copy = copyText(rows, 4 << 20);
         double copyMbs = run("COPY text rows (streamed)", seconds, () -> streamText(masker, copy), copy.length());
+        String[] lines = new String[1000];
+        long linesSize = 0;
+        for (int g = 0; g < lines.length; g++) {
+            lines[g] = (100000 + g) + "\tuser" + (100000 + g) + "@example.com\t" + "x".repeat(960) + "\n";
+            linesSize += lines[g].length();
+        }
+        double linesMbs = run("1 KB COPY rows (maskText per row)", seconds, () -> {
+            int n = 0;
+            for (String line : lines) {
+                n += masker.maskText(line).length();
+            }
+            return n;
+        }, linesSize);
         double[] ms = new double[31];
         for (int k = 0; k < ms.length; k++) {
             long t0 = CPU.getCurrentThreadCpuTime();
@@ -43,6 +58,7 @@ public class MaskingBench {
         System.out.printf("%-34s %8.1f MB/s%n%-34s %8.1f MB/s%n%-34s %8.1f MB/s%n", "text, streamed:", textMbs, "text, one piece:", oneMbs,
                 "result values:", valMbs);
         System.out.printf("%-34s %8.1f MB/s%n", "COPY text rows, streamed:", copyMbs);
+        System.out.printf("%-34s %8.1f MB/s%n", "1 KB COPY rows (bench/masking/run):", linesMbs);
         System.out.printf("%-34s %8.2f ms median, %.2f ms p90 of CPU time (target: <= 10 ms added)%n", "1,000 x 10 result:", ms[15], ms[27]);
     }
 

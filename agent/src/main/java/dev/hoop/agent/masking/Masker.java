@@ -20,7 +20,8 @@ public final class Masker {
     private final long enabled;
     private final Replacer replacer;
     private final ColumnRules columns;
-    private final LongAdder[] counts = new LongAdder[InfoType.values().length];
+    private static final int TYPES = InfoType.values().length;
+    private final LongAdder[] counts = new LongAdder[TYPES];
 
     public Masker(MaskingPolicy policy) {
         this.policy = java.util.Objects.requireNonNull(policy, "policy");
@@ -102,7 +103,7 @@ public final class Masker {
     }
 
     private String scan(String text, boolean passportColumn) {
-        if (enabled == 0) {
+        if (enabled == 0 || !Prefilter.mayHoldAny(text)) {
             return text;
         }
         Text t = new Text(text, text.length(), true);
@@ -118,7 +119,7 @@ public final class Masker {
     /** Copies the text between matches and writes each match's replacement; counts what it replaced. */
     private final class Output implements Scanner.Sink {
         private final String s;
-        private final int[] found = new int[InfoType.values().length];
+        private int[] found; // made on the first match: most texts have none
         private int pos;
         StringBuilder sb;
 
@@ -136,12 +137,18 @@ public final class Masker {
             replacer.append(sb, type, s, start, end, continuation);
             pos = end;
             if (!continuation) {
+                if (found == null) {
+                    found = new int[TYPES];
+                }
                 found[type.ordinal()]++;
             }
         }
 
         /** One addition per type and call, not per value: LongAdder increments cost more than an array. */
         void addCounts() {
+            if (found == null) {
+                return;
+            }
             for (int k = 0; k < found.length; k++) {
                 if (found[k] != 0) {
                     counts[k].add(found[k]);

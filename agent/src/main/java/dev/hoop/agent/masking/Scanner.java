@@ -13,7 +13,6 @@ import static dev.hoop.agent.masking.InfoType.HTTP_COOKIE;
 import static dev.hoop.agent.masking.InfoType.IBAN_CODE;
 import static dev.hoop.agent.masking.InfoType.IP_ADDRESS;
 import static dev.hoop.agent.masking.InfoType.JSON_WEB_TOKEN;
-import static dev.hoop.agent.masking.InfoType.PEM_PRIVATE_KEY;
 import static dev.hoop.agent.masking.InfoType.STORAGE_SIGNED_URL;
 import static dev.hoop.agent.masking.InfoType.URL;
 import static dev.hoop.agent.masking.InfoType.US_PASSPORT;
@@ -23,17 +22,20 @@ import static dev.hoop.agent.masking.Numbers.on;
 /**
  * One left-to-right pass over a text: at each word start (a letter, digit or sign not preceded by a
  * letter or digit) the detectors that can start with that character are tried, in a fixed order;
- * the first match is taken and the scan goes on after it. Everything a detector decides depends
+ * the first match is taken and the scan goes on after it. The detectors live by kind in {@link Addresses},
+ * {@link WebValues}, {@link Secrets}, {@link Codes} and {@link Numbers}. Everything a detector decides depends
  * only on at most {@link Labels#REACH} characters before the position and {@link #MAX_LOOKAHEAD}
  * after it, which is what lets a stream give exactly the one-piece result (docs/masking.md#streaming).
  */
 final class Scanner {
+    /** The most a detector reads at once; a longer value (a PEM key) is masked in pieces ({@link Continuation}). */
+    static final int PIECE = 2048;
     /**
      * The most any detector reads after its start position: a piece, plus what comes before it
      * (a PEM BEGIN line of at most 85 characters, a header name and 32 blanks) and after it (an
      * END line of at most 94 characters, one character of boundary).
      */
-    static final int MAX_LOOKAHEAD = Detectors.PIECE + 256;
+    static final int MAX_LOOKAHEAD = PIECE + 256;
 
     /** Receives the matches in order. */
     interface Sink {
@@ -61,7 +63,8 @@ final class Scanner {
         boolean prevWord = Text.wordChar(t.at(i - 1));
         boolean emailOn = on(enabled, EMAIL_ADDRESS);
         boolean ipOn = on(enabled, IP_ADDRESS);
-        int nextAt = -1;
+        int nextAt = -1; // the next '@', and where the e-mail characters before it start
+        int localStart = Integer.MAX_VALUE;
         boolean cont = state.cont != Continuation.NONE;
         while (i < len) {
             if (cont) { // only at the start and after a value longer than a piece
@@ -100,23 +103,28 @@ final class Scanner {
             // A word start (or a '-' anywhere: a PEM header may follow anything, "key:-----BEGIN").
             // The cheap prefilter: which detectors can start with c, and is there an '@' (e-mail)
             // or a ':' (IPv6) near enough? Each detector checks again by itself.
-            long possible = START[c] & enabled;
-            if (emailOn && word) {
-                if (nextAt < i) {
-                    nextAt = indexOf(s, '@', i, len);
+            long possible = Prefilter.start(c) & enabled;
+            int next = i + 1; // where the scan goes on when nothing starts here: after the word
+            if (word) {
+                next = Prefilter.wordEnd(s, next, len);
+                if (possible != 0 && (next < len || t.eof)) {
+                    possible = Prefilter.byWord(s, i, next, len, c, possible);
                 }
-                if (nextAt - i <= Detectors.MAX_LOCAL || nextAt == Integer.MAX_VALUE && !t.eof && len - i <= Detectors.MAX_LOCAL) {
-                    possible |= EMAIL_ADDRESS.bit();
+                if (emailOn) {
+                    if (nextAt < i) {
+                        nextAt = indexOf(s, '@', i, len);
+                        localStart = nextAt == Integer.MAX_VALUE ? nextAt : Prefilter.localRunStart(s, i, nextAt);
+                    }
+                    if (i >= localStart || nextAt == Integer.MAX_VALUE && !t.eof && len - i <= Addresses.MAX_LOCAL) {
+                        possible |= EMAIL_ADDRESS.bit();
+                    }
                 }
             }
             boolean v6 = false;
-            if (ipOn && !prevWord && (Text.is(c, Text.HEX) || c == ':')) {
-                // At most 4 hex digits, then ':' (a short look, cheaper than a search).
-                int lim = Math.min(len, i + 5);
-                for (int j = i; j < lim && !v6; j++) {
-                    v6 = s.charAt(j) == ':';
-                }
-                v6 |= !t.eof && len - i <= 4;
+            if (ipOn && !prevWord) {
+                // At most 4 hex digits, then ':' (the word's end), or a ':' here.
+                v6 = c == ':' || Text.is(c, Text.HEX) && next - i <= 4 && next < len && s.charAt(next) == ':'
+                        || (c == ':' || Text.is(c, Text.HEX)) && !t.eof && len - i <= 4;
             }
             if (possible != 0 || v6) {
                 t.hitEnd = false;
@@ -137,7 +145,7 @@ final class Scanner {
                 }
             }
             prevWord = word;
-            i++;
+            i = next;
         }
         return i;
     }
@@ -147,33 +155,6 @@ final class Scanner {
         return j < 0 || j >= len ? Integer.MAX_VALUE : j;
     }
 
-    /** Per ASCII character, the types whose values can start with it (e-mail and IPv6 aside). */
-    private static final long[] START = new long[128];
-
-    static {
-        long numbers = PHONE_NUMBER.bit() | CREDIT_CARD_NUMBER.bit() | IP_ADDRESS.bit() | US_SOCIAL_SECURITY_NUMBER.bit()
-                | US_PASSPORT.bit() | BRAZIL_CPF_NUMBER.bit() | IMEI_HARDWARE_ID.bit() | DATE_OF_BIRTH.bit() | VEHICLE_IDENTIFICATION_NUMBER.bit();
-        for (char c = '0'; c <= '9'; c++) {
-            START[c] = numbers;
-        }
-        for (char c = 'A'; c <= 'Z'; c++) {
-            START[c] = IBAN_CODE.bit() | US_PASSPORT.bit() | VEHICLE_IDENTIFICATION_NUMBER.bit();
-        }
-        START['A'] |= AWS_ACCESS_KEY.bit();
-        for (char c : "hHfF".toCharArray()) {
-            START[c] |= URL.bit() | STORAGE_SIGNED_URL.bit();
-        }
-        START['e'] |= JSON_WEB_TOKEN.bit();
-        for (char c : "cCsS".toCharArray()) {
-            START[c] |= HTTP_COOKIE.bit();
-        }
-        START['b'] |= BEARER_TOKEN.bit();
-        START['B'] |= BEARER_TOKEN.bit();
-        START['-'] = PEM_PRIVATE_KEY.bit();
-        START['+'] = PHONE_NUMBER.bit();
-        START['('] = PHONE_NUMBER.bit();
-    }
-
     /**
      * The detectors for a word start holding c, among the possible types; false (and
      * {@link Text#hitEnd}) when undecided. {@code v6}: a ':' is near enough for an IPv6 address.
@@ -181,37 +162,37 @@ final class Scanner {
     private static boolean detect(Text t, int i, char c, long on, boolean v6, boolean passportColumn) {
         t.cont = Continuation.NONE;
         if (c == '-') {
-            return Detectors.pem(t, i);
+            return Secrets.pem(t, i);
         }
         if (c == ':') {
-            return v6 && Detectors.ipv6(t, i);
+            return v6 && Addresses.ipv6(t, i);
         }
         if (c == '+' || c == '(') {
             return Numbers.detect(t, i, on, passportColumn);
         }
         switch (c) {
             case 'h', 'H', 'f', 'F' -> {
-                if ((on(on, URL) || on(on, STORAGE_SIGNED_URL)) && Detectors.url(t, i, on)) {
+                if ((on(on, URL) || on(on, STORAGE_SIGNED_URL)) && WebValues.url(t, i, on)) {
                     return true;
                 }
             }
             case 'e' -> {
-                if (on(on, JSON_WEB_TOKEN) && Detectors.jwt(t, i)) {
+                if (on(on, JSON_WEB_TOKEN) && Secrets.jwt(t, i)) {
                     return true;
                 }
             }
             case 'c', 'C', 's', 'S' -> {
-                if (on(on, HTTP_COOKIE) && Detectors.cookie(t, i)) {
+                if (on(on, HTTP_COOKIE) && WebValues.cookie(t, i)) {
                     return true;
                 }
             }
             case 'b', 'B' -> {
-                if (on(on, BEARER_TOKEN) && Detectors.bearer(t, i)) {
+                if (on(on, BEARER_TOKEN) && Secrets.bearer(t, i)) {
                     return true;
                 }
             }
             case 'A' -> {
-                if (on(on, AWS_ACCESS_KEY) && Detectors.aws(t, i)) {
+                if (on(on, AWS_ACCESS_KEY) && Secrets.aws(t, i)) {
                     return true;
                 }
             }
@@ -222,23 +203,23 @@ final class Scanner {
             return false;
         }
         t.cont = Continuation.NONE;
-        if (on(on, EMAIL_ADDRESS) && Detectors.email(t, i) || t.hitEnd) {
+        if (on(on, EMAIL_ADDRESS) && Addresses.email(t, i) || t.hitEnd) {
             return !t.hitEnd;
         }
         boolean upper = c >= 'A' && c <= 'Z';
         boolean digit = c >= '0' && c <= '9';
         if (upper) {
-            if (on(on, IBAN_CODE) && Detectors.iban(t, i) || t.hitEnd) {
+            if (on(on, IBAN_CODE) && Codes.iban(t, i) || t.hitEnd) {
                 return !t.hitEnd;
             }
             if (on(on, US_PASSPORT) && Numbers.passportLetterForm(t, i, passportColumn) || t.hitEnd) {
                 return !t.hitEnd;
             }
         }
-        if ((upper || digit) && on(on, VEHICLE_IDENTIFICATION_NUMBER) && Detectors.vin(t, i) || t.hitEnd) {
+        if ((upper || digit) && on(on, VEHICLE_IDENTIFICATION_NUMBER) && Codes.vin(t, i) || t.hitEnd) {
             return !t.hitEnd;
         }
-        if (v6 && Detectors.ipv6(t, i) || t.hitEnd) {
+        if (v6 && Addresses.ipv6(t, i) || t.hitEnd) {
             return !t.hitEnd;
         }
         return digit && (on & NUMBER_TYPES) != 0 && Numbers.detect(t, i, on, passportColumn);
@@ -247,21 +228,21 @@ final class Scanner {
     private static final long NUMBER_TYPES = PHONE_NUMBER.bit() | CREDIT_CARD_NUMBER.bit() | IP_ADDRESS.bit() | US_SOCIAL_SECURITY_NUMBER.bit()
             | US_PASSPORT.bit() | BRAZIL_CPF_NUMBER.bit() | IMEI_HARDWARE_ID.bit() | DATE_OF_BIRTH.bit();
 
-    /** The next piece of a value longer than {@link Detectors#PIECE}; i when it ended right before i. */
+    /** The next piece of a value longer than {@link #PIECE}; i when it ended right before i. */
     private static int continuation(Text t, int i, Continuation cont) {
         t.cont = Continuation.NONE;
         return switch (cont) {
-            case PEM -> Detectors.pemBody(t, i);
-            case LINE -> Detectors.lineEnd(t, i);
-            case TOKEN -> Detectors.tokenEnd(t, i);
+            case PEM -> Secrets.pemBody(t, i);
+            case LINE -> WebValues.lineEnd(t, i);
+            case TOKEN -> Secrets.tokenEnd(t, i);
             case URL -> {
                 int j = i;
-                int cap = i + Detectors.PIECE;
-                while (j < cap && !Detectors.urlEnd(t.at(j))) {
+                int cap = i + PIECE;
+                while (j < cap && !WebValues.urlEnd(t.at(j))) {
                     j++;
                 }
                 int c = t.at(j);
-                t.cont = c < 0 || j == cap && !Detectors.urlEnd(c) ? Continuation.URL : Continuation.NONE;
+                t.cont = c < 0 || j == cap && !WebValues.urlEnd(c) ? Continuation.URL : Continuation.NONE;
                 yield j;
             }
             case NONE -> i;
