@@ -80,6 +80,40 @@ class LauncherTest {
         assertThat(r.out()).startsWith("version=");
     }
 
+    /**
+     * The JDK 25+ ahead-of-time cache: HOOP_AOT_TRAIN=1 records one for the role, the next start maps
+     * it (-XX:AOTCache in the JVM's flags), a cache whose name belongs to another jar or JDK is never
+     * named, and short commands never get one.
+     */
+    @Test
+    void connectMapsTheCacheItsTrainingRunWroteAndNoOtherOne() throws Exception {
+        Path aot = work.resolve("aot");
+        HoopProcess hoop = new HoopProcess(root, work, Map.of("HOOP_AOT_DIR", aot.toString(), "HOOP_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
+        HoopProcess.Result probe = hoop.run("version");
+        org.junit.jupiter.api.Assumptions.assumeTrue(probe.out().matches("(?s).*java=(2[5-9]|[3-9][0-9]).*"),
+                "the AOT cache needs Java 25+: " + probe.out());
+        assertThat(probe.out()).doesNotContain("AOTCache");
+
+        HoopProcess.Result train = hoop.run(Map.of("HOOP_AOT_TRAIN", "1"), "", "connect", "--help");
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("-XX:AOTCacheOutput=" + aot.resolve("aot-connect-"));
+        List<Path> caches;
+        try (Stream<Path> files = Files.list(aot)) {
+            caches = files.filter(f -> f.getFileName().toString().matches("aot-connect-[0-9a-f]{8}\\.aot")).toList();
+        }
+        assertThat(caches).hasSize(1);
+
+        HoopProcess.Result cached = hoop.run("connect", "--help");
+        assertThat(cached.exit()).as(cached.err()).isZero();
+        assertThat(cached.out()).contains("-XX:AOTCache=" + caches.get(0));
+        assertThat(cached.err()).isEmpty();
+        assertThat(hoop.run(Map.of("HOOP_NO_AOT", "1"), "", "connect", "--help").out()).doesNotContain("AOTCache");
+
+        // the same file under another jar's or JDK's name: not used
+        Files.move(caches.get(0), aot.resolve("aot-connect-00000000.aot"));
+        assertThat(hoop.run("connect", "--help").out()).doesNotContain("AOTCache");
+    }
+
     private static void exec(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).inheritIO().start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
