@@ -7,44 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The administration pages in Debian's Chromium against the real gateway: an agent created in the
  * page shows its DSN once (and a real agent connects with it), a connection created and changed with
  * its plugins, deleted, and users created, regrouped and disabled.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebAppAdminTest {
-    @TempDir
-    static Path work;
-    HoopStack stack;
-    WebBrowser browser;
-
-    @BeforeAll
-    void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
-        browser = new WebBrowser();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-    }
+class WebAppAdminTest extends BrowserTestBase {
 
     static Page.GetByRoleOptions named(String name) {
         return new Page.GetByRoleOptions().setName(name).setExact(true);

@@ -9,14 +9,9 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The connections pages in Debian's Chromium against the real gateway, agent and PostgreSQL: the
@@ -24,21 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * text, never markup), a reviewed query that waits for approval and runs when approved (or shows the
  * rejection), a non-admin kept out of the administration, phone width, and the first paint.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebAppConnectionsTest {
+class WebAppConnectionsTest extends BrowserTestBase {
     static final String DEV = "dev@example.com";
     static final String APPROVER = "approver@example.com";
     static final String USER_PASSWORD = "user-password-1";
     static final String MARKUP = "<img src=x onerror=\"document.title='owned'\">";
 
-    @TempDir
-    static Path work;
-    HoopStack stack;
-    WebBrowser browser;
-
-    @BeforeAll
-    void start() throws Exception {
-        stack = new HoopStack(work);
+    @Override
+    void prepare() throws Exception {
         stack.install();
         HoopStack.sql(stack.targetUrl(), "CREATE TABLE items (id int, name text)",
                 "INSERT INTO items VALUES (1, 'alice'), (2, 'two' || chr(10) || 'lines'), (3, '" + MARKUP.replace("'", "''") + "'),"
@@ -49,17 +37,6 @@ class WebAppConnectionsTest {
         stack.send("PUT", "/api/connections/pg-reviewed/reviewers", stack.token, Map.of("groups", List.of("dba")));
         stack.post("/api/users", Map.of("email", DEV, "password", USER_PASSWORD, "groups", List.of("devs")), 201);
         stack.post("/api/users", Map.of("email", APPROVER, "password", USER_PASSWORD, "groups", List.of("dba")), 201);
-        browser = new WebBrowser();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     static Page.GetByRoleOptions named(String name) {

@@ -8,51 +8,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reviews and the admin pages in Debian's Chromium: a requester's script approved by a second user
  * through the review page and then run, self-approval refused with the API's message, client keys
  * and API keys created through their pages (the secret shown once, never stored), webhooks.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebAppReviewsAdminTest {
+class WebAppReviewsAdminTest extends BrowserTestBase {
     static final String DEV = "dev@example.com";
     static final String DBA = "dba@example.com";
     static final String PASSWORD = "a-password-1";
-    @TempDir
-    static Path work;
-    HoopStack stack;
-    WebBrowser browser;
     final ObjectMapper json = new ObjectMapper();
 
-    @BeforeAll
-    void start() throws Exception {
-        stack = new HoopStack(work);
+    @Override
+    void prepare() throws Exception {
         stack.install();
         stack.createConnection("sh", "command-line", Map.of(), "bash", "--norc", "--noprofile");
         assertThat(stack.send("PUT", "/api/connections/sh/reviewers", stack.token, Map.of("groups", List.of("dba"))).statusCode()).isEqualTo(200);
         // the requester is in dba too: they see the decision form, and the API refuses their own approval
         stack.post("/api/users", Map.of("email", DEV, "password", PASSWORD, "groups", List.of("dev", "dba")), 201);
         stack.post("/api/users", Map.of("email", DBA, "password", PASSWORD, "groups", List.of("dba")), 201);
-        browser = new WebBrowser();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private Page as(String email, String password) {

@@ -7,34 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sessions pages in Debian's Chromium, on sessions the real binaries recorded: search and open,
  * a terminal replay (play to the end, idle time cut, seek with the keyboard), a psql session's
  * statement timeline, the seal's badge, a running session's live events, a phone's width.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebAppSessionsTest {
-    @TempDir
-    static Path work;
-    HoopStack stack;
-    WebBrowser browser;
+class WebAppSessionsTest extends BrowserTestBase {
     String terminalSession;
     String psqlSession;
 
-    @BeforeAll
-    void start() throws Exception {
-        stack = new HoopStack(work);
+    @Override
+    void prepare() throws Exception {
         stack.install();
         stack.createConnection("sh", "command-line", Map.of(), "bash", "--norc", "--noprofile");
         stack.createPostgresConnection("pg");
@@ -58,17 +47,6 @@ class WebAppSessionsTest {
                     return false;
                 }
             });
-        }
-        browser = new WebBrowser();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

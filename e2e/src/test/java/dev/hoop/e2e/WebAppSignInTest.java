@@ -5,37 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The web app's shell in Debian's Chromium: sign-in, the token kept only as the session token, sign-out. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebAppSignInTest {
-    @TempDir
-    static Path work;
-    HoopStack stack;
-    WebBrowser browser;
-
-    @BeforeAll
-    void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
-        browser = new WebBrowser();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-    }
+class WebAppSignInTest extends BrowserTestBase {
 
     @Test
     void aSignedOutVisitorIsSentToSignInAndComesBackToThePageAsked() throws Exception {

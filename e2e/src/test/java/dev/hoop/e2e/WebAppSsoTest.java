@@ -6,17 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SSO in the browser: the real gateway with {@code AUTH_METHOD=oidc} against an OpenID Connect
@@ -24,38 +20,25 @@ import org.junit.jupiter.api.io.TempDir;
  * stand-in because no real provider runs here). The sign-in page offers SSO only, the provider's
  * answer signs the user in, and the token leaves the address bar before the app renders.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebAppSsoTest {
+class WebAppSsoTest extends BrowserTestBase {
     static final String ISSUER_ID = "hoop";
     static final String CLIENT_ID = "hoop-web";
 
-    @TempDir
-    static Path work;
     MockOAuth2Server idp;
-    HoopStack stack;
-    WebBrowser browser;
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    void prepare() throws Exception {
         idp = new MockOAuth2Server();
         idp.start(InetAddress.getLoopbackAddress(), 0);
-        stack = new HoopStack(work);
         stack.startGateway(Map.of(
                 "API_URL", stack.api,
                 "IDP_ISSUER", idp.issuerUrl(ISSUER_ID).toString(),
                 "IDP_CLIENT_ID", CLIENT_ID,
                 "IDP_CLIENT_SECRET", "web-sso-client-secret"));
-        browser = new WebBrowser();
     }
 
     @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+    void stopIdentityProvider() throws Exception {
         if (idp != null) {
             idp.shutdown();
         }
