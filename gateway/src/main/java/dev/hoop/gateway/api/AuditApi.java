@@ -1,14 +1,12 @@
 package dev.hoop.gateway.api;
 
 import dev.hoop.gateway.audit.SessionSealer;
-import dev.hoop.gateway.auth.Principal;
 import dev.hoop.gateway.store.SessionSeals;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Sessions.Session;
 import io.helidon.http.Method;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Tamper evidence of recordings: {@code GET /api/audit/publickey} (the key that signs them) and
@@ -41,16 +39,6 @@ final class AuditApi {
 
     /** As {@code GET /api/sessions/{id}}: non-admins find only their own sessions, others are 404. */
     private Session find(Call c) {
-        String raw = c.param("id");
-        UUID id;
-        try {
-            id = UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("session '" + raw + "' not found");
-        }
-        Principal p = c.principal();
-        return sessions.find(c.orgId(), id)
-                .filter(s -> p.admin() || p.user().id().equals(s.userId()))
-                .orElseThrow(() -> ApiException.notFound("session '" + raw + "' not found"));
+        return SessionsApi.visible(sessions, c);
     }
 }

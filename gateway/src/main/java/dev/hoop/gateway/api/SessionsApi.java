@@ -233,6 +233,15 @@ final class SessionsApi {
     }
 
     private Session find(Call c) {
+        return visible(sessions, c);
+    }
+
+    /**
+     * The session named by the {@code id} path parameter as the caller may see it: non-admins find
+     * only their own sessions, and anything else (another user's, another org's, a malformed id) is
+     * the same 404. Every route that reads one session goes through here.
+     */
+    static Session visible(Sessions sessions, Call c) {
         String raw = c.param("id");
         UUID id;
         try {
