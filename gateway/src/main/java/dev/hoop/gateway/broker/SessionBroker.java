@@ -6,7 +6,6 @@ import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionType;
 import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.InboundCredit;
-import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.audit.AuditLog;
@@ -22,14 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,41 +35,31 @@ import org.slf4j.LoggerFactory;
  * recording), then its packets arrive one at a time on the transport's event loop, where nothing
  * blocks: a packet's audit events are queued for the audit writer, the packet is forwarded (a send
  * on the other stream) once they are written ({@link ClientSession}), and its inbound credit goes
- * back only once that stream has room ({@link OutboundStream#whenReady}). So a slow consumer, or a
- * slow disk, slows its producer and nothing queues without bound. What blocks at a session's end (flushing its audit,
- * its row) runs on a virtual thread of its own.
+ * back only once that stream has room ({@link OutboundStream#whenReady}, {@link InboundWindow}). So a
+ * slow consumer, or a slow disk, slows its producer and nothing queues without bound. What blocks at
+ * a session's end (flushing its audit, its row) runs on a virtual thread of its own ({@link SessionEndings}).
+ *
+ * <p>This class admits client sessions and owns the broker's lifecycle; the agent side is {@link AgentStreams},
+ * the keep-alive timer {@link KeepAlives}.
  */
 public final class SessionBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionBroker.class);
-    /**
-     * Packets per stream that gRPC may have read ahead of the one being forwarded; also how many may
-     * wait above the threshold of the stream they were forwarded to. 32: with 32 busy pgbench
-     * connections on one session, 16 gave 11-21 % less throughput (the credit goes back in batches
-     * of half the window); the bound is 32 packets per producing stream.
-     */
-    static final int INBOUND_WINDOW = 32;
 
     private final AgentDirectory agents;
+    private final AgentStreams agentStreams;
     private final ConnectionCatalog catalog;
     private final SessionLedger ledger;
     private final AuditLog audit;
     private final BiFunction<ConnectionType, Verb, InputAuditor> auditors;
     private final SessionRevoker revoker;
-    /** Ends being recorded right now, so that a shutdown can wait for them before closing the database. */
-    private final Set<CompletableFuture<Void>> recordingEnds = ConcurrentHashMap.newKeySet();
-    /** Where a session's end is recorded (database and audit flush), off the event loops. */
-    private final Executor endings = task -> {
-        CompletableFuture<Void> f = CompletableFuture.runAsync(task, t -> Thread.ofVirtual().name("session-end").start(t));
-        recordingEnds.add(f);
-        f.whenComplete((ok, e) -> recordingEnds.remove(f));
-    };
+    /** Where a session's end is recorded (database and audit flush), off the event loops; a shutdown waits for it. */
+    private final SessionEndings endings = new SessionEndings();
     private volatile boolean shuttingDown;
     /** Holds sessions of connections that need a review (docs/reviews.md); set once, at wiring. */
     private volatile ReviewGate reviews = ReviewGate.NONE;
     /** Where sessions and their traffic are counted (/metrics); set once, at wiring. */
     private volatile SessionMetrics metrics = SessionMetrics.detached();
-    private final ScheduledExecutorService ticker =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("keepalive").factory());
+    private final KeepAlives keepAlives;
 
     /** @param revocations what ends open sessions of users who lose their right to them (see {@link SessionRevoker}) */
     public SessionBroker(AgentDirectory agents, ConnectionCatalog catalog, SessionLedger ledger, AuditLog audit, Revocations revocations) {
@@ -102,30 +84,12 @@ public final class SessionBroker implements AutoCloseable {
         this.revoker = new SessionRevoker(agents, catalog, revocations::isRevoked);
         revocations.listen(revoker);
         this.agents = agents;
+        this.agentStreams = new AgentStreams(agents);
         this.catalog = catalog;
         this.ledger = ledger;
         this.audit = audit;
         this.auditors = auditors;
-        long every = keepAliveEvery.toMillis();
-        ticker.scheduleAtFixedRate(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * docs/architecture.md#wire-protocol: every stream gets a {@code GatewayKeepAlive} every 10 s, so that idle streams
-     * stay open through proxies and load balancers with idle timeouts.
-     */
-    private void keepAlive() {
-        try {
-            Packet ping = Wire.packet(GatewayPacket.KEEP_ALIVE, Map.of(), null);
-            for (AgentLink link : agents.links()) {
-                link.outbound().offer(ping);
-                for (ClientSession session : link.sessions()) {
-                    session.keepAlive(ping);
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("keep-alive round failed; the next one runs as planned", e);
-        }
+        this.keepAlives = new KeepAlives(agents, keepAliveEvery);
     }
 
     static final String SHUTTING_DOWN = "the gateway is shutting down; the session is closed (reconnect in a moment)";
@@ -149,23 +113,13 @@ public final class SessionBroker implements AutoCloseable {
         if (open > 0) {
             log.info("shutdown: ended {} open session(s); recording their ends", open);
         }
-        try {
-            CompletableFuture.allOf(recordingEnds.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return 0;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return recordingEnds.size();
-        } catch (java.util.concurrent.ExecutionException e) {
-            return 0; // each ending logs its own failure
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return recordingEnds.size();
-        }
+        return endings.awaitAll(wait);
     }
 
     /** Stops the keep-alive ticker (streams end with the gRPC server). */
     @Override
     public void close() {
-        ticker.shutdownNow();
+        keepAlives.close();
     }
 
     /** PostgreSQL wire parsing for a postgres connect session; exec input and keystrokes as they are otherwise. */
@@ -204,81 +158,7 @@ public final class SessionBroker implements AutoCloseable {
      * @throws StatusException FAILED_PRECONDITION when the agent already has a stream
      */
     public StreamObserver<Packet> agentStream(AgentIdentity agent, ServerCallStreamObserver<Packet> toAgent) throws StatusException {
-        OutboundStream out = new OutboundStream(toAgent);
-        InboundCredit credit = windowed(toAgent);
-        AgentLink link = agents.register(agent, out);
-        log.info("agent '{}' connected (hostname {}, version {}, platform {})", agent.name(), agent.hostname(), agent.version(), agent.platform());
-        out.send(Wire.packet(AgentPacket.GATEWAY_CONNECT_OK, Map.of(), null));
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(Packet packet) {
-                boolean handedOver = false;
-                try {
-                    handedOver = fromAgent(link, packet, credit);
-                } finally {
-                    if (!handedOver) {
-                        credit.handled();
-                    }
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                agentGone(link, Status.fromThrowable(t).getCode() + " " + Optional.ofNullable(Status.fromThrowable(t).getDescription()).orElse(""));
-            }
-
-            @Override
-            public void onCompleted() {
-                agentGone(link, "stream closed by the agent");
-            }
-        };
-    }
-
-    /**
-     * Inbound flow control of a stream: packets are still handled one at a time (each forward
-     * waits for room on the other stream), but credit goes back to gRPC in batches rather than
-     * one request per packet, which saved a wake-up of the transport's event loop per packet.
-     * Must be called in the service method, before it returns.
-     */
-    private static InboundCredit windowed(ServerCallStreamObserver<Packet> stream) {
-        stream.disableAutoRequest();
-        InboundCredit credit = new InboundCredit(INBOUND_WINDOW, stream::request);
-        credit.start();
-        return credit;
-    }
-
-    /** A handled packet's credit goes back once the stream it was forwarded to has room. */
-    private static void giveBack(InboundCredit credit, OutboundStream forwardedTo) {
-        if (forwardedTo == null) {
-            credit.handled();
-        } else {
-            forwardedTo.whenReady(credit::handled);
-        }
-    }
-
-    /** @return whether a session took the packet (and with it the duty to give its credit back) */
-    private boolean fromAgent(AgentLink link, Packet packet, InboundCredit credit) {
-        if (packet.getType().equals(GatewayPacket.KEEP_ALIVE)) {
-            return false;
-        }
-        String sid = Wire.spec(packet, SpecKey.GATEWAY_SESSION_ID);
-        UUID id;
-        try {
-            id = UUID.fromString(sid == null ? "" : sid);
-        } catch (IllegalArgumentException e) {
-            log.warn("agent '{}': dropped a {} packet without a valid {} ('{}')", link.identity().name(), packet.getType(), SpecKey.GATEWAY_SESSION_ID, sid);
-            return false;
-        }
-        ClientSession session = link.session(id);
-        if (session == null) {
-            // the session ended on our side first; let the agent free what it still holds
-            if (!packet.getType().equals(ClientPacket.SESSION_CLOSE)) {
-                link.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(SpecKey.GATEWAY_SESSION_ID, sid), null));
-            }
-            return false;
-        }
-        session.fromAgent(packet, () -> giveBack(credit, session.clientStream()));
-        return true;
+        return agentStreams.open(agent, toAgent);
     }
 
     /**
@@ -288,29 +168,7 @@ public final class SessionBroker implements AutoCloseable {
      * @return how many of them were connected
      */
     public int disconnectAgents(java.util.Collection<UUID> agentIds, String reason) {
-        int connected = 0;
-        for (UUID id : agentIds) {
-            Optional<AgentLink> link = agents.link(id);
-            if (link.isPresent()) {
-                for (ClientSession session : link.get().sessions()) {
-                    session.agentGone(reason); // the users see why, not just "agent disconnected"
-                }
-                link.get().outbound().fail(Status.PERMISSION_DENIED.withDescription(reason));
-                agentGone(link.get(), reason);
-                connected++;
-            }
-        }
-        return connected;
-    }
-
-    private void agentGone(AgentLink link, String why) {
-        agents.unregister(link);
-        int open = link.sessionCount();
-        log.info("agent '{}' disconnected ({}); closing {} session(s)", link.identity().name(), why, open);
-        for (ClientSession session : link.sessions()) {
-            session.agentGone("agent '" + link.identity().name() + "' disconnected");
-        }
-        link.outbound().complete();
+        return agentStreams.disconnect(agentIds, reason);
     }
 
     /**
@@ -341,7 +199,7 @@ public final class SessionBroker implements AutoCloseable {
             throw Status.INVALID_ARGUMENT.withDescription("connection '" + connectionName + "': " + verbRefused.get()).asException();
         }
         OutboundStream out = new OutboundStream(toClient);
-        InboundCredit credit = windowed(toClient);
+        InboundCredit credit = InboundWindow.open(toClient);
         return new StreamObserver<>() {
             private ClientSession session;
             /** Set while the session waits for a review. */
@@ -354,7 +212,7 @@ public final class SessionBroker implements AutoCloseable {
                     handedOver = handle(packet);
                 } finally {
                     if (!handedOver) {
-                        giveBack(credit, session == null ? null : session.agentStream());
+                        InboundWindow.giveBack(credit, session == null ? null : session.agentStream());
                     }
                 }
             }
@@ -366,7 +224,7 @@ public final class SessionBroker implements AutoCloseable {
                 }
                 if (session != null) {
                     ClientSession s = session;
-                    s.fromClient(packet, () -> giveBack(credit, s.agentStream()));
+                    s.fromClient(packet, () -> InboundWindow.giveBack(credit, s.agentStream()));
                     return true;
                 } else if (packet.getType().equals(AgentPacket.SESSION_OPEN)) {
                     admit(packet);
