@@ -1,11 +1,6 @@
 package dev.hoop.gateway.broker;
 
-import static dev.hoop.common.wire.SpecKey.AGENT_CONNECTION_PARAMS;
 import static dev.hoop.common.wire.SpecKey.CLIENT_EXIT_CODE;
-import static dev.hoop.common.wire.SpecKey.GATEWAY_CONNECTION_NAME;
-import static dev.hoop.common.wire.SpecKey.GATEWAY_CONNECTION_TYPE;
-import static dev.hoop.common.wire.SpecKey.GATEWAY_SESSION_ID;
-import static dev.hoop.common.wire.SpecKey.GATEWAY_VERB;
 
 import com.google.protobuf.ByteString;
 import dev.hoop.common.wire.AgentPacket;
@@ -20,7 +15,6 @@ import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * arrival order per direction ({@link RecordedFirst}); the write happens off the event loop, and
  * a failed write ends the session. {@code handled} callbacks run once a packet was forwarded or
  * dropped: that is when the broker gives its inbound credit back.
+ *
+ * <p>What the packets hold is {@link SessionPackets}; the agent's redaction counts are {@link RedactionCounts}.
  */
 final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
@@ -60,10 +56,7 @@ final class ClientSession {
     private final Executor endings;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The agent's latest redaction counts (redact.summary), stored while the session runs and when it ends. */
-    private volatile String redactions;
-    private volatile long redactionsStoredAt = System.nanoTime() - REDACTIONS_EVERY_NANOS;
-    private static final long REDACTIONS_EVERY_NANOS = 1_000_000_000L;
-    private final Object redactionsLock = new Object();
+    private final RedactionCounts redactions;
     /** Set when an audit write failed: nothing more is forwarded, in either direction. */
     private volatile boolean unrecorded;
     private final RecordedFirst toAgentInOrder = new RecordedFirst();
@@ -90,6 +83,7 @@ final class ClientSession {
         this.inputAuditor = inputAuditor;
         this.endings = endings;
         this.idBytes = ByteString.copyFromUtf8(id.toString());
+        this.redactions = new RedactionCounts(id, ledger, endings);
     }
 
     UUID id() {
@@ -128,36 +122,16 @@ final class ClientSession {
             refuse(refused.get(), false);
             return;
         }
-        Packet.Builder open = Packet.newBuilder().setType(AgentPacket.SESSION_OPEN).setPayload(clientOpen.getPayload());
-        clientOpen.getSpecMap().forEach((key, value) -> {
-            if (!gatewayOnly(key)) {
-                open.putSpec(key, value);
-            }
-        });
-        open.putSpec(GATEWAY_SESSION_ID, ByteString.copyFromUtf8(id.toString()))
-                .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
-                .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(type.wireName()))
-                .putSpec(GATEWAY_VERB, ByteString.copyFromUtf8(verb.wireName()))
-                .putSpec(AGENT_CONNECTION_PARAMS, ByteString.copyFrom(connection.params().toJson()));
-        if (connection.masking() != null) {
-            open.putSpec(SpecKey.MASKING_CONFIG, ByteString.copyFromUtf8(connection.masking().config()))
-                    .putSpec(SpecKey.MASKING_HASH_KEY, ByteString.copyFromUtf8(java.util.Base64.getEncoder().encodeToString(connection.masking().hashKey())));
-        }
+        Packet built = SessionPackets.agentOpen(clientOpen, id, connection, type, verb);
         CompletableFuture<Void> before = recording.written();
         if (!record(() -> inputAuditor.opened(recording, clientOpen))) {
             return;
         }
-        Packet built = open.build();
         toAgentInOrder.add(writtenSince(before), failed -> {
             if (recorded(failed) && !agent.send(built)) {
                 agentGone("agent '" + agent.identity().name() + "' disconnected before the session opened");
             }
         });
-    }
-
-    /** Spec keys only the gateway sets: a client's values never reach the agent. */
-    private static boolean gatewayOnly(String key) {
-        return key.startsWith("gateway.") || key.equals(AGENT_CONNECTION_PARAMS) || key.startsWith("masking.");
     }
 
     /** @param handled runs once the packet was forwarded or dropped */
@@ -177,13 +151,7 @@ final class ClientSession {
             handled.run();
             return;
         }
-        Packet.Builder builder = packet.toBuilder();
-        for (String key : packet.getSpecMap().keySet()) {
-            if (gatewayOnly(key)) {
-                builder.removeSpec(key);
-            }
-        }
-        Packet stamped = builder.putSpec(GATEWAY_SESSION_ID, idBytes).build();
+        Packet stamped = SessionPackets.stampedForAgent(packet, idBytes);
         hold(toAgentInOrder, before, () -> forwardToAgent(stamped), handled);
     }
 
@@ -202,13 +170,7 @@ final class ClientSession {
     void fromAgent(Packet packet, Runnable handled) {
         String summary = Wire.spec(packet, SpecKey.REDACT_SUMMARY);
         if (summary != null) {
-            redactions = summary; // cumulative: the latest wins; checked when stored
-            long now = System.nanoTime();
-            if (now - redactionsStoredAt > REDACTIONS_EVERY_NANOS) {
-                // A long connect session shows its counts while it runs, at most once a second (off the event loop).
-                redactionsStoredAt = now;
-                endings.execute(this::storeRedactions);
-            }
+            redactions.reported(summary);
         }
         CompletableFuture<Void> before = recording.written();
         boolean ok = switch (packet.getType()) {
@@ -241,15 +203,8 @@ final class ClientSession {
     }
 
     private void forwardToClient(Packet packet) {
-        Packet forward = packet;
-        if (packet.getType().equals(ClientPacket.SESSION_OPEN_OK)) {
-            // the client chooses its local listener by the connection's type
-            forward = packet.toBuilder()
-                    .putSpec(GATEWAY_SESSION_ID, ByteString.copyFromUtf8(id.toString()))
-                    .putSpec(GATEWAY_CONNECTION_NAME, ByteString.copyFromUtf8(connection.name()))
-                    .putSpec(GATEWAY_CONNECTION_TYPE, ByteString.copyFromUtf8(type.wireName()))
-                    .build();
-        }
+        Packet forward = packet.getType().equals(ClientPacket.SESSION_OPEN_OK)
+                ? SessionPackets.openOkForClient(packet, id, connection, type) : packet;
         boolean delivered = toClient.send(forward);
         if (delivered) {
             relay.toClient(packet.getPayload().size());
@@ -260,7 +215,7 @@ final class ClientSession {
             if (error != null) {
                 record(() -> recording.error(packet.getPayload().toByteArray()));
             }
-            end(parseExitCode(exit), exit == null || "0".equals(exit) ? null : error);
+            end(SessionPackets.exitCode(exit), exit == null || "0".equals(exit) ? null : error);
         } else if (!delivered) {
             clientGone();
         }
@@ -277,7 +232,7 @@ final class ClientSession {
 
     private void freeAgentSide() {
         if (!ended.get()) {
-            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+            agent.send(SessionPackets.agentClose(id));
             end(null, null);
         }
     }
@@ -288,7 +243,7 @@ final class ClientSession {
      */
     void revoke(String reason) {
         if (!ended.get()) {
-            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+            agent.send(SessionPackets.agentClose(id));
             failToClient(reason);
         }
     }
@@ -302,8 +257,7 @@ final class ClientSession {
         if (ended.get()) {
             return;
         }
-        toClient.send(Wire.packet(ClientPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()),
-                reason.getBytes(StandardCharsets.UTF_8)));
+        toClient.send(SessionPackets.clientClose(id, reason));
         record(() -> recording.error(reason.getBytes(StandardCharsets.UTF_8)));
         end(null, reason);
     }
@@ -336,7 +290,7 @@ final class ClientSession {
             return;
         }
         if (agentKnows) {
-            agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+            agent.send(SessionPackets.agentClose(id));
         }
         end(null, reason, Status.INVALID_ARGUMENT.withDescription(reason));
     }
@@ -365,9 +319,8 @@ final class ClientSession {
         }
         log.error("session {}: audit write failed, ending the session", id, e);
         String reason = "the gateway cannot record this session (audit log unavailable); try again later";
-        toClient.send(Wire.packet(ClientPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()),
-                reason.getBytes(StandardCharsets.UTF_8)));
-        agent.send(Wire.packet(AgentPacket.SESSION_CLOSE, Map.of(GATEWAY_SESSION_ID, id.toString()), null));
+        toClient.send(SessionPackets.clientClose(id, reason));
+        agent.send(SessionPackets.agentClose(id));
         end(null, reason);
     }
 
@@ -378,21 +331,6 @@ final class ClientSession {
      */
     private void end(Integer exitCode, String error) {
         end(exitCode, error, null);
-    }
-
-    /** Stores the latest counts; under a lock, so that a slower older write never lands after a newer one. */
-    private void storeRedactions() {
-        synchronized (redactionsLock) {
-            String latest = redactions;
-            if (latest == null) {
-                return;
-            }
-            try {
-                ledger.redactions(id, latest);
-            } catch (RuntimeException e) {
-                log.warn("session {}: could not store its redaction counts", id, e);
-            }
-        }
     }
 
     /** @param status how the client's stream ends; null: normally */
@@ -407,7 +345,7 @@ final class ClientSession {
             try {
                 inputAuditor.closed(recording);
                 recording.finish();
-                storeRedactions();
+                redactions.store();
                 ledger.closed(id, exitCode, error, endedAt);
             } catch (RuntimeException e) {
                 log.error("session {}: could not record its end (exit code {}, error {})", id, exitCode, error, e);
@@ -419,16 +357,5 @@ final class ClientSession {
                 }
             }
         });
-    }
-
-    private static Integer parseExitCode(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }
