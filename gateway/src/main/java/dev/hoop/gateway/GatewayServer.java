@@ -5,7 +5,6 @@ import dev.hoop.gateway.api.ApiRouting;
 import dev.hoop.gateway.api.ApiRoutes;
 import dev.hoop.gateway.api.InFlight;
 import dev.hoop.gateway.api.Route;
-import dev.hoop.gateway.api.ServerInfo;
 import dev.hoop.gateway.api.StaticFiles;
 import dev.hoop.gateway.auth.AccessControl;
 import dev.hoop.gateway.auth.Authenticator;
@@ -17,7 +16,6 @@ import dev.hoop.gateway.auth.PasswordHasher;
 import dev.hoop.gateway.auth.SecretKeyFile;
 import dev.hoop.gateway.auth.TokenService;
 import dev.hoop.gateway.audit.AuditLog;
-import dev.hoop.gateway.audit.AuditRetention;
 import dev.hoop.gateway.audit.SessionSealer;
 import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.ApiExecution;
@@ -41,7 +39,6 @@ import dev.hoop.gateway.store.Reviews;
 import dev.hoop.gateway.store.Connections;
 import dev.hoop.gateway.store.Database;
 import dev.hoop.gateway.store.Orgs;
-import dev.hoop.gateway.store.SessionRetention;
 import dev.hoop.gateway.store.SessionSeals;
 import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Users;
@@ -52,14 +49,9 @@ import dev.hoop.gateway.transport.GrpcServer;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +59,7 @@ import org.slf4j.LoggerFactory;
  * The running gateway, wired from a {@link GatewayConfig}: storage (migrated), auth, the gRPC
  * server and the HTTP server. {@link #start} is what {@code hoop start gateway} and the tests
  * use; {@link #close} shuts down gracefully (stop accepting, finish in-flight calls, close storage).
+ * What the API reports about it is {@link GatewayInfo}; its background loops are {@link Housekeeping}.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
@@ -76,8 +69,8 @@ public final class GatewayServer implements AutoCloseable {
     private final Database db;
     private final GrpcServer grpc;
     private final WebServer web;
-    private final ScheduledExecutorService healthLoop;
-    private final Info info;
+    private final Housekeeping housekeeping;
+    private final GatewayInfo info;
     private final List<Route> routes;
     private final InFlight inFlight;
     private final SessionBroker broker;
@@ -87,7 +80,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ReviewService reviews;
     private final SessionIndex index;
 
-    private GatewayServer(Database db, GrpcServer grpc, WebServer web, ScheduledExecutorService healthLoop, Info info, List<Route> routes,
+    private GatewayServer(Database db, GrpcServer grpc, WebServer web, Housekeeping housekeeping, GatewayInfo info, List<Route> routes,
                           InFlight inFlight, SessionBroker broker, Seeding seeding, WebhookDispatcher webhookDispatcher,
                           WebhookEvents webhookEvents, ReviewService reviews, SessionIndex index) {
         this.seeding = seeding;
@@ -100,47 +93,9 @@ public final class GatewayServer implements AutoCloseable {
         this.db = db;
         this.grpc = grpc;
         this.web = web;
-        this.healthLoop = healthLoop;
+        this.housekeeping = housekeeping;
         this.info = info;
         this.routes = routes;
-    }
-
-    /** Mutable only during start: the URLs are known once the ports are bound. */
-    private static final class Info implements ServerInfo {
-        private final String authMethod;
-        private final Database db;
-        private volatile String apiUrl;
-        private volatile String grpcUrl;
-        private volatile GrpcServer grpc;
-
-        Info(String authMethod, Database db) {
-            this.authMethod = authMethod;
-            this.db = db;
-        }
-
-        @Override
-        public String apiUrl() {
-            return apiUrl;
-        }
-
-        @Override
-        public String grpcUrl() {
-            return grpcUrl;
-        }
-
-        @Override
-        public String authMethod() {
-            return authMethod;
-        }
-
-        @Override
-        public Optional<String> unhealthyReason() {
-            GrpcServer g = grpc;
-            if (g == null || !g.listening()) {
-                return Optional.of("gRPC server is not listening");
-            }
-            return db.check(HEALTH_TIMEOUT);
-        }
     }
 
     public static GatewayServer start(GatewayConfig cfg) {
@@ -184,13 +139,13 @@ public final class GatewayServer implements AutoCloseable {
             SessionIndex index = SessionIndex.open(cfg.pluginIndexPath(), org, sessions);
             opened.add(index);
             AgentDirectory directory = new AgentDirectory();
-            Info info = new Info(cfg.authMethod(), db);
+            GatewayInfo info = new GatewayInfo(cfg.authMethod(), db);
             Reviews reviewStore = new Reviews(db.dataSource());
-            ReviewService reviews = new ReviewService(reviewStore, revocations, () -> info.apiUrl,
+            ReviewService reviews = new ReviewService(reviewStore, revocations, info::apiUrl,
                     List.of(WebhookReviews.publishingTo(webhookEvents))).start();
             opened.add(reviews);
             SessionBroker broker = new SessionBroker(directory, new StoreConnectionCatalog(connections, access, users, plugins, new MaskingKeys(db.dataSource())),
-                    reviews.tracking(webhookEvents.around(indexed(SessionLedger.storedIn(sessions), index))), audit,
+                    reviews.tracking(webhookEvents.around(new IndexedLedger(SessionLedger.storedIn(sessions), index))), audit,
                     cfg.auditStatementBytes(), revocations).withReviews(reviews).withMetrics(metrics.sessions());
             metrics.agentsOnline(directory::onlineCount).reviewsPending(reviewStore::pendingCount).webhookOutbox(webhooks::pendingCount);
             opened.add(broker);
@@ -200,9 +155,8 @@ public final class GatewayServer implements AutoCloseable {
                     new BrokerStreamRouter(broker, agents, clientKeyAgents), directory, agents, auth, clientKeyAgents,
                     () -> db.check(HEALTH_TIMEOUT).isEmpty());
             opened.add(grpc);
-            info.grpc = grpc;
-            info.grpcUrl = cfg.grpcUrl() != null ? cfg.grpcUrl().toString()
-                    : (tls == null ? "grpc" : "grpcs") + "://127.0.0.1:" + grpc.port();
+            info.grpcListening(grpc, cfg.grpcUrl() != null ? cfg.grpcUrl().toString()
+                    : (tls == null ? "grpc" : "grpcs") + "://127.0.0.1:" + grpc.port());
 
             PasswordHasher hasher = new PasswordHasher();
             var localAuth = new ApiRoutes.LocalAuth(users, orgs, hasher, tokens, cfg.adminGroup(), cfg.orgMultiTenant(),
@@ -248,21 +202,14 @@ public final class GatewayServer implements AutoCloseable {
                 throw new java.io.UncheckedIOException("HTTP: cannot listen on " + cfg.listenAddr() + ":" + cfg.apiPort()
                         + " (address in use or not available; set HOOP_API_PORT to a free port)", new java.io.IOException("bind failed"));
             }
-            info.apiUrl = cfg.apiUrl() != null ? cfg.apiUrl().toString()
-                    : (tls == null ? "http" : "https") + "://127.0.0.1:" + web.port();
+            info.apiListening(cfg.apiUrl() != null ? cfg.apiUrl().toString()
+                    : (tls == null ? "http" : "https") + "://127.0.0.1:" + web.port());
             log.info("http: listening on {}:{} ({}), web app from {}", cfg.listenAddr(), web.port(), tls == null ? "plaintext" : "TLS",
                     cfg.staticUiPath());
 
-            ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("health").factory());
-            loop.scheduleWithFixedDelay(() -> updateHealth(db, grpc), 0, 5, TimeUnit.SECONDS);
-            loop.scheduleWithFixedDelay(() -> purgeExpired(loginStates, refreshTokens), 1, 10, TimeUnit.MINUTES);
-            if (cfg.auditSettings().retentionDays() > 0) {
-                // the search index drops the deleted sessions too
-                new AuditRetention(new SessionRetention(db.dataSource()), cfg.auditSettings().retentionDays(), Clock.systemUTC(),
-                        index::remove).schedule(loop);
-            }
-            log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl, info.grpcUrl, cfg.authMethod(), db.description());
-            return new GatewayServer(db, grpc, web, loop, info, routes, inFlight, broker,
+            Housekeeping housekeeping = new Housekeeping(db, grpc, loginStates, refreshTokens, cfg.auditSettings().retentionDays(), index);
+            log.info("gateway ready: api {} grpc {} auth {} storage {}", info.apiUrl(), info.grpcUrl(), cfg.authMethod(), db.description());
+            return new GatewayServer(db, grpc, web, housekeeping, info, routes, inFlight, broker,
                     new Seeding(org, users, agents, connections, cfg.adminGroup()), dispatcher, webhookEvents, reviews, index);
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -276,56 +223,11 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** The search plugin follows the ledger: a session is indexed when its row is written, at open and at end. */
-    private static SessionLedger indexed(SessionLedger ledger, SessionIndex index) {
-        return new SessionLedger() {
-            @Override
-            public void opened(Opened s) {
-                ledger.opened(s);
-                index.index(s.id());
-            }
-
-            @Override
-            public void closed(UUID id, Integer exitCode, String error, Instant endedAt) {
-                ledger.closed(id, exitCode, error, endedAt);
-                index.index(id);
-            }
-
-            @Override
-            public void redactions(UUID id, String summaryJson) {
-                ledger.redactions(id, summaryJson);
-            }
-        };
-    }
-
     private static OidcProvider discover(GatewayConfig cfg) {
         try {
             return OidcProvider.discover(cfg.oidc());
         } catch (OidcUnavailableException e) {
             throw new IllegalStateException(e.reason(), e);
-        }
-    }
-
-    private static void purgeExpired(LoginStates states, RefreshTokens refreshTokens) {
-        try {
-            int n = states.purgeExpired(java.time.Instant.now());
-            int r = refreshTokens.purgeExpired(java.time.Instant.now());
-            if (n + r > 0) {
-                log.debug("login: forgot {} expired OIDC login(s) and {} expired refresh token(s)", n, r);
-            }
-        } catch (RuntimeException e) {
-            log.warn("login: purging expired logins and refresh tokens failed: {}", e.getMessage());
-        }
-    }
-
-    // A background loop never dies silently: log with context and carry on.
-    private static void updateHealth(Database db, GrpcServer grpc) {
-        try {
-            Optional<String> reason = db.check(HEALTH_TIMEOUT);
-            grpc.setServing(reason.isEmpty());
-            reason.ifPresent(r -> log.warn("health: {}", r));
-        } catch (RuntimeException e) {
-            log.error("health: checking the database failed", e);
         }
     }
 
@@ -383,7 +285,7 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         log.info("gateway: shutting down (open sessions and in-flight requests get up to {} s)", SHUTDOWN_GRACE.toSeconds());
-        healthLoop.shutdownNow();
+        housekeeping.close();
         grpc.stopAccepting();
         int unrecorded = broker.endAll(SHUTDOWN_GRACE);
         if (unrecorded > 0) {
