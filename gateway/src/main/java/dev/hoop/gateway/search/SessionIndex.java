@@ -6,7 +6,6 @@ import dev.hoop.gateway.store.Sessions;
 import dev.hoop.gateway.store.Sessions.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
@@ -49,12 +46,11 @@ import org.slf4j.LoggerFactory;
  * database's index). Sessions are indexed when they open (their metadata) and again when they end
  * (with the recorded input and output). The database stays the truth: a missing, corrupt or
  * older-schema index is rebuilt from it in the background, and at start the sessions that changed
- * since the last commit are indexed again (a crash loses at most the uncommitted tail).
+ * since the last commit are indexed again (a crash loses at most the uncommitted tail). Whether the
+ * index on disk can be used is {@link IndexFolder}'s call.
  */
 public final class SessionIndex implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionIndex.class);
-    /** Bump when documents change shape: an index of another schema is rebuilt. */
-    static final String SCHEMA = "2";
     /**
      * Documents are kept newest first on disk, so that "newest first" searches (qualifiers only) stop
      * after the first page's worth of hits in each segment instead of visiting every match.
@@ -115,14 +111,14 @@ public final class SessionIndex implements AutoCloseable {
                     + "); set PLUGIN_INDEX_PATH to a folder the gateway can write", e);
         }
         String[] through = new String[1];
-        String reason = check(dir, through);
+        String reason = IndexFolder.check(dir, through);
         Directory directory = null;
         try {
             directory = FSDirectory.open(dir);
             if (reason != null) {
                 // under the write lock: the files of an index another gateway is writing are never removed
                 try (var lock = directory.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
-                    wipe(dir);
+                    IndexFolder.wipe(dir);
                 }
             }
             IndexWriterConfig cfg = new IndexWriterConfig(new StandardAnalyzer())
@@ -134,38 +130,12 @@ public final class SessionIndex implements AutoCloseable {
             index.start(reason, through[0]);
             return index;
         } catch (LockObtainFailedException e) {
-            close(directory);
+            IndexFolder.close(directory);
             throw new ConfigException("PLUGIN_INDEX_PATH: the index in '" + dir + "' is in use by another gateway process "
                     + "(one gateway per database; stop the other one or give this one another PLUGIN_INDEX_PATH)", e);
         } catch (IOException e) {
-            close(directory);
+            IndexFolder.close(directory);
             throw new UncheckedIOException("search: cannot open the index in " + dir, e);
-        }
-    }
-
-    /** Why the index must be rebuilt (null: it is sound); {@code through[0]} gets the last commit's time. */
-    static String check(Path dir, String[] through) {
-        try (Directory d = FSDirectory.open(dir)) {
-            if (!DirectoryReader.indexExists(d)) {
-                return "no index yet";
-            }
-            try (DirectoryReader r = DirectoryReader.open(d)) {
-                Map<String, String> data = r.getIndexCommit().getUserData();
-                if (!SCHEMA.equals(data.get("schema"))) {
-                    return "index schema " + data.get("schema") + " (expected " + SCHEMA + ")";
-                }
-                if (!"true".equals(data.get("complete"))) {
-                    return "an earlier rebuild did not finish";
-                }
-                // every file's checksum: a damaged file is found now, not by a search later
-                for (LeafReaderContext leaf : r.leaves()) {
-                    leaf.reader().checkIntegrity();
-                }
-                through[0] = data.get("through");
-                return null;
-            }
-        } catch (IOException | RuntimeException e) {
-            return "unreadable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
         }
     }
 
@@ -360,7 +330,7 @@ public final class SessionIndex implements AutoCloseable {
     /** @param complete whether the index holds every session (false while a rebuild runs: a crash then means rebuild again) */
     private synchronized void commit(boolean complete) throws IOException {
         String through = Instant.now().toString();
-        writer.setLiveCommitData(Map.of("schema", SCHEMA, "through", through, "complete", Boolean.toString(complete)).entrySet());
+        writer.setLiveCommitData(IndexFolder.commitData(through, complete).entrySet());
         writer.commit();
     }
 
@@ -384,28 +354,7 @@ public final class SessionIndex implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("search: closing the index in {} failed; the next start checks it and rebuilds it when needed", dir, e);
         } finally {
-            close(directory);
-        }
-    }
-
-    private static void close(Directory d) {
-        if (d != null) {
-            try {
-                d.close();
-            } catch (IOException ignored) {
-                // nothing left to release
-            }
-        }
-    }
-
-    /** Removes the index's files (only files: the folder is ours and flat). */
-    private static void wipe(Path dir) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                if (Files.isRegularFile(f) && !f.getFileName().toString().equals(IndexWriter.WRITE_LOCK_NAME)) {
-                    Files.delete(f);
-                }
-            }
+            IndexFolder.close(directory);
         }
     }
 }
