@@ -1,5 +1,15 @@
 package dev.hoop.agent.guardrails;
 
+import static dev.hoop.agent.guardrails.SqlTokens.altersPassword;
+import static dev.hoop.agent.guardrails.SqlTokens.explainedFrom;
+import static dev.hoop.agent.guardrails.SqlTokens.indexAtDepthZero;
+import static dev.hoop.agent.guardrails.SqlTokens.isName;
+import static dev.hoop.agent.guardrails.SqlTokens.lastPart;
+import static dev.hoop.agent.guardrails.SqlTokens.lower;
+import static dev.hoop.agent.guardrails.SqlTokens.mainVerbIndex;
+import static dev.hoop.agent.guardrails.SqlTokens.unquote;
+import static dev.hoop.agent.guardrails.SqlTokens.whereAtDepth;
+
 import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.common.pgwire.SqlLexer;
 import java.nio.charset.StandardCharsets;
@@ -7,16 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
-import net.sf.jsqlparser.statement.Commit;
-import net.sf.jsqlparser.statement.RollbackStatement;
-import net.sf.jsqlparser.statement.ShowStatement;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
-import net.sf.jsqlparser.statement.drop.Drop;
-import net.sf.jsqlparser.statement.grant.Grant;
-import net.sf.jsqlparser.statement.select.PlainSelect;
-import net.sf.jsqlparser.statement.select.Select;
-import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
 /**
@@ -36,6 +38,9 @@ import net.sf.jsqlparser.statement.update.Update;
  * A statement the parser cannot read is blocked on a read-only connection and otherwise judged by
  * the token scans only. On a read-only connection, session settings ({@code SET}, {@code RESET},
  * {@code DISCARD}) run, except those that change the session's role. Stateless and thread-safe.
+ *
+ * <p>This class holds the rule decisions; the walks over tokens it relies on are {@link SqlTokens},
+ * and what kind a statement is, {@link StatementKind}.
  */
 public final class SqlGuardrails {
     /** How deep literals inside literals are read (a DO body holding an EXECUTE string is 2). */
@@ -50,13 +55,9 @@ public final class SqlGuardrails {
     /** Words that start a statement inside a literal or a body (what is judged there). */
     private static final Set<String> VERBS = Set.of("drop", "truncate", "delete", "update", "grant", "alter", "insert", "merge",
             "create", "copy", "call", "do", "execute", "select", "with", "revoke", "explain", "prepare");
-    /** What a read-only connection runs besides queries: transaction control changes no data. */
-    private static final Set<String> TRANSACTION_WORDS = Set.of("begin", "start", "commit", "end", "rollback", "abort",
-            "savepoint", "release");
     /** Settings a read-only session may not SET: they change the role the session acts as, or disable triggers. */
     private static final Set<String> IDENTITY_SETTINGS = Set.of("role", "authorization", "session_authorization",
             "session_replication_role");
-    private static final Set<String> EXPLAIN_OPTIONS = Set.of("analyze", "analyse", "verbose");
     /** Functions that change server state although called from a SELECT: refused on read-only connections. */
     static final Set<String> STATE_CHANGING_FUNCTIONS = Set.of("pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
             "pg_rotate_logfile", "set_config", "setval", "nextval", "lo_import", "lo_export", "lo_unlink", "lo_create",
@@ -222,26 +223,26 @@ public final class SqlGuardrails {
                 return new Block("size", "the statement holds more code than hoop checks");
             }
             Statement parsed = parse(tokens);
-            Kind kind = parsed != null ? Kind.of(parsed) : Kind.lexical(tokens);
+            StatementKind kind = parsed != null ? StatementKind.of(parsed) : StatementKind.lexical(tokens);
             boolean where = parsed instanceof Delete d ? d.getWhere() != null
                     : parsed instanceof Update u ? u.getWhere() != null
                     : whereAtDepth(tokens, mainVerbIndex(tokens));
             if (parsed == null && inLiteral && !readsAsSql(kind, tokens, code)) {
                 return null; // text in a string ("drop", "update your profile") is not a statement
             }
-            if (kind == Kind.DROP && rules.statementRules().contains(GuardrailRules.DROP)) {
+            if (kind == StatementKind.DROP && rules.statementRules().contains(GuardrailRules.DROP)) {
                 return new Block(GuardrailRules.DROP, "DROP statements are not allowed on this connection");
             }
-            if (kind == Kind.TRUNCATE && rules.statementRules().contains(GuardrailRules.TRUNCATE)) {
+            if (kind == StatementKind.TRUNCATE && rules.statementRules().contains(GuardrailRules.TRUNCATE)) {
                 return new Block(GuardrailRules.TRUNCATE, "TRUNCATE is not allowed on this connection");
             }
-            if (kind == Kind.DELETE && !where && rules.statementRules().contains(GuardrailRules.DELETE_WITHOUT_WHERE)) {
+            if (kind == StatementKind.DELETE && !where && rules.statementRules().contains(GuardrailRules.DELETE_WITHOUT_WHERE)) {
                 return new Block(GuardrailRules.DELETE_WITHOUT_WHERE, "DELETE without a WHERE clause is not allowed on this connection");
             }
-            if (kind == Kind.UPDATE && !where && rules.statementRules().contains(GuardrailRules.UPDATE_WITHOUT_WHERE)) {
+            if (kind == StatementKind.UPDATE && !where && rules.statementRules().contains(GuardrailRules.UPDATE_WITHOUT_WHERE)) {
                 return new Block(GuardrailRules.UPDATE_WITHOUT_WHERE, "UPDATE without a WHERE clause is not allowed on this connection");
             }
-            if (kind == Kind.GRANT && rules.statementRules().contains(GuardrailRules.GRANT)) {
+            if (kind == StatementKind.GRANT && rules.statementRules().contains(GuardrailRules.GRANT)) {
                 return new Block(GuardrailRules.GRANT, "GRANT is not allowed on this connection");
             }
             if (rules.readOnly()) {
@@ -250,7 +251,7 @@ public final class SqlGuardrails {
             return null;
         }
 
-        private Block readOnly(List<String> tokens, Statement parsed, Kind kind, boolean inLiteral) {
+        private Block readOnly(List<String> tokens, Statement parsed, StatementKind kind, boolean inLiteral) {
             String lead = lower(tokens.get(0));
             if (!inLiteral && (lead.equals("set") || lead.equals("reset") || lead.equals("discard"))) {
                 return sessionSetting(tokens);
@@ -259,7 +260,7 @@ public final class SqlGuardrails {
                 if (inLiteral) {
                     return null; // text in a string that does not read as SQL ("update your profile") is no statement
                 }
-                if (TRANSACTION_WORDS.contains(lead)) {
+                if (StatementKind.TRANSACTION_WORDS.contains(lead)) {
                     return null;
                 }
                 return new Block(GuardrailRules.READ_ONLY, "this connection is read-only and hoop could not read this statement"
@@ -267,7 +268,7 @@ public final class SqlGuardrails {
             }
             // The parser and the first word must agree: a statement is a query only if it starts like one.
             boolean startsLikeQuery = Set.of("select", "with", "values", "table", "show", "(").contains(lead);
-            if (kind.reads() && startsLikeQuery || kind == Kind.TRANSACTION && TRANSACTION_WORDS.contains(lead)) {
+            if (kind.reads() && startsLikeQuery || kind == StatementKind.TRANSACTION && StatementKind.TRANSACTION_WORDS.contains(lead)) {
                 return null;
             }
             return readOnlyBlock(kind);
@@ -291,9 +292,9 @@ public final class SqlGuardrails {
             return null;
         }
 
-        private Block readOnlyBlock(Kind kind) {
+        private Block readOnlyBlock(StatementKind kind) {
             return new Block(GuardrailRules.READ_ONLY, "this connection is read-only: only SELECT, SHOW and EXPLAIN run"
-                    + (kind == Kind.OTHER ? "" : " (this statement is " + kind.description + ")"));
+                    + (kind == StatementKind.OTHER ? "" : " (this statement is " + kind.description + ")"));
         }
 
         /** {@code EXPLAIN …} or {@code PREPARE … AS}: the statement inside, judged as if sent alone. */
@@ -332,66 +333,15 @@ public final class SqlGuardrails {
         }
     }
 
-    /** What a statement does, as far as the rules care. */
-    enum Kind {
-        SELECT("a query"), SELECT_INTO("SELECT ... INTO, which creates a table"), SHOW("SHOW"), TRANSACTION("transaction control"),
-        DROP("a DROP"), TRUNCATE("a TRUNCATE"), DELETE("a DELETE"), UPDATE("an UPDATE"), GRANT("a GRANT"),
-        INSERT("an INSERT"), OTHER("");
-
-        final String description;
-
-        Kind(String description) {
-            this.description = description;
-        }
-
-        boolean reads() {
-            return this == SELECT || this == SHOW;
-        }
-
-        static Kind of(Statement s) {
-            return switch (s) {
-                case Drop d -> DROP;
-                case Truncate t -> TRUNCATE;
-                case Delete d -> DELETE;
-                case Update u -> UPDATE;
-                case Grant g -> GRANT;
-                case net.sf.jsqlparser.statement.insert.Insert i -> INSERT;
-                case PlainSelect p when p.getIntoTables() != null && !p.getIntoTables().isEmpty() -> SELECT_INTO;
-                case Select sel -> SELECT;
-                case ShowStatement sh -> SHOW;
-                case net.sf.jsqlparser.statement.ShowColumnsStatement sh -> SHOW;
-                case Commit c -> TRANSACTION;
-                case RollbackStatement r -> TRANSACTION;
-                default -> OTHER;
-            };
-        }
-
-        /** For a statement the parser cannot read: its main verb (after a WITH clause). */
-        static Kind lexical(List<String> tokens) {
-            int i = mainVerbIndex(tokens);
-            String verb = i < 0 ? "" : lower(tokens.get(i));
-            return switch (verb) {
-                case "drop" -> DROP;
-                case "truncate" -> TRUNCATE;
-                case "delete" -> DELETE;
-                case "update" -> UPDATE;
-                case "grant" -> GRANT;
-                case "insert" -> INSERT;
-                case "show" -> SHOW;
-                case "select", "values", "table" -> SELECT;
-                default -> TRANSACTION_WORDS.contains(verb) ? TRANSACTION : OTHER;
-            };
-        }
-    }
-
     /**
      * For unparseable text in a literal: whether it still looks like the start of a statement
      * (dynamic SQL is often built from pieces: {@code 'DELETE FROM ' || t}).
      */
-    private static boolean readsAsSql(Kind kind, List<String> tokens, boolean code) {
+    private static boolean readsAsSql(StatementKind kind, List<String> tokens, boolean code) {
         if (code) {
             // in a body, a lone verb is the start of dynamic SQL: EXECUTE 'TRUNCATE ' || t
-            return Set.of(Kind.DROP, Kind.TRUNCATE, Kind.GRANT, Kind.DELETE, Kind.UPDATE).contains(kind);
+            return Set.of(StatementKind.DROP, StatementKind.TRUNCATE, StatementKind.GRANT, StatementKind.DELETE,
+                    StatementKind.UPDATE).contains(kind);
         }
         if (tokens.size() < 2) {
             return false;
@@ -402,96 +352,6 @@ public final class SqlGuardrails {
             case UPDATE -> tokens.stream().anyMatch(t -> lower(t).equals("set"));
             default -> false;
         };
-    }
-
-    /** The index of the statement's main verb: the first token, or after {@code WITH …} the first verb at depth 0. */
-    static int mainVerbIndex(List<String> tokens) {
-        if (tokens.isEmpty()) {
-            return -1;
-        }
-        if (!lower(tokens.get(0)).equals("with")) {
-            return 0;
-        }
-        int depth = 0;
-        for (int i = 1; i < tokens.size(); i++) {
-            String t = tokens.get(i);
-            if (t.equals("(")) {
-                depth++;
-            } else if (t.equals(")")) {
-                depth--;
-            } else if (depth == 0 && Set.of("select", "insert", "update", "delete", "merge", "values", "table").contains(lower(t))) {
-                return i;
-            }
-        }
-        return 0;
-    }
-
-    /** Whether WHERE follows the verb at {@code from} at the verb's own parenthesis depth, before its group closes. */
-    static boolean whereAtDepth(List<String> tokens, int from) {
-        if (from < 0) {
-            return false;
-        }
-        int depth = 0;
-        for (int i = from + 1; i < tokens.size(); i++) {
-            String t = tokens.get(i);
-            if (t.equals("(")) {
-                depth++;
-            } else if (t.equals(")")) {
-                if (--depth < 0) {
-                    return false;
-                }
-            } else if (depth == 0 && lower(t).equals("where")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int explainedFrom(List<String> tokens) {
-        int i = 1;
-        if (i < tokens.size() && tokens.get(i).equals("(")) {
-            int depth = 0;
-            for (; i < tokens.size(); i++) {
-                if (tokens.get(i).equals("(")) {
-                    depth++;
-                } else if (tokens.get(i).equals(")") && --depth == 0) {
-                    return i + 1;
-                }
-            }
-            return i;
-        }
-        while (i < tokens.size() && EXPLAIN_OPTIONS.contains(lower(tokens.get(i)))) {
-            i++;
-        }
-        return i;
-    }
-
-    private static int indexAtDepthZero(List<String> tokens, String word) {
-        int depth = 0;
-        for (int i = 0; i < tokens.size(); i++) {
-            String t = tokens.get(i);
-            if (t.equals("(")) {
-                depth++;
-            } else if (t.equals(")")) {
-                depth--;
-            } else if (depth == 0 && lower(t).equals(word)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean altersPassword(List<String> tokens) {
-        boolean alterRole = false;
-        for (int i = 0; i < tokens.size(); i++) {
-            String t = lower(tokens.get(i));
-            if (t.equals("alter") && i + 1 < tokens.size() && Set.of("user", "role").contains(lower(tokens.get(i + 1)))) {
-                alterRole = true;
-            } else if (alterRole && t.equals("password")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Parses the statement, or null when JSqlParser cannot read it. */
@@ -507,31 +367,7 @@ public final class SqlGuardrails {
         }
     }
 
-    private static boolean isName(String token) {
-        if (token.startsWith("\"")) {
-            return true;
-        }
-        char c = token.charAt(0);
-        return Character.isLetter(c) || c == '_';
-    }
-
-    private static String unquote(String token) {
-        if (token.startsWith("\"") && token.endsWith("\"") && token.length() >= 2) {
-            return token.substring(1, token.length() - 1).replace("\"\"", "\"").toLowerCase(Locale.ROOT);
-        }
-        return token.toLowerCase(Locale.ROOT);
-    }
-
-    private static String lastPart(String name) {
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? name : name.substring(dot + 1);
-    }
-
     private static String deniedEntry(Set<String> entries, String name) {
         return entries.stream().filter(d -> lastPart(d).equals(name)).sorted().findFirst().orElse(name);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

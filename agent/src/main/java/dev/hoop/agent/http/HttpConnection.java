@@ -7,27 +7,17 @@ import dev.hoop.common.http.HttpFraming;
 import dev.hoop.common.http.StrictRequestDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>A refused request is answered in HTTP (400, 405, 414, 431, 501; 502 when the target cannot
  * be reached) after the responses still due, and the connection is closed: nothing after it is
  * read as a request.
+ *
+ * <p>This class is the request side and decides what the connection does next (forward, hold,
+ * switch to raw bytes, refuse, end); the bytes on their way to the client are {@link ResponseRelay}'s.
  */
 final class HttpConnection implements ConnectionHandler {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
@@ -66,42 +59,33 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     private final HttpTarget target;
-    private final ClientSink toClient;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final SslContext tls;
 
     // Confined to the loop.
     private final EmbeddedChannel requests = new EmbeddedChannel(new StrictRequestDecoder());
-    private final ResponseBytes responses = new ResponseBytes();
+    private final ResponseRelay responses;
     private Mode mode = Mode.HTTP;
     private ChannelFuture connect;
     /** The target pipeline's HTTP codec: raw writes after an upgrade go below it. */
     private ChannelHandlerContext codec;
     /** Requests forwarded whose final response has not ended. */
     private int inFlight;
-    /** The response being relayed is an interim one (1xx other than 101). */
-    private boolean interim;
-    /** Bytes of the current final response went to the client (too late for a 502). */
-    private boolean responseStarted;
     private boolean upgradeAccepted;
     private RequestRules.Refusal refusal;
     /** Client bytes that followed an upgrade request, and the stage to complete when they are written. */
     private ByteBuf held;
     private CompletableFuture<Void> heldWritten;
-    /** Response bytes of the current read, shipped as one chunk when the read completes. */
-    private ByteBuf pending;
-    private CompletionStage<Void> delivered = CompletableFuture.completedFuture(null);
-    private int undelivered;
     private boolean ended;
     private boolean released;
 
     HttpConnection(Bootstrap bootstrap, HttpTarget target, ClientSink toClient, SslContext tls) {
         this.target = target;
         this.tls = tls;
-        this.toClient = toClient;
         this.loop = bootstrap.config().group().next();
         this.bootstrap = bootstrap.clone(loop);
+        this.responses = new ResponseRelay(this, target, toClient, loop);
     }
 
     @Override
@@ -242,16 +226,8 @@ final class HttpConnection implements ConnectionHandler {
         if (ended) {
             return;
         }
-        shipPending();
         mode = Mode.CLOSING;
-        byte[] body = (r.reason() + "\n").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ByteBuf out = Unpooled.buffer(body.length + 128);
-        responses.encode(response, out);
-        deliver(out);
+        responses.refusalPage(r);
         endAfterDelivery(null);
     }
 
@@ -262,37 +238,15 @@ final class HttpConnection implements ConnectionHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (pending == null) {
-            pending = ctx.alloc().heapBuffer();
+        if (msg instanceof HttpResponse response && response.status().code() == 101 && mode == Mode.UPGRADING) {
+            upgradeAccepted = true;
         }
-        if (msg instanceof HttpResponse response) {
-            int code = response.status().code();
-            interim = code >= 100 && code < 200 && code != 101;
-            responseStarted |= !interim;
-            RequestRules.strip(response.headers(), target);
-            if (code == 101 && mode == Mode.UPGRADING) {
-                upgradeAccepted = true;
-            }
-        }
-        if (msg instanceof HttpObject) {
-            boolean last = msg instanceof LastHttpContent;
-            responses.encode(msg, pending);
-            if (last) {
-                responseEnded();
-            }
-        } else if (msg instanceof ByteBuf raw) {
-            pending.writeBytes(raw); // after a 101 the codec hands on raw bytes
-            raw.release();
-        } else {
-            ReferenceCountUtil.release(msg);
+        if (responses.relay(ctx, msg)) {
+            finalResponseEnded();
         }
     }
 
-    private void responseEnded() {
-        if (interim) {
-            interim = false;
-            return;
-        }
+    private void finalResponseEnded() {
         if (inFlight == 0) {
             // an answer to nothing asked: the target broke HTTP; it reached the client, nothing more will
             log.debug("http {}: the target answered a request it was not sent; closing", target);
@@ -300,7 +254,6 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         inFlight--;
-        responseStarted = false;
         if (upgradeAccepted && mode == Mode.UPGRADING) {
             mode = Mode.UPGRADED;
             if (held != null) {
@@ -323,17 +276,17 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     void targetReadComplete(ChannelHandlerContext ctx) {
-        if (!shipPending() && undelivered == 0 && !ended) {
+        if (!responses.ship() && responses.allTaken() && !ended) {
             ctx.read();
         }
     }
 
     void targetClosed() {
-        shipPending();
+        responses.ship();
         if (ended) {
             return;
         }
-        if (inFlight > 0 && !responseStarted && mode != Mode.UPGRADED) {
+        if (inFlight > 0 && !responses.responseStarted() && mode != Mode.UPGRADED) {
             answer(new RequestRules.Refusal(HttpResponseStatus.BAD_GATEWAY,
                     target.host() + ":" + target.port() + " closed the connection before answering"));
         } else {
@@ -342,60 +295,30 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     void targetFailed(Throwable cause) {
-        shipPending();
+        responses.ship();
         if (ended) {
             return;
         }
         String reason = "the connection to " + target.host() + ":" + target.port() + " failed: " + Causes.message(cause);
         log.debug("http {}: {}", target, reason);
-        if (inFlight > 0 && !responseStarted && mode != Mode.UPGRADED) {
+        if (inFlight > 0 && !responses.responseStarted() && mode != Mode.UPGRADED) {
             answer(new RequestRules.Refusal(HttpResponseStatus.BAD_GATEWAY, reason));
         } else {
             endAfterDelivery(null);
         }
     }
 
-    /** @return whether bytes were shipped */
-    private boolean shipPending() {
-        ByteBuf out = pending;
-        pending = null;
-        if (out == null || !out.isReadable() || ended) {
-            if (out != null) {
-                out.release();
-            }
-            return false;
-        }
-        deliver(out);
-        return true;
+    boolean ended() {
+        return ended;
     }
 
-    private void deliver(ByteBuf out) {
-        byte[] chunk;
-        try {
-            chunk = ByteBufUtil.getBytes(out);
-        } finally {
-            out.release();
-        }
-        // Chunks go to the client strictly one after the other; the target is read again only when
-        // every chunk so far was taken.
-        undelivered++;
-        delivered = delivered.thenCompose(v -> toClient.write(chunk));
-        delivered.whenComplete((ok, error) -> {
-            if (loop.inEventLoop()) {
-                afterDelivery(error);
-            } else {
-                loop.execute(() -> afterDelivery(error));
-            }
-        });
-    }
-
-    private void afterDelivery(Throwable error) {
-        undelivered--;
+    /** A chunk reached the client (or could not): read the target again once the client took them all. */
+    void delivered(Throwable error) {
         if (error != null) {
             log.debug("http {}: client gone ({}); closing", target, error.getMessage());
             ended = true;
             release();
-        } else if (undelivered == 0 && !ended && connect != null && connect.isSuccess()) {
+        } else if (responses.allTaken() && !ended && connect != null && connect.isSuccess()) {
             connect.channel().read();
         }
     }
@@ -405,12 +328,9 @@ final class HttpConnection implements ConnectionHandler {
         if (ended) {
             return;
         }
-        shipPending();
+        responses.ship();
         ended = true;
-        delivered.whenComplete((ok, error) -> loop.execute(() -> {
-            toClient.close(reason);
-            release();
-        }));
+        responses.closeClientWhenDelivered(reason, this::release);
     }
 
     private void dropHeld() {
@@ -430,44 +350,10 @@ final class HttpConnection implements ConnectionHandler {
         }
         released = true;
         dropHeld();
-        if (pending != null) {
-            pending.release();
-            pending = null;
-        }
+        responses.release();
         if (connect != null) {
             connect.channel().close();
         }
         requests.finishAndReleaseAll();
-        responses.close();
-    }
-
-    /** The last handler of the target's pipeline: hands everything to the connection, on its loop. */
-    static final class TargetHandler extends ChannelInboundHandlerAdapter {
-        private final HttpConnection connection;
-
-        TargetHandler(HttpConnection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            connection.fromTarget(ctx, msg);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            connection.targetReadComplete(ctx);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            connection.targetClosed();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            connection.targetFailed(cause);
-            ctx.close();
-        }
     }
 }

@@ -37,7 +37,7 @@ final class TargetInitializer extends ChannelInitializer<SocketChannel> {
         }
         ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES).setMaxChunkSize(HttpFraming.MAX_CHUNK), false, false));
-        ch.pipeline().addLast("relay", new HttpConnection.TargetHandler(connection));
+        ch.pipeline().addLast("relay", new TargetHandler(connection));
         connection.codec(ch.pipeline().context("codec"));
     }
 }

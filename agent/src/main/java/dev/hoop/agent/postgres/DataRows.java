@@ -1,6 +1,6 @@
 package dev.hoop.agent.postgres;
 
-import dev.hoop.agent.postgres.ResultMasking.Column;
+import dev.hoop.agent.postgres.RowDescriptions.Column;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -33,7 +33,7 @@ final class DataRows {
                 continue;
             }
             Column column = row.columns()[i];
-            int skip = column.format() == 1 && column.typeOid() == ResultMasking.JSONB && len > 0 ? 1 : 0; // jsonb's version byte, kept
+            int skip = column.format() == 1 && column.typeOid() == DataRowMasking.JSONB && len > 0 ? 1 : 0; // jsonb's version byte, kept
             byte[] text = masked[i].getBytes(StandardCharsets.UTF_8);
             byte[] value = new byte[skip + text.length];
             System.arraycopy(row.body(), start, value, 0, skip);

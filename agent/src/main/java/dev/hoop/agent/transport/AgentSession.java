@@ -9,14 +9,11 @@ import dev.hoop.agent.exec.MaskedOutput;
 import dev.hoop.agent.exec.ProcessOutput;
 import dev.hoop.agent.exec.SqlExecutor;
 import dev.hoop.agent.guardrails.Block;
-import dev.hoop.agent.guardrails.InputGuardrails;
-import dev.hoop.agent.guardrails.SqlGuardrails;
 import dev.hoop.agent.guardrails.TerminalLineGuard;
 import dev.hoop.agent.session.ClientSink;
 import dev.hoop.agent.session.ConnectionHandler;
 import dev.hoop.agent.terminal.TerminalRun;
 import dev.hoop.agent.terminal.TtySize;
-import dev.hoop.common.guardrails.GuardrailRules;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.common.wire.ConnectionType;
@@ -37,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * Everything one session owns on the agent: its client connections' handlers (by
  * {@code client.connection_id}) and the command it runs (exec or terminal). {@link #close} frees
  * all of it. Failures stay inside the session: a broken handler ends its own connection only.
+ * What the connection's guardrails allow the command is {@link SessionGuardrails}' to say.
  */
 final class AgentSession {
     private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
@@ -54,8 +52,7 @@ final class AgentSession {
     // connection. Cleared when the client confirms the close (AgentCloseTCPConnection).
     private final Set<String> endedByResource = ConcurrentHashMap.newKeySet();
     private ExecHandle exec;
-    private static final TerminalLineGuard NO_LINE_GUARD = new TerminalLineGuard(new InputGuardrails(GuardrailRules.NONE));
-    private TerminalLineGuard lineGuard;
+    private final SessionGuardrails guardrails;
     private TerminalRun terminal;
     private volatile boolean closed;
     /** The last step of this session's command work; the next one starts after it. */
@@ -77,6 +74,7 @@ final class AgentSession {
         this.masking = masking;
         this.id = id;
         this.params = params;
+        this.guardrails = new SessionGuardrails(params.guardrails());
         this.type = type;
         this.verb = verb;
         this.kind = kind;
@@ -163,7 +161,7 @@ final class AgentSession {
             log.warn("session {}: a command already runs; ignoring more exec input ({} bytes)", id, input.length);
             return;
         }
-        Block block = guardrailBlock(plan, input);
+        Block block = guardrails.execBlock(plan, input);
         if (block != null) {
             log.info("session {}: exec on connection '{}' {}", id, params.name(), block.describe());
             end(1, block.describe());
@@ -184,31 +182,6 @@ final class AgentSession {
         };
     }
 
-    /**
-     * The connection's guardrails for an exec, before anything runs: the SQL rules for a SQL
-     * script, the regex rules for the command's arguments and for the input. Rules that cannot be
-     * read block (fail closed).
-     */
-    private Block guardrailBlock(ExecPlan plan, byte[] input) {
-        GuardrailRules rules;
-        try {
-            rules = GuardrailRules.parse(params.guardrails());
-        } catch (IllegalArgumentException e) {
-            return new Block("config", e.getMessage());
-        }
-        InputGuardrails patterns = new InputGuardrails(rules);
-        Block block = null;
-        if (plan instanceof ExecPlan.Sql) {
-            block = new SqlGuardrails(rules).checkScript(input);
-        } else if (plan instanceof CommandSpec command && patterns.active()) {
-            block = patterns.check(String.join(" ", command.argv()));
-        }
-        if (block == null && patterns.active()) {
-            block = patterns.check(new String(input, StandardCharsets.UTF_8));
-        }
-        return block;
-    }
-
     boolean hasTerminal() {
         return terminal != null;
     }
@@ -227,7 +200,7 @@ final class AgentSession {
         if (t == null || closed) {
             return CompletableFuture.completedFuture(null);
         }
-        TerminalLineGuard guard = lineGuard();
+        TerminalLineGuard guard = guardrails.lineGuard();
         if (guard != null) {
             TerminalLineGuard.Result checked = guard.feed(input);
             if (checked.block() != null) {
@@ -238,20 +211,6 @@ final class AgentSession {
             input = checked.forward();
         }
         return t.write(input).exceptionally(e -> null);
-    }
-
-    /** The terminal's line guard when the connection has regex rules (created on first input; one feeder). */
-    private TerminalLineGuard lineGuard() {
-        if (lineGuard == null) {
-            InputGuardrails patterns;
-            try {
-                patterns = new InputGuardrails(GuardrailRules.parse(params.guardrails()));
-            } catch (IllegalArgumentException e) {
-                patterns = new InputGuardrails(GuardrailRules.NONE); // not reached: the open checked the rules
-            }
-            lineGuard = patterns.active() ? new TerminalLineGuard(patterns) : NO_LINE_GUARD;
-        }
-        return lineGuard == NO_LINE_GUARD ? null : lineGuard;
     }
 
     void resize(TtySize size) {
