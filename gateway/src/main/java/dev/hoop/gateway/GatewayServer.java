@@ -168,7 +168,7 @@ public final class GatewayServer implements AutoCloseable {
                 api.oidcAuth(new ApiRoutes.OidcAuth(oidc, loginStates, users, org, cfg.adminGroup()), localAuth);
             }
             List<Route> routes = api.users(users, hasher, revocations, refreshTokens)
-                    .agents(agents, directory, info)
+                    .agents(agents, directory, info, broker)
                     .clientKeys(clientKeys, broker, info)
                     .connections(connections, agents, access, revocations, directory, plugins)
                     .plugins(plugins, connections, revocations)

@@ -4,6 +4,7 @@ import dev.hoop.common.dsn.AgentDsn;
 import dev.hoop.gateway.auth.AgentKeys;
 import dev.hoop.gateway.broker.AgentDirectory;
 import dev.hoop.gateway.broker.AgentIdentity;
+import dev.hoop.gateway.broker.SessionBroker;
 import dev.hoop.gateway.store.Agents;
 import dev.hoop.gateway.store.Agents.Agent;
 import dev.hoop.gateway.store.DuplicateException;
@@ -33,11 +34,13 @@ final class AgentsApi {
     private final Agents agents;
     private final AgentDirectory directory;
     private final ServerInfo info;
+    private final SessionBroker broker;
 
-    AgentsApi(Agents agents, AgentDirectory directory, ServerInfo info) {
+    AgentsApi(Agents agents, AgentDirectory directory, ServerInfo info, SessionBroker broker) {
         this.agents = agents;
         this.directory = directory;
         this.info = info;
+        this.broker = broker;
     }
 
     List<Route> routes() {
@@ -45,10 +48,18 @@ final class AgentsApi {
                 Route.of(Method.GET, "/api/agents", Access.ADMIN, c -> Reply.ok(agents.list(c.orgId()).stream().map(this::view).toList())),
                 Route.of(Method.POST, "/api/agents", Access.ADMIN, this::create),
                 Route.of(Method.GET, "/api/agents/{name}", Access.ADMIN, c -> Reply.ok(view(find(c)))),
-                Route.of(Method.DELETE, "/api/agents/{name}", Access.ADMIN, c -> {
-                    agents.delete(c.orgId(), find(c).id());
-                    return Reply.noContent();
-                }));
+                Route.of(Method.DELETE, "/api/agents/{name}", Access.ADMIN, this::delete));
+    }
+
+    /**
+     * A deleted agent's key stops working at once: its stream, if it is connected, is cut and its
+     * open sessions end (deleting the row alone would leave a connected agent serving them).
+     */
+    private Reply delete(Call c) {
+        Agent agent = find(c);
+        agents.delete(c.orgId(), agent.id());
+        broker.disconnectAgents(List.of(agent.id()), "agent '" + agent.name() + "' was deleted");
+        return Reply.noContent();
     }
 
     private Agent find(Call c) {

@@ -66,8 +66,9 @@ public final class ApiRoutes {
         return add(new UsersApi(users, hasher, revocations, refreshTokens).routes());
     }
 
-    public ApiRoutes agents(Agents agents, AgentDirectory directory, ServerInfo info) {
-        return add(new AgentsApi(agents, directory, info).routes());
+    /** Agents: {@code /api/agents[/{name}]}; the broker cuts a deleted agent off. */
+    public ApiRoutes agents(Agents agents, AgentDirectory directory, ServerInfo info, SessionBroker broker) {
+        return add(new AgentsApi(agents, directory, info, broker).routes());
     }
 
     /** Client keys: {@code /api/clientkeys[/{name}]}; the broker cuts a disabled key's agents off. */
