@@ -2,22 +2,30 @@
 // idle time cut to MAX_GAP so a session left open for an hour replays in seconds.
 import {h, field} from './dom.js';
 import {Terminal} from '../vendor/xterm/xterm.mjs';
+import {truecolourStream} from './truecolour.js';
 
 export const MAX_GAP = 2;
 
-/** Parses the cast: the header, and output/resize events on a timeline whose gaps are capped. */
+/**
+ * Parses the cast: the header, and output/resize events on a timeline whose gaps are capped. Output
+ * has its 24-bit colours turned into palette colours (js/truecolour.js): the CSP blocks the former.
+ */
 export function parseCast(text) {
   const lines = text.split('\n').filter(l => l.trim());
   const header = JSON.parse(lines[0] ?? '{}');
   const events = [];
+  const colours = truecolourStream();
   let last = 0, at = 0;
   for (const line of lines.slice(1)) {
     const [seconds, type, data] = JSON.parse(line);
     if (type !== 'o' && type !== 'r') continue;
     at += Math.min(Math.max(0, seconds - last), MAX_GAP);
     last = seconds;
-    events.push({at, type, data});
+    events.push({at, type, data: type === 'o' ? colours.next(data) : data});
   }
+  const rest = colours.end();
+  const lastOutput = events.findLast(e => e.type === 'o');
+  if (rest && lastOutput) lastOutput.data += rest;
   return {width: header.width || 80, height: header.height || 24, events, duration: events.length ? events.at(-1).at : 0};
 }
 
