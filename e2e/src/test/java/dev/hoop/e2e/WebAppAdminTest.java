@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The administration pages in Debian's Chromium against the real gateway: an agent created in the
- * page shows its DSN once (and a real agent connects with it), a connection created and changed with
- * its plugins, deleted, and users created, regrouped and disabled.
+ * page shows its DSN once (and a real agent connects with it), an agent deleted after the page asked
+ * (and the API's reason when it refuses), a connection created and changed with its plugins, deleted,
+ * and users created, regrouped and disabled.
  */
 class WebAppAdminTest extends BrowserTestBase {
 
@@ -68,6 +69,46 @@ class WebAppAdminTest extends BrowserTestBase {
         page.reload();
         assertThat(row(page, "web-agent")).containsText("online");
         assertThat(page.getByLabel("DSN of agent web-agent")).hasCount(0);
+    }
+
+    @Test
+    void anAgentIsDeletedAfterThePageAsksAndARefusalShowsTheApisReason() throws Exception {
+        stack.post("/api/agents", Map.of("name", "doomed-agent", "mode", "standard"), 201);
+        stack.post("/api/agents", Map.of("name", "vanishing-agent", "mode", "standard"), 201);
+        stack.post("/api/connections", Map.of("name", "served-by-doomed", "type", "command-line", "agent_name", "doomed-agent",
+                "command", java.util.List.of("bash")), 201);
+        Page page = browser.desktop(stack.api);
+        WebBrowser.signIn(page, HoopStack.EMAIL, HoopStack.PASSWORD);
+        page.navigate("/admin/agents");
+        assertThat(row(page, "doomed-agent")).containsText("served-by-doomed");
+
+        // the page asks, naming the connections that lose their agent; Escape takes the question back
+        Locator delete = page.getByRole(AriaRole.BUTTON, named("Delete agent doomed-agent"));
+        delete.click();
+        Locator question = page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions()
+                .setName("Delete agent doomed-agent? Its connections (served-by-doomed) stay, without an agent until one is chosen."));
+        assertThat(question.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Yes, delete"))).isFocused();
+        WebBrowser.assertAccessible(page, "agents page asking to delete");
+        page.keyboard().press("Escape");
+        assertThat(question).hasCount(0);
+        assertThat(delete).isFocused();
+        assertThat(stack.status("/api/agents/doomed-agent")).isEqualTo(200);
+
+        // with the keyboard alone: Enter asks, Enter agrees
+        page.keyboard().press("Enter");
+        page.keyboard().press("Enter");
+        assertThat(page.getByRole(AriaRole.STATUS).first()).hasText("Agent doomed-agent deleted.");
+        assertThat(row(page, "doomed-agent")).hasCount(0);
+        assertThat(stack.get("/api/agents").findValuesAsText("name")).doesNotContain("doomed-agent").contains("e2e-agent");
+        JsonNode orphan = stack.get("/api/connections/served-by-doomed");
+        assertThat(orphan.hasNonNull("agent_id") || orphan.hasNonNull("agent_name")).as(orphan.toString()).isFalse();
+
+        // deleted by someone else after the page listed it: the API's refusal in the page, and the list catches up
+        assertThat(stack.send("DELETE", "/api/agents/vanishing-agent", stack.token, null).statusCode()).isEqualTo(204);
+        page.getByRole(AriaRole.BUTTON, named("Delete agent vanishing-agent")).click();
+        page.getByRole(AriaRole.BUTTON, named("Yes, delete")).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).hasText("agent 'vanishing-agent' not found");
+        assertThat(row(page, "vanishing-agent")).hasCount(0);
     }
 
     @Test

@@ -8,9 +8,12 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,6 +123,35 @@ class WebAppSessionsTest extends BrowserTestBase {
         assertThat(screen).containsText("after-the-pause");
         // the recording is the API's asciicast; nothing of it is kept in the browser
         assertThat(page.evaluate("() => Object.keys(localStorage).join(',') + '|' + Object.keys(sessionStorage).join(',')")).isEqualTo("hoop.token|");
+    }
+
+    @Test
+    void truecolourOutputReplaysInItsColourAndTheCspStaysQuiet() throws Exception {
+        // the first colour's sequence is cut in two: a second passes between the two writes
+        String id = exec("printf '\\033[38;2;25'; sleep 1; printf '5;0;0mcardinal-red\\033[0m \\033[48;2;0;0;255mon-blue\\033[0m\\n'\n")
+                .get("session_id").asText();
+        var cast = stack.send("GET", "/api/sessions/" + id + "/download?format=asciicast", stack.token, null);
+        assertThat(cast.statusCode()).isEqualTo(200);
+        assertThat(cast.body()).as("an output event ends inside the sequence").containsIgnoringCase("\\u001b[38;2;25\"]");
+
+        Page page = signedIn();
+        List<String> console = new CopyOnWriteArrayList<>();
+        page.onConsoleMessage(m -> console.add(m.type() + ": " + m.text()));
+        page.navigate("/sessions/" + id);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Play")).click();
+        assertThat(page.locator(".player .state")).hasText("Ended", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(15_000));
+        // palette colours are classes, which the CSP allows; the rewrite chose the exact ones
+        Locator red = page.locator(".xterm-rows span", new Page.LocatorOptions().setHasText("cardinal-red"));
+        assertThat(red).hasClass(Pattern.compile("(^|\\s)xterm-fg-196(\\s|$)"));
+        assertThat(red.evaluate("e => getComputedStyle(e).color")).isEqualTo("rgb(255, 0, 0)");
+        Locator blue = page.locator(".xterm-rows span", new Page.LocatorOptions().setHasText("on-blue"));
+        assertThat(blue).hasClass(Pattern.compile("(^|\\s)xterm-bg-21(\\s|$)"));
+        assertThat(blue.evaluate("e => getComputedStyle(e).backgroundColor")).isEqualTo("rgb(0, 0, 255)");
+        // xterm.js writes a truecolour as a style attribute ("color:#…"): none is left for the CSP to block
+        assertThat(page.locator(".xterm-rows [style*='color']")).hasCount(0);
+        // and xterm.js's own <style> elements are inert stand-ins applied as constructed sheets: no refusal either
+        assertThat(page.locator(".terminal style")).hasCount(0);
+        assertThat(console).as("console").noneMatch(m -> m.contains("Content Security Policy"));
     }
 
     @Test

@@ -2,31 +2,40 @@
 // idle time cut to MAX_GAP so a session left open for an hour replays in seconds.
 import {h, field} from './dom.js';
 import {Terminal} from '../vendor/xterm/xterm.mjs';
+import {truecolourStream} from './truecolour.js';
+import {xtermStyles} from './xterm-styles.js';
 
 export const MAX_GAP = 2;
 
-/** Parses the cast: the header, and output/resize events on a timeline whose gaps are capped. */
+/**
+ * Parses the cast: the header, and output/resize events on a timeline whose gaps are capped. Output
+ * has its 24-bit colours turned into palette colours (js/truecolour.js): the CSP blocks the former.
+ */
 export function parseCast(text) {
   const lines = text.split('\n').filter(l => l.trim());
   const header = JSON.parse(lines[0] ?? '{}');
   const events = [];
+  const colours = truecolourStream();
   let last = 0, at = 0;
   for (const line of lines.slice(1)) {
     const [seconds, type, data] = JSON.parse(line);
     if (type !== 'o' && type !== 'r') continue;
     at += Math.min(Math.max(0, seconds - last), MAX_GAP);
     last = seconds;
-    events.push({at, type, data});
+    events.push({at, type, data: type === 'o' ? colours.next(data) : data});
   }
+  const rest = colours.end();
+  const lastOutput = events.findLast(e => e.type === 'o');
+  if (rest && lastOutput) lastOutput.data += rest;
   return {width: header.width || 80, height: header.height || 24, events, duration: events.length ? events.at(-1).at : 0};
 }
 
 /** The player's element; stops when signal aborts. */
 export function player(cast, signal) {
   const screen = h('div', {class: 'terminal', 'aria-label': 'Terminal replay', role: 'region'});
+  const stopStyles = xtermStyles(screen);
   const term = new Terminal({cols: cast.width, rows: cast.height, disableStdin: true, convertEol: true, scrollback: 5000,
     fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace', fontSize: 13});
-  const stopMirror = mirrorStyles(screen);
   const playButton = h('button', {type: 'button', class: 'play'}, 'Play');
   // in steps of 0.1 s, the last one at or past the end, so that End (or dragging to the end) shows all
   const seek = h('input', {type: 'range', min: 0, max: Math.max(100, Math.ceil(cast.duration * 10) * 100), step: 100, value: 0, class: 'seek'});
@@ -89,7 +98,7 @@ export function player(cast, signal) {
   playButton.addEventListener('click', () => timer ? pause() : play());
   seek.addEventListener('input', () => jump(Math.min(cast.duration, Number(seek.value) / 1000)));
   speed.addEventListener('change', () => { startPos = position; startedAt = performance.now(); });
-  signal.addEventListener('abort', () => { pause(); term.dispose(); stopMirror(); }, {once: true});
+  signal.addEventListener('abort', () => { pause(); term.dispose(); stopStyles(); }, {once: true});
 
   const el = h('div', {class: 'player'},
     screen,
@@ -107,26 +116,4 @@ function resize(term, data) {
 function fmt(seconds) {
   const s = Math.floor(seconds);
   return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
-}
-
-/**
- * xterm.js sizes and colours its rows with <style> elements it writes; the app's CSP (style-src
- * 'self') blocks those, so their text is applied as constructed style sheets, which the CSP allows.
- */
-function mirrorStyles(root) {
-  const sheets = new Map();
-  const sync = () => {
-    for (const el of root.querySelectorAll('style')) {
-      let sheet = sheets.get(el);
-      if (!sheet) { sheet = new CSSStyleSheet(); sheets.set(el, sheet); document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }
-      sheet.replaceSync(el.textContent);
-    }
-  };
-  const observer = new MutationObserver(sync);
-  observer.observe(root, {childList: true, subtree: true, characterData: true});
-  return () => {
-    observer.disconnect();
-    const mine = new Set(sheets.values());
-    document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => !mine.has(s));
-  };
 }

@@ -1,11 +1,14 @@
-// Agents (admins): the list with each one's status, and creating one, which shows its DSN once.
+// Agents (admins): the list with each one's status and the connections it serves, creating one (its
+// DSN shown once) and deleting one (asked again in the page; the API's refusal is shown as it says it).
 import {h, mount, field, table, errorBox, notice, time, copyButton} from '../../dom.js';
-import {get, post} from '../../api.js';
+import {get, post, del, seg} from '../../api.js';
 import {agentBadge} from '../connections.js';
+import {confirmButton} from '../../confirm.js';
 
 export default async function agents(main, {signal}) {
   const list = h('div');
   const created = h('div');
+  const status = h('div', {'aria-live': 'polite'});
   const name = h('input', {name: 'name', required: true, autocomplete: 'off'});
   const problem = h('div');
   const form = h('form', {class: 'card'},
@@ -14,21 +17,34 @@ export default async function agents(main, {signal}) {
     h('button', {type: 'submit'}, 'Create agent'));
   const refresh = async () => {
     try {
-      const rows = await get('/api/agents', {signal});
+      const [rows, connections] = await Promise.all([get('/api/agents', {signal}), get('/api/connections', {signal})]);
+      const served = a => connections.filter(c => c.agent_id === a.id).map(c => c.name);
       mount(list, table([
         {title: 'Name', value: a => a.name},
         {title: 'Status', value: a => agentBadge(a.status)},
         {title: 'Host', value: a => a.hostname ?? ''},
         {title: 'Version', value: a => a.version ?? ''},
+        {title: 'Connections', value: a => served(a).join(', ') || h('span', {class: 'muted'}, 'none')},
         {title: 'Created', value: a => time(a.created_at)},
+        {title: 'Actions', value: a => confirmButton('Delete', deleteQuestion(a, served(a)), () => remove(a), {name: `Delete agent ${a.name}`})},
       ], rows, {caption: 'Agents', empty: 'No agent yet: create one below.'}));
     } catch (err) {
       mount(list, errorBox(err));
     }
   };
+  const remove = async agent => {
+    try {
+      await del('/api/agents/' + seg(agent.name), {signal});
+      mount(status, notice(`Agent ${agent.name} deleted.`, 'ok'));
+    } catch (err) {
+      mount(status, errorBox(err));
+    }
+    await refresh();
+  };
   form.addEventListener('submit', async event => {
     event.preventDefault();
     mount(problem);
+    mount(status);
     try {
       const agent = await post('/api/agents', {name: name.value.trim(), mode: 'standard'}, {signal});
       name.value = '';
@@ -38,8 +54,15 @@ export default async function agents(main, {signal}) {
       mount(problem, errorBox(err));
     }
   });
-  mount(main, h('h1', {}, 'Agents'), list, created, form);
+  mount(main, h('h1', {}, 'Agents'), status, list, created, form);
   await refresh();
+}
+
+/** The database keeps an agent's connections when it goes (agent_id set to null), so the question names them. */
+function deleteQuestion(agent, connections) {
+  return connections.length
+    ? `Delete agent ${agent.name}? Its connections (${connections.join(', ')}) stay, without an agent until one is chosen.`
+    : `Delete agent ${agent.name}?`;
 }
 
 /** The new agent's DSN, shown this once: only its hash is stored. */
