@@ -13,29 +13,20 @@ import dev.hoop.common.pgwire.FrontendMessages;
 import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.ConnectionType;
-import dev.hoop.common.wire.GatewayPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Verb;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.GatewayServer;
 import dev.hoop.gateway.config.GatewayConfig;
 import dev.hoop.proto.Packet;
-import dev.hoop.proto.TransportGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,9 +44,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -173,7 +161,7 @@ class PacketMatrixTest {
     @ParameterizedTest(name = "{0} {1}: {2}")
     @MethodSource("everyPacketInEverySession")
     void everyPacketIsRefusedOrRecordedBeforeItReachesTheResource(ConnectionType type, Verb verb, String packetType) throws Exception {
-        Client client = new Client(verb, CONNECTION.get(type));
+        MatrixClient client = client(verb, CONNECTION.get(type));
         client.send(AgentPacket.SESSION_OPEN, Map.of(), new byte[0]);
         Packet ok = client.next();
         assertThat(ok.getType()).as("opened: %s", ok.getPayload().toStringUtf8()).isEqualTo(ClientPacket.SESSION_OPEN_OK);
@@ -223,7 +211,7 @@ class PacketMatrixTest {
     private record Recorded(List<String> inputs, String output) {}
 
     /** A startup, then a query once the agent authenticated for us: the statement is the session's input. */
-    private Recorded postgresQuery(Client client) throws Exception {
+    private Recorded postgresQuery(MatrixClient client) throws Exception {
         client.send(AgentPacket.PG_CONNECTION_WRITE, Map.of(SpecKey.CLIENT_CONNECTION_ID, "1"), startup("anyone", targetDb));
         client.readUntil(ClientPacket.PG_CONNECTION_WRITE, "Z\u0000\u0000\u0000\u0005I"); // ReadyForQuery, idle
         client.send(AgentPacket.PG_CONNECTION_WRITE, Map.of(SpecKey.CLIENT_CONNECTION_ID, "1"), FrontendMessages.query("select 'pg-probe' as p"));
@@ -233,7 +221,7 @@ class PacketMatrixTest {
     }
 
     /** Raw TCP bytes reach the server and come back; they are not recorded (docs/protocol.md). */
-    private Recorded tcpEcho(Client client) throws Exception {
+    private Recorded tcpEcho(MatrixClient client) throws Exception {
         client.send(AgentPacket.TCP_CONNECTION_WRITE, Map.of(SpecKey.CLIENT_CONNECTION_ID, "1"), "tcp-probe".getBytes(StandardCharsets.UTF_8));
         assertThat(client.readUntil(ClientPacket.TCP_CONNECTION_WRITE, "tcp-probe")).isEqualTo("tcp-probe");
         client.closeSession();
@@ -241,7 +229,7 @@ class PacketMatrixTest {
     }
 
     /** An HTTP request reaches the web server and its answer comes back; its request line is the input, not its body. */
-    private Recorded httpGet(Client client) throws Exception {
+    private Recorded httpGet(MatrixClient client) throws Exception {
         client.send(AgentPacket.HTTP_PROXY_CONNECTION_WRITE, Map.of(SpecKey.CLIENT_CONNECTION_ID, "1"),
                 "POST /http-probe HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nbody-here".getBytes(StandardCharsets.UTF_8));
         assertThat(client.readUntil(ClientPacket.HTTP_PROXY_CONNECTION_WRITE, "http-probe-ok /http-probe"))
@@ -251,7 +239,7 @@ class PacketMatrixTest {
     }
 
     /** Exec input or a terminal's keystrokes: the command runs, and its output is what the client got. */
-    private Recorded command(Client client, String packetType, String input, String marker) throws Exception {
+    private Recorded command(MatrixClient client, String packetType, String input, String marker) throws Exception {
         client.send(packetType, Map.of(), input.getBytes(StandardCharsets.UTF_8));
         StringBuilder stdout = new StringBuilder();
         while (true) {
@@ -269,7 +257,7 @@ class PacketMatrixTest {
     }
 
     /** A packet that carries no input: the session goes on, and ends normally when the client closes it. */
-    private Recorded control(Client client, String packetType) throws Exception {
+    private Recorded control(MatrixClient client, String packetType) throws Exception {
         byte[] payload = packetType.equals(AgentPacket.TERMINAL_RESIZE_TTY) ? "{\"rows\":30,\"cols\":90}".getBytes(StandardCharsets.UTF_8) : new byte[0];
         client.send(packetType, Map.of(SpecKey.CLIENT_CONNECTION_ID, "1"), payload);
         if (!packetType.equals(AgentPacket.SESSION_CLOSE)) {
@@ -287,7 +275,7 @@ class PacketMatrixTest {
     })
     void aVerbOutsideTheContractIsInvalidArgumentAndLeavesNoSessionRow(String verb, String connection, String message) throws Exception {
         int before = call("GET", "/api/sessions?limit=500", null, 200).get("data").size();
-        Client client = new Client(verb, connection);
+        MatrixClient client = client(verb, connection);
         client.send(AgentPacket.SESSION_OPEN, Map.of(), new byte[0]);
         Status status = client.ended();
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -312,6 +300,14 @@ class PacketMatrixTest {
         List<String> out = new ArrayList<>();
         detail.get("events").forEach(e -> out.add(e.get("type").asText() + ":" + e.get("data").asText()));
         return out;
+    }
+
+    private MatrixClient client(Verb verb, String connection) {
+        return new MatrixClient(channel, token, verb, connection);
+    }
+
+    private MatrixClient client(String verb, String connection) {
+        return new MatrixClient(channel, token, verb, connection);
     }
 
     private JsonNode session(String id) throws Exception {
@@ -354,112 +350,5 @@ class PacketMatrixTest {
         all.writeBytes(ByteBuffer.allocate(4).putInt(body.size() + 4).array());
         all.writeBytes(body.toByteArray());
         return all.toByteArray();
-    }
-
-    /** A hand-written client: one Connect stream as a user, what it receives, and how it ended. */
-    private final class Client implements StreamObserver<Packet> {
-        final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
-        final CompletableFuture<Status> end = new CompletableFuture<>();
-        final StreamObserver<Packet> out;
-
-        Client(String verb, String connection) {
-            Metadata md = new Metadata();
-            md.put(Wire.ORIGIN, Wire.ORIGIN_CLIENT);
-            md.put(Wire.VERB, verb);
-            md.put(Wire.CONNECTION_NAME, connection);
-            md.put(Wire.AUTHORIZATION, "Bearer " + token);
-            out = TransportGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md)).connect(this);
-        }
-
-        Client(Verb verb, String connection) {
-            this(verb.wireName(), connection);
-        }
-
-        void send(String type, Map<String, String> spec, byte[] payload) {
-            out.onNext(Wire.packet(type, spec, payload));
-        }
-
-        void closeSession() throws Exception {
-            send(AgentPacket.SESSION_CLOSE, Map.of(), new byte[0]);
-            assertThat(ended().isOk()).isTrue();
-        }
-
-        Packet next() throws InterruptedException {
-            while (true) {
-                Packet p = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                assertThat(p).as("a packet within %s (stream ended: %s)", WAIT, end.getNow(null)).isNotNull();
-                if (!p.getType().equals(GatewayPacket.KEEP_ALIVE)) {
-                    return p;
-                }
-            }
-        }
-
-        /** Payloads of {@code type} until their text contains {@code marker}; returns the text. */
-        String readUntil(String type, String marker) throws InterruptedException {
-            StringBuilder text = new StringBuilder();
-            while (!text.toString().contains(marker)) {
-                Packet p = next();
-                assertThat(p.getType()).as("while waiting for '%s' in %s: %s", marker, text, p.getPayload().toStringUtf8()).isEqualTo(type);
-                text.append(p.getPayload().toString(StandardCharsets.ISO_8859_1));
-            }
-            return text.toString();
-        }
-
-        Status ended() throws Exception {
-            return end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        /** What arrived and was not read, keep-alives aside. */
-        List<Packet> rest() {
-            return received.stream().filter(p -> !p.getType().equals(GatewayPacket.KEEP_ALIVE)).toList();
-        }
-
-        @Override
-        public void onNext(Packet value) {
-            received.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            end.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(Status.OK);
-        }
-    }
-
-    /** A TCP server that echoes what it reads, on an ephemeral port. */
-    private static final class EchoServer implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0);
-
-        EchoServer() throws IOException {
-            Thread.ofVirtual().name("echo-accept").start(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket s = server.accept();
-                        Thread.ofVirtual().name("echo").start(() -> {
-                            try (s; InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
-                                in.transferTo(o);
-                            } catch (IOException ignored) {
-                                // the peer went away
-                            }
-                        });
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
     }
 }

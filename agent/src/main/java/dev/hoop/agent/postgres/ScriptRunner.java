@@ -2,6 +2,7 @@ package dev.hoop.agent.postgres;
 
 import dev.hoop.agent.exec.ProcessOutput;
 import dev.hoop.common.pgwire.FrontendMessages;
+import dev.hoop.common.pgwire.PgBuffer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -126,7 +127,7 @@ final class ScriptRunner extends ChannelInboundHandlerAdapter {
                     }
                 }
             }
-            case 'C' -> commandComplete(cstring(body, 0));
+            case 'C' -> commandComplete(new PgBuffer(body, "CommandComplete").cstring());
             case 'E' -> {
                 if (state == State.WAITING_FOR_READY) {
                     // e.g. a database that does not exist: refused after AuthenticationOk
@@ -224,14 +225,6 @@ final class ScriptRunner extends ChannelInboundHandlerAdapter {
         m[4] = (byte) length;
         System.arraycopy(text, 0, m, 5, text.length);
         return m;
-    }
-
-    private static String cstring(byte[] body, int from) {
-        int end = from;
-        while (end < body.length && body[end] != 0) {
-            end++;
-        }
-        return new String(body, from, end - from, StandardCharsets.UTF_8);
     }
 
     private static int int16(byte[] b, int i) {

@@ -1,5 +1,28 @@
 package dev.hoop.agent.postgres;
 
+import static dev.hoop.agent.postgres.MaskingStageMessages.EMAIL;
+import static dev.hoop.agent.postgres.MaskingStageMessages.INT4;
+import static dev.hoop.agent.postgres.MaskingStageMessages.JSONB;
+import static dev.hoop.agent.postgres.MaskingStageMessages.TEXT;
+import static dev.hoop.agent.postgres.MaskingStageMessages.bind;
+import static dev.hoop.agent.postgres.MaskingStageMessages.col;
+import static dev.hoop.agent.postgres.MaskingStageMessages.commandComplete;
+import static dev.hoop.agent.postgres.MaskingStageMessages.concat;
+import static dev.hoop.agent.postgres.MaskingStageMessages.dataRow;
+import static dev.hoop.agent.postgres.MaskingStageMessages.dataRowBytes;
+import static dev.hoop.agent.postgres.MaskingStageMessages.describe;
+import static dev.hoop.agent.postgres.MaskingStageMessages.execute;
+import static dev.hoop.agent.postgres.MaskingStageMessages.field;
+import static dev.hoop.agent.postgres.MaskingStageMessages.fields;
+import static dev.hoop.agent.postgres.MaskingStageMessages.messages;
+import static dev.hoop.agent.postgres.MaskingStageMessages.msg;
+import static dev.hoop.agent.postgres.MaskingStageMessages.parse;
+import static dev.hoop.agent.postgres.MaskingStageMessages.rawValues;
+import static dev.hoop.agent.postgres.MaskingStageMessages.readyForQuery;
+import static dev.hoop.agent.postgres.MaskingStageMessages.rowDescription;
+import static dev.hoop.agent.postgres.MaskingStageMessages.send;
+import static dev.hoop.agent.postgres.MaskingStageMessages.sync;
+import static dev.hoop.agent.postgres.MaskingStageMessages.values;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hoop.agent.dlp.TextMasker;
@@ -7,25 +30,19 @@ import dev.hoop.agent.masking.InfoType;
 import dev.hoop.agent.masking.Masker;
 import dev.hoop.agent.masking.MaskingPolicy;
 import dev.hoop.agent.masking.StreamMasker;
+import dev.hoop.agent.postgres.MaskingStageMessages.Msg;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The masking stage on an EmbeddedChannel: server messages in, what the client would get out. */
 class MaskingStageTest {
-    static final String EMAIL = "jane.doe@example.com";
-    static final int TEXT = 25;
-    static final int INT4 = 23;
-    static final int JSONB = 3802;
-    static final int INET = 869;
-
     private MaskingStage stage;
     private final EmbeddedChannel channel = channel("types=EMAIL_ADDRESS;columns=ssn,*secret*");
 
@@ -54,6 +71,84 @@ class MaskingStageTest {
         assertThat(values(out.get(2))).containsExactly("2", null, null, "nothing here");
         assertThat(stage).isNotNull();
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void anUnchangedChunkPassesByteForByte() {
+        byte[] in = concat(rowDescription(col("n", INT4, 0)), dataRow("7"), commandComplete("SELECT 1"), readyForQuery());
+        assertThat(send(channel, in)).isEqualTo(in);
+    }
+
+    @Test
+    void messagesSplitAcrossReadsAreMaskedTheSame() {
+        byte[] in = concat(rowDescription(col("email", TEXT, 0)), dataRow(EMAIL), dataRow("x"), readyForQuery());
+        byte[] whole = send(channel, in);
+        EmbeddedChannel bytewise = channel("types=EMAIL_ADDRESS;columns=ssn,*secret*");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte b : in) {
+            bytewise.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+            ByteBuf r;
+            while ((r = bytewise.readInbound()) != null) {
+                byte[] bytes = new byte[r.readableBytes()];
+                r.readBytes(bytes);
+                r.release();
+                out.writeBytes(bytes);
+            }
+        }
+        assertThat(out.toByteArray()).isEqualTo(whole);
+        assertThat(new String(whole, StandardCharsets.UTF_8)).doesNotContain(EMAIL);
+    }
+
+    @Test
+    void binaryTextAndJsonbColumnsAreMaskedKeepingTheVersionByte() {
+        byte[] jsonb = concat(new byte[] {1}, ("{\"mail\": \"" + EMAIL + "\"}").getBytes(StandardCharsets.UTF_8));
+        byte[] in = concat(rowDescription(col("t", TEXT, 1), col("j", JSONB, 1), col("n", INT4, 1)),
+                dataRowBytes(EMAIL.getBytes(StandardCharsets.UTF_8), jsonb, ByteBuffer.allocate(4).putInt(42).array()), readyForQuery());
+        List<Msg> out = messages(send(channel, in));
+        List<byte[]> row = rawValues(out.get(1));
+        assertThat(new String(row.get(0), StandardCharsets.UTF_8)).doesNotContain(EMAIL).isNotEmpty();
+        assertThat(row.get(1)[0]).isEqualTo((byte) 1);
+        assertThat(new String(row.get(1), 1, row.get(1).length - 1, StandardCharsets.UTF_8)).startsWith("{\"mail\": \"").doesNotContain(EMAIL);
+        assertThat(row.get(2)).isEqualTo(ByteBuffer.allocate(4).putInt(42).array());
+    }
+
+    @Test
+    void extendedProtocolRowsUseTheDescribedStatementAndTheBindFormats() {
+        stage.fromClient(concat(parse("S_1"), describe('S', "S_1"), bind("", "S_1", (short) 1), execute(""), sync()));
+        byte[] in = concat(msg('1', new byte[0]), msg('t', new byte[] {0, 0}), rowDescription(col("email", TEXT, 0), col("n", INT4, 0)),
+                msg('2', new byte[0]), dataRowBytes(EMAIL.getBytes(StandardCharsets.UTF_8), ByteBuffer.allocate(4).putInt(5).array()),
+                commandComplete("SELECT 1"), readyForQuery());
+        List<Msg> out = messages(send(channel, in));
+        assertThat(out).extracting(Msg::type).containsExactly('1', 't', 'T', '2', 'D', 'C', 'Z');
+        List<byte[]> row = rawValues(out.get(4));
+        assertThat(new String(row.get(0), StandardCharsets.UTF_8)).doesNotContain(EMAIL);
+        assertThat(row.get(1)).isEqualTo(ByteBuffer.allocate(4).putInt(5).array());
+    }
+
+    @Test
+    void noticesAndErrorsHaveTheirTextFieldsMasked() {
+        byte[] in = concat(fields('N', "S", "NOTICE", "C", "00000", "M", "hello " + EMAIL, "D", "detail " + EMAIL),
+                fields('E', "S", "ERROR", "C", "23505", "M", "duplicate key", "D", "Key (email)=(" + EMAIL + ") already exists.",
+                        "H", "hint " + EMAIL),
+                readyForQuery());
+        byte[] out = send(channel, in);
+        assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain(EMAIL);
+        List<Msg> msgs = messages(out);
+        assertThat(field(msgs.get(0), 'M')).startsWith("hello ");
+        assertThat(field(msgs.get(1), 'C')).isEqualTo("23505");
+        assertThat(field(msgs.get(1), 'D')).startsWith("Key (email)=(");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void textCopyOutIsMaskedRowByRow() {
+        EmbeddedChannel ch = channel("types=EMAIL_ADDRESS");
+        byte[] in = concat(msg('H', new byte[] {0, 0, 2, 0, 0, 0, 0}), msg('d', ("1\t" + EMAIL + "\n").getBytes(StandardCharsets.UTF_8)),
+                msg('d', "2\tplain\n".getBytes(StandardCharsets.UTF_8)), msg('c', new byte[0]), commandComplete("COPY 2"), readyForQuery());
+        List<Msg> out = messages(send(ch, in));
+        assertThat(out).extracting(Msg::type).containsExactly('H', 'd', 'd', 'c', 'C', 'Z');
+        assertThat(new String(out.get(1).body(), StandardCharsets.UTF_8)).startsWith("1\t").endsWith("\n").doesNotContain(EMAIL);
+        assertThat(new String(out.get(2).body(), StandardCharsets.UTF_8)).isEqualTo("2\tplain\n");
     }
 
     /** The built-in engine posing as a remote provider: the stage must batch and work off the event loop. */
@@ -138,365 +233,5 @@ class MaskingStageTest {
             out.writeBytes(bytes);
         }
         return out.toByteArray();
-    }
-
-    @Test
-    void anUnchangedChunkPassesByteForByte() {
-        byte[] in = concat(rowDescription(col("n", INT4, 0)), dataRow("7"), commandComplete("SELECT 1"), readyForQuery());
-        assertThat(send(channel, in)).isEqualTo(in);
-    }
-
-    @Test
-    void messagesSplitAcrossReadsAreMaskedTheSame() {
-        byte[] in = concat(rowDescription(col("email", TEXT, 0)), dataRow(EMAIL), dataRow("x"), readyForQuery());
-        byte[] whole = send(channel, in);
-        EmbeddedChannel bytewise = channel("types=EMAIL_ADDRESS;columns=ssn,*secret*");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte b : in) {
-            bytewise.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
-            ByteBuf r;
-            while ((r = bytewise.readInbound()) != null) {
-                byte[] bytes = new byte[r.readableBytes()];
-                r.readBytes(bytes);
-                r.release();
-                out.writeBytes(bytes);
-            }
-        }
-        assertThat(out.toByteArray()).isEqualTo(whole);
-        assertThat(new String(whole, StandardCharsets.UTF_8)).doesNotContain(EMAIL);
-    }
-
-    @Test
-    void binaryTextAndJsonbColumnsAreMaskedKeepingTheVersionByte() {
-        byte[] jsonb = concat(new byte[] {1}, ("{\"mail\": \"" + EMAIL + "\"}").getBytes(StandardCharsets.UTF_8));
-        byte[] in = concat(rowDescription(col("t", TEXT, 1), col("j", JSONB, 1), col("n", INT4, 1)),
-                dataRowBytes(EMAIL.getBytes(StandardCharsets.UTF_8), jsonb, ByteBuffer.allocate(4).putInt(42).array()), readyForQuery());
-        List<Msg> out = messages(send(channel, in));
-        List<byte[]> row = rawValues(out.get(1));
-        assertThat(new String(row.get(0), StandardCharsets.UTF_8)).doesNotContain(EMAIL).isNotEmpty();
-        assertThat(row.get(1)[0]).isEqualTo((byte) 1);
-        assertThat(new String(row.get(1), 1, row.get(1).length - 1, StandardCharsets.UTF_8)).startsWith("{\"mail\": \"").doesNotContain(EMAIL);
-        assertThat(row.get(2)).isEqualTo(ByteBuffer.allocate(4).putInt(42).array());
-    }
-
-    @Test
-    void aColumnRuleOnABinaryNumberFailsClosed() {
-        byte[] in = concat(rowDescription(col("ssn", INT4, 1)), dataRowBytes(ByteBuffer.allocate(4).putInt(78051120).array()), readyForQuery());
-        Msg error = onlyMessage(send(channel, in));
-        assertThat(error.type()).isEqualTo('E');
-        assertThat(field(error, 'S')).isEqualTo("FATAL");
-        assertThat(field(error, 'M')).contains("column \"ssn\"").contains("binary format");
-        assertThat(channel.isOpen()).isFalse();
-    }
-
-    @Test
-    void aBinaryTypeThatCannotBeReadFailsClosed() {
-        byte[] in = concat(rowDescription(col("addr", INET, 1)), dataRowBytes(new byte[] {2, 32, 0, 4, 10, 0, 0, 1}), readyForQuery());
-        Msg error = onlyMessage(send(channel, in));
-        assertThat(field(error, 'M')).contains("type oid 869").contains("binary format");
-        assertThat(channel.isOpen()).isFalse();
-    }
-
-    @Test
-    void extendedProtocolRowsUseTheDescribedStatementAndTheBindFormats() {
-        stage.fromClient(concat(parse("S_1"), describe('S', "S_1"), bind("", "S_1", (short) 1), execute(""), sync()));
-        byte[] in = concat(msg('1', new byte[0]), msg('t', new byte[] {0, 0}), rowDescription(col("email", TEXT, 0), col("n", INT4, 0)),
-                msg('2', new byte[0]), dataRowBytes(EMAIL.getBytes(StandardCharsets.UTF_8), ByteBuffer.allocate(4).putInt(5).array()),
-                commandComplete("SELECT 1"), readyForQuery());
-        List<Msg> out = messages(send(channel, in));
-        assertThat(out).extracting(Msg::type).containsExactly('1', 't', 'T', '2', 'D', 'C', 'Z');
-        List<byte[]> row = rawValues(out.get(4));
-        assertThat(new String(row.get(0), StandardCharsets.UTF_8)).doesNotContain(EMAIL);
-        assertThat(row.get(1)).isEqualTo(ByteBuffer.allocate(4).putInt(5).array());
-    }
-
-    @Test
-    void rowsOfAStatementReparsedWithoutDescriptionFailClosed() {
-        // Described as one harmless column, then replaced under the same name and executed without a describe.
-        stage.fromClient(concat(parse(""), describe('S', ""), parse(""), bind("", "", (short) 0), execute(""), sync()));
-        byte[] in = concat(msg('1', new byte[0]), msg('t', new byte[] {0, 0}), rowDescription(col("x", TEXT, 0)),
-                msg('1', new byte[0]), msg('2', new byte[0]), dataRow("078-05-1120"), commandComplete("SELECT 1"), readyForQuery());
-        byte[] out = send(channel, in);
-        assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain("078-05-1120");
-        List<Msg> msgs = messages(out);
-        assertThat(msgs).extracting(Msg::type).containsExactly('E');
-        assertThat(field(msgs.get(0), 'M')).contains("cannot tell which columns");
-        assertThat(channel.isOpen()).isFalse();
-    }
-
-    @Test
-    void noticesAndErrorsHaveTheirTextFieldsMasked() {
-        byte[] in = concat(fields('N', "S", "NOTICE", "C", "00000", "M", "hello " + EMAIL, "D", "detail " + EMAIL),
-                fields('E', "S", "ERROR", "C", "23505", "M", "duplicate key", "D", "Key (email)=(" + EMAIL + ") already exists.",
-                        "H", "hint " + EMAIL),
-                readyForQuery());
-        byte[] out = send(channel, in);
-        assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain(EMAIL);
-        List<Msg> msgs = messages(out);
-        assertThat(field(msgs.get(0), 'M')).startsWith("hello ");
-        assertThat(field(msgs.get(1), 'C')).isEqualTo("23505");
-        assertThat(field(msgs.get(1), 'D')).startsWith("Key (email)=(");
-        assertThat(channel.isOpen()).isTrue();
-    }
-
-    @Test
-    void textCopyOutIsMaskedRowByRow() {
-        EmbeddedChannel ch = channel("types=EMAIL_ADDRESS");
-        byte[] in = concat(msg('H', new byte[] {0, 0, 2, 0, 0, 0, 0}), msg('d', ("1\t" + EMAIL + "\n").getBytes(StandardCharsets.UTF_8)),
-                msg('d', "2\tplain\n".getBytes(StandardCharsets.UTF_8)), msg('c', new byte[0]), commandComplete("COPY 2"), readyForQuery());
-        List<Msg> out = messages(send(ch, in));
-        assertThat(out).extracting(Msg::type).containsExactly('H', 'd', 'd', 'c', 'C', 'Z');
-        assertThat(new String(out.get(1).body(), StandardCharsets.UTF_8)).startsWith("1\t").endsWith("\n").doesNotContain(EMAIL);
-        assertThat(new String(out.get(2).body(), StandardCharsets.UTF_8)).isEqualTo("2\tplain\n");
-    }
-
-    @Test
-    void binaryCopyOutFailsClosed() {
-        EmbeddedChannel ch = channel("types=EMAIL_ADDRESS");
-        byte[] in = concat(msg('H', new byte[] {1, 0, 1, 0, 1}), msg('d', EMAIL.getBytes(StandardCharsets.UTF_8)));
-        byte[] out = send(ch, in);
-        assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain(EMAIL);
-        assertThat(field(onlyMessage(out), 'M')).contains("binary COPY cannot be masked");
-        assertThat(ch.isOpen()).isFalse();
-    }
-
-    @Test
-    void copyOutWithColumnRulesFailsClosed() {
-        byte[] in = concat(msg('H', new byte[] {0, 0, 1, 0, 0}), msg('d', "078-05-1120\n".getBytes(StandardCharsets.UTF_8)));
-        byte[] out = send(channel, in);
-        assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain("078-05-1120");
-        assertThat(field(onlyMessage(out), 'M')).contains("column masking rules");
-    }
-
-    @Test
-    void aMaskerThatThrowsGivesAnErrorAndNoClearData() {
-        EmbeddedChannel ch = channel(new ThrowingMasker(), false);
-        byte[] in = concat(rowDescription(col("email", TEXT, 0)), dataRow(EMAIL), readyForQuery());
-        byte[] out = send(ch, in);
-        assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain(EMAIL);
-        Msg error = onlyMessage(out);
-        assertThat(field(error, 'S')).isEqualTo("FATAL");
-        assertThat(field(error, 'M')).contains("could not mask").doesNotContain("secret value");
-        assertThat(ch.isOpen()).isFalse();
-    }
-
-    @Test
-    void aNonUtf8ClientEncodingFailsClosed() {
-        byte[] in = concat(msg('S', "client_encoding\0LATIN1\0".getBytes(StandardCharsets.UTF_8)),
-                rowDescription(col("email", TEXT, 0)), dataRow(EMAIL));
-        byte[] out = send(channel, in);
-        assertThat(new String(out, StandardCharsets.ISO_8859_1)).doesNotContain(EMAIL);
-        assertThat(field(messages(out).getLast(), 'M')).contains("client_encoding LATIN1");
-    }
-
-    @Test
-    void functionCallResultsAndCopyBothFailClosed() {
-        assertThat(field(onlyMessage(send(channel, msg('V', new byte[] {0, 0, 0, 1, 'x'}))), 'M')).contains("function call");
-        EmbeddedChannel ch = channel("types=EMAIL_ADDRESS");
-        assertThat(field(onlyMessage(send(ch, msg('W', new byte[] {0, 0, 0}))), 'M')).contains("COPY BOTH");
-    }
-
-    @Test
-    void anOversizedRowFailsClosedWithoutBufferingIt() {
-        byte[] header = ByteBuffer.allocate(5).put((byte) 'D').putInt(MaskingStage.MAX_EXAMINED_BYTES + 5).array();
-        assertThat(field(onlyMessage(send(channel, header)), 'M')).contains("exceeds the 64 MiB");
-    }
-
-    /** A masker whose every call fails, with the value in its exception message. */
-    static final class ThrowingMasker implements TextMasker {
-        @Override
-        public String maskValue(String columnName, String value) {
-            throw new IllegalStateException("secret value " + value);
-        }
-
-        @Override
-        public String maskText(String text) {
-            throw new IllegalStateException("secret value " + text);
-        }
-
-        @Override
-        public StreamMasker stream() {
-            return new StreamMasker() {
-                @Override
-                public String push(CharSequence chunk) {
-                    throw new IllegalStateException("secret value " + chunk);
-                }
-
-                @Override
-                public String finish() {
-                    throw new IllegalStateException("boom");
-                }
-            };
-        }
-
-        @Override
-        public Map<InfoType, Long> counts() {
-            return Map.of();
-        }
-    }
-
-    // ---- messages ----
-
-    record Col(String name, int oid, int format) {}
-
-    record Msg(char type, byte[] body) {}
-
-    static Col col(String name, int oid, int format) {
-        return new Col(name, oid, format);
-    }
-
-    static byte[] msg(char type, byte[] body) {
-        return ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array();
-    }
-
-    static byte[] rowDescription(Col... cols) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.write(0);
-        b.write(cols.length);
-        for (Col c : cols) {
-            b.writeBytes(cstring(c.name()));
-            b.writeBytes(ByteBuffer.allocate(18).putInt(0).putShort((short) 0).putInt(c.oid()).putShort((short) -1).putInt(-1)
-                    .putShort((short) c.format()).array());
-        }
-        return msg('T', b.toByteArray());
-    }
-
-    static byte[] dataRow(String... values) {
-        byte[][] raw = new byte[values.length][];
-        for (int i = 0; i < values.length; i++) {
-            raw[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return dataRowBytes(raw);
-    }
-
-    static byte[] dataRowBytes(byte[]... values) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(ByteBuffer.allocate(2).putShort((short) values.length).array());
-        for (byte[] v : values) {
-            b.writeBytes(ByteBuffer.allocate(4).putInt(v == null ? -1 : v.length).array());
-            if (v != null) {
-                b.writeBytes(v);
-            }
-        }
-        return msg('D', b.toByteArray());
-    }
-
-    static byte[] commandComplete(String tag) {
-        return msg('C', cstring(tag));
-    }
-
-    static byte[] readyForQuery() {
-        return msg('Z', new byte[] {'I'});
-    }
-
-    static byte[] fields(char type, String... kv) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int i = 0; i < kv.length; i += 2) {
-            b.write(kv[i].charAt(0));
-            b.writeBytes(cstring(kv[i + 1]));
-        }
-        b.write(0);
-        return msg(type, b.toByteArray());
-    }
-
-    static byte[] parse(String name) {
-        return msg('P', concat(cstring(name), cstring("select 1"), new byte[] {0, 0}));
-    }
-
-    static byte[] describe(char kind, String name) {
-        return msg('D', concat(new byte[] {(byte) kind}, cstring(name)));
-    }
-
-    static byte[] bind(String portal, String statement, short resultFormat) {
-        return msg('B', concat(cstring(portal), cstring(statement), new byte[] {0, 0, 0, 0, 0, 1, 0, (byte) resultFormat}));
-    }
-
-    static byte[] execute(String portal) {
-        return msg('E', concat(cstring(portal), new byte[4]));
-    }
-
-    static byte[] sync() {
-        return msg('S', new byte[0]);
-    }
-
-    static byte[] cstring(String s) {
-        return concat(s.getBytes(StandardCharsets.UTF_8), new byte[1]);
-    }
-
-    static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            b.writeBytes(p);
-        }
-        return b.toByteArray();
-    }
-
-    static byte[] send(EmbeddedChannel ch, byte[] in) {
-        ch.writeInbound(Unpooled.wrappedBuffer(in));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuf r;
-        while ((r = ch.readInbound()) != null) {
-            byte[] bytes = new byte[r.readableBytes()];
-            r.readBytes(bytes);
-            r.release();
-            out.writeBytes(bytes);
-        }
-        return out.toByteArray();
-    }
-
-    static List<Msg> messages(byte[] bytes) {
-        List<Msg> out = new ArrayList<>();
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        while (in.hasRemaining()) {
-            char type = (char) in.get();
-            byte[] body = new byte[in.getInt() - 4];
-            in.get(body);
-            out.add(new Msg(type, body));
-        }
-        return out;
-    }
-
-    static Msg onlyMessage(byte[] bytes) {
-        List<Msg> msgs = messages(bytes);
-        assertThat(msgs).hasSize(1);
-        return msgs.getFirst();
-    }
-
-    static List<byte[]> rawValues(Msg row) {
-        ByteBuffer in = ByteBuffer.wrap(row.body());
-        int n = in.getShort();
-        List<byte[]> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int len = in.getInt();
-            if (len < 0) {
-                out.add(null);
-            } else {
-                byte[] v = new byte[len];
-                in.get(v);
-                out.add(v);
-            }
-        }
-        assertThat(in.hasRemaining()).as("nothing after the values").isFalse();
-        return out;
-    }
-
-    static List<String> values(Msg row) {
-        return rawValues(row).stream().map(v -> v == null ? null : new String(v, StandardCharsets.UTF_8)).toList();
-    }
-
-    static String field(Msg m, char code) {
-        byte[] b = m.body();
-        int i = 0;
-        while (i < b.length && b[i] != 0) {
-            int end = i + 1;
-            while (b[end] != 0) {
-                end++;
-            }
-            if (b[i] == code) {
-                return new String(b, i + 1, end - i - 1, StandardCharsets.UTF_8);
-            }
-            i = end + 1;
-        }
-        return null;
     }
 }

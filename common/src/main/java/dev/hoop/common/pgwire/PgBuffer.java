@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads the protocol's primitive types (Int16, Int32, NUL-terminated strings, byte runs) from one
  * message body, turning a short body into a {@link PgWireException} that names the message.
+ * Public for its {@link #cstring()}: the agent reads server messages' strings with it too.
  */
-final class PgBuffer {
+public final class PgBuffer {
     private final ByteBuffer buffer;
     private final String what;
 
-    PgBuffer(byte[] body, String what) {
+    /** {@code what} names the message in errors, e.g. "CommandComplete". */
+    public PgBuffer(byte[] body, String what) {
         this.buffer = ByteBuffer.wrap(body);
         this.what = what;
     }
@@ -47,7 +49,7 @@ final class PgBuffer {
     }
 
     /** A NUL-terminated string, decoded as UTF-8 (the encoding hoop expects clients to use). */
-    String cstring() {
+    public String cstring() {
         int start = buffer.position();
         for (int i = start; i < buffer.limit(); i++) {
             if (buffer.get(i) == 0) {

@@ -1,6 +1,5 @@
 package dev.hoop.common.pgwire;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,19 +71,15 @@ public final class SqlLexer {
         DOLLAR_TAG, DOLLAR_BODY, DOLLAR_CLOSE
     }
 
-    private final int literalHeadBytes;
-    private final int maxSkeletonBytes;
-    private final List<Skeleton> done = new ArrayList<>();
+    /** Where the tokens go: a final class, so its calls in the byte loop stay monomorphic and inline. */
+    private final SkeletonWriter skeleton;
     private State state = State.CODE;
-    private final ByteText skeleton;
-    private boolean overflowed;
     /** The word being read (bounded by the skeleton's bound: its bytes go there as they come). */
     private final ByteText word;
     private int commentDepth;
     /** Dollar quoting: the opening tag (between the dollars) and how much of the closing one matched. */
     private final ByteText tag;
     private int tagMatched;
-    private long literalBytes;
 
     public SqlLexer() {
         this(DEFAULT_LITERAL_HEAD_BYTES, DEFAULT_MAX_SKELETON_BYTES);
@@ -95,9 +90,7 @@ public final class SqlLexer {
             throw new IllegalArgumentException("literalHeadBytes " + literalHeadBytes + ", maxSkeletonBytes "
                     + maxSkeletonBytes + " (expected: >= 0 and >= 16)");
         }
-        this.literalHeadBytes = literalHeadBytes;
-        this.maxSkeletonBytes = maxSkeletonBytes;
-        this.skeleton = new ByteText(maxSkeletonBytes);
+        this.skeleton = new SkeletonWriter(literalHeadBytes, maxSkeletonBytes);
         this.word = new ByteText(maxSkeletonBytes);
         this.tag = new ByteText(maxSkeletonBytes);
     }
@@ -116,27 +109,25 @@ public final class SqlLexer {
     public void end() {
         switch (state) {
             case WORD -> emitWord();
-            case DASH -> emit("-");
-            case SLASH -> emit("/");
-            case STRING, STRING_QUOTE, ESTRING, ESTRING_BACKSLASH, ESTRING_QUOTE, DOLLAR_BODY, DOLLAR_CLOSE -> closeLiteral();
-            case IDENT, IDENT_QUOTE -> closeIdent();
+            case DASH -> skeleton.token("-");
+            case SLASH -> skeleton.token("/");
+            case STRING, STRING_QUOTE, ESTRING, ESTRING_BACKSLASH, ESTRING_QUOTE, DOLLAR_BODY, DOLLAR_CLOSE -> skeleton.closeLiteral();
+            case IDENT, IDENT_QUOTE -> skeleton.closeIdent();
             case DOLLAR_TAG -> {
-                emit("$");
+                skeleton.token("$");
                 if (tag.length() > 0) {
-                    emit(tag.toString());
+                    skeleton.token(tag.toString());
                 }
             }
             default -> { }
         }
         state = State.CODE;
-        finishStatement();
+        skeleton.finishStatement();
     }
 
     /** The statements completed since the last call, in order. */
     public List<Skeleton> takeStatements() {
-        List<Skeleton> out = List.copyOf(done);
-        done.clear();
-        return out;
+        return skeleton.takeStatements();
     }
 
     private void step(byte b) {
@@ -149,11 +140,11 @@ public final class SqlLexer {
                     code(b);
                 } else if (isIdentChar(b)) {
                     if (!word.append(b)) {
-                        overflowed = true;
+                        skeleton.markOverflowed();
                     }
                 } else if (b == '\'' && word.length() == 1 && (word.at(0) == 'e' || word.at(0) == 'E')) {
                     word.clear();
-                    openLiteral();
+                    skeleton.openLiteral();
                     state = State.ESTRING;
                 } else {
                     emitWord();
@@ -165,7 +156,7 @@ public final class SqlLexer {
                 if (b == '-') {
                     state = State.LINE_COMMENT;
                 } else {
-                    emit("-");
+                    skeleton.token("-");
                     state = State.CODE;
                     code(b);
                 }
@@ -175,7 +166,7 @@ public final class SqlLexer {
                     commentDepth = 1;
                     state = State.BLOCK_COMMENT;
                 } else {
-                    emit("/");
+                    skeleton.token("/");
                     state = State.CODE;
                     code(b);
                 }
@@ -207,39 +198,39 @@ public final class SqlLexer {
                 if (b == '\'') {
                     state = State.STRING_QUOTE;
                 } else {
-                    literal(b);
+                    skeleton.literal(b);
                 }
             }
             case STRING_QUOTE -> {
                 if (b == '\'') { // '' inside a literal is one quote
-                    literal(b);
+                    skeleton.literal(b);
                     state = State.STRING;
                 } else {
-                    closeLiteral();
+                    skeleton.closeLiteral();
                     state = State.CODE;
                     code(b);
                 }
             }
             case ESTRING -> {
                 if (b == '\\') {
-                    literal(b);
+                    skeleton.literal(b);
                     state = State.ESTRING_BACKSLASH;
                 } else if (b == '\'') {
                     state = State.ESTRING_QUOTE;
                 } else {
-                    literal(b);
+                    skeleton.literal(b);
                 }
             }
             case ESTRING_BACKSLASH -> {
-                literal(b); // whatever follows a backslash, a quote included, is data
+                skeleton.literal(b); // whatever follows a backslash, a quote included, is data
                 state = State.ESTRING;
             }
             case ESTRING_QUOTE -> {
                 if (b == '\'') {
-                    literal(b);
+                    skeleton.literal(b);
                     state = State.ESTRING;
                 } else {
-                    closeLiteral();
+                    skeleton.closeLiteral();
                     state = State.CODE;
                     code(b);
                 }
@@ -248,33 +239,33 @@ public final class SqlLexer {
                 if (b == '"') {
                     state = State.IDENT_QUOTE;
                 } else {
-                    identByte(b);
+                    skeleton.identByte(b);
                 }
             }
             case IDENT_QUOTE -> {
                 if (b == '"') {
-                    identByte(b);
+                    skeleton.identByte(b);
                     state = State.IDENT;
                 } else {
-                    closeIdent();
+                    skeleton.closeIdent();
                     state = State.CODE;
                     code(b);
                 }
             }
             case DOLLAR_TAG -> {
                 if (b == '$') {
-                    openLiteral();
+                    skeleton.openLiteral();
                     tagMatched = -1;
                     state = State.DOLLAR_BODY;
                 } else if (isIdentStart(b) || (tag.length() > 0 && isDigit(b))) {
                     if (!tag.append(b)) {
-                        overflowed = true; // a tag larger than the bound: the statement is refused anyway
+                        skeleton.markOverflowed(); // a tag larger than the bound: the statement is refused anyway
                     }
                 } else {
                     // Not a dollar quote: "$" and what followed it are ordinary tokens.
-                    emit("$");
+                    skeleton.token("$");
                     if (tag.length() > 0) {
-                        emit(tag.toString());
+                        skeleton.token(tag.toString());
                     }
                     tag.clear();
                     state = State.CODE;
@@ -286,27 +277,27 @@ public final class SqlLexer {
                     tagMatched = 0;
                     state = State.DOLLAR_CLOSE;
                 } else {
-                    literal(b);
+                    skeleton.literal(b);
                 }
             }
             case DOLLAR_CLOSE -> {
                 if (tagMatched == tag.length() && b == '$') {
                     tag.clear();
-                    closeLiteral();
+                    skeleton.closeLiteral();
                     state = State.CODE;
                 } else if (tagMatched < tag.length() && tag.at(tagMatched) == b) {
                     tagMatched++;
                 } else {
                     // Not the closing tag: the "$" and the matched part were contents. A tag holds
                     // no "$", so a new closing tag can only start at this byte.
-                    literal((byte) '$');
+                    skeleton.literal((byte) '$');
                     for (int i = 0; i < tagMatched; i++) {
-                        literal(tag.at(i));
+                        skeleton.literal(tag.at(i));
                     }
                     if (b == '$') {
                         tagMatched = 0;
                     } else {
-                        literal(b);
+                        skeleton.literal(b);
                         state = State.DOLLAR_BODY;
                     }
                 }
@@ -317,16 +308,15 @@ public final class SqlLexer {
     private void code(byte b) {
         switch (b) {
             case ' ', '\t', '\n', '\r', '\f' -> { }
-            case ';' -> finishStatement();
+            case ';' -> skeleton.finishStatement();
             case '-' -> state = State.DASH;
             case '/' -> state = State.SLASH;
             case '\'' -> {
-                openLiteral();
+                skeleton.openLiteral();
                 state = State.STRING;
             }
             case '"' -> {
-                startToken();
-                append((byte) '"');
+                skeleton.openIdent();
                 state = State.IDENT;
             }
             case '$' -> {
@@ -339,7 +329,7 @@ public final class SqlLexer {
                     word.append(b);
                     state = State.WORD;
                 } else {
-                    emit(String.valueOf((char) (b & 0xff)));
+                    skeleton.token(String.valueOf((char) (b & 0xff)));
                 }
             }
         }
@@ -353,75 +343,9 @@ public final class SqlLexer {
         }
     }
 
-    private void openLiteral() {
-        startToken();
-        append((byte) '\'');
-        literalBytes = 0;
-    }
-
-    private void literal(byte b) {
-        literalBytes++;
-        if (literalBytes <= literalHeadBytes) {
-            if (b == '\'') {
-                append(b);
-            }
-            append(b);
-        }
-    }
-
-    private void closeLiteral() {
-        if (literalBytes > literalHeadBytes) {
-            for (byte x : "…".getBytes(StandardCharsets.UTF_8)) {
-                append(x);
-            }
-        }
-        append((byte) '\'');
-    }
-
-    private void identByte(byte b) {
-        if (b == '"') {
-            append(b);
-        }
-        append(b);
-    }
-
-    private void closeIdent() {
-        append((byte) '"');
-    }
-
     private void emitWord() {
-        startToken();
-        for (int i = 0; i < word.length(); i++) {
-            append(word.at(i));
-        }
+        skeleton.word(word);
         word.clear();
-    }
-
-    private void emit(String token) {
-        startToken();
-        for (byte x : token.getBytes(StandardCharsets.UTF_8)) {
-            append(x);
-        }
-    }
-
-    private void startToken() {
-        if (skeleton.length() > 0) {
-            append((byte) ' ');
-        }
-    }
-
-    private void append(byte b) {
-        if (!skeleton.append(b)) {
-            overflowed = true;
-        }
-    }
-
-    private void finishStatement() {
-        if (skeleton.length() > 0 || overflowed) {
-            done.add(new Skeleton(skeleton.toString(), overflowed));
-        }
-        skeleton.clear();
-        overflowed = false;
     }
 
     private static boolean isIdentStart(byte b) {
@@ -435,47 +359,5 @@ public final class SqlLexer {
     /** Identifier, keyword, number and parameter ({@code $1}) characters: they glue into one word. */
     private static boolean isIdentChar(byte b) {
         return isIdentStart(b) || isDigit(b) || b == '$';
-    }
-
-    /** A growable byte buffer with a hard bound: appends past it are dropped and reported. */
-    private static final class ByteText {
-        private final int max;
-        private byte[] bytes = new byte[64];
-        private int length;
-
-        ByteText(int max) {
-            this.max = max;
-        }
-
-        boolean append(byte b) {
-            if (length == max) {
-                return false;
-            }
-            if (length == bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.min(max, bytes.length * 2));
-            }
-            bytes[length++] = b;
-            return true;
-        }
-
-        byte at(int i) {
-            return bytes[i];
-        }
-
-        int length() {
-            return length;
-        }
-
-        void clear() {
-            length = 0;
-            if (bytes.length > 4096) {
-                bytes = new byte[64]; // a large statement's buffer is not kept for the rest of the session
-            }
-        }
-
-        @Override
-        public String toString() {
-            return new String(bytes, 0, length, StandardCharsets.UTF_8);
-        }
     }
 }

@@ -4,24 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hoop.gateway.TestPostgres;
-import dev.hoop.gateway.config.PostgresUri;
 import dev.hoop.gateway.config.WebhookSettings;
-import dev.hoop.gateway.store.Database;
-import dev.hoop.gateway.store.Orgs;
 import dev.hoop.gateway.store.Webhooks;
 import dev.hoop.gateway.store.Webhooks.Delivery;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,95 +19,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The outbox and its dispatcher against the real PostgreSQL and real HTTP receivers on ephemeral
- * ports: retries with the same id, signatures, filters, slow and abusive receivers, several
- * dispatchers on one database, Svix through a local stand-in, and what reaches the logs.
+ * ports: retries with the same id, signatures, filters, several dispatchers on one database, Svix
+ * through a local stand-in, and what reaches the logs.
  */
-class WebhookDeliveryTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static TestPostgres pg;
-    private static Database db;
-    private static Webhooks store;
-    private static Orgs orgs;
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private UUID org;
-
-    @BeforeAll
-    static void database() {
-        pg = TestPostgres.create();
-        db = Database.external(PostgresUri.parse(pg.uri()));
-        store = new Webhooks(db.dataSource());
-        orgs = new Orgs(db.dataSource());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-        pg.close();
-    }
-
-    @BeforeEach
-    void freshOrg() {
-        org = orgs.ensure("org-" + UUID.randomUUID());
-        ch.qos.logback.classic.Logger l = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.hoop.gateway.webhook");
-        l.setLevel(Level.DEBUG);
-        logs.start();
-        l.addAppender(logs);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.hoop.gateway.webhook")).detachAppender(logs);
-        // nothing of this test is left for the next one's dispatcher
-        pg.execHere("DELETE FROM hoop.webhook_outbox");
-    }
-
-    private static WebhookSettings settings(int attempts, Duration timeout) {
-        return new WebhookSettings(null, URI.create(WebhookSettings.DEFAULT_SVIX_URL), Duration.ofMillis(100), attempts, timeout);
-    }
-
-    private WebhookDispatcher dispatcher(WebhookSettings s) {
-        WebhookDispatcher d = WebhookDispatcher.start(store, s, Clock.systemUTC());
-        closing.add(d);
-        return d;
-    }
-
-    private WebhookEvents events(WebhookDispatcher d, boolean svix) {
-        return new WebhookEvents(store, svix, Clock.systemUTC(), d::wake);
-    }
-
-    private TestReceiver receiver() throws IOException {
-        TestReceiver r = new TestReceiver();
-        closing.add(r);
-        return r;
-    }
-
-    private Webhooks.Endpoint endpoint(String name, String url, List<String> types) {
-        return store.create(org, name, url, Signature.newSecret(), types);
-    }
-
-    private static void awaitStatus(String msgId, String status) throws InterruptedException {
-        TestReceiver.await(msgId + " " + status, WAIT, () -> {
-            List<Delivery> rows = store.byMessage(msgId);
-            return !rows.isEmpty() && rows.stream().allMatch(d -> d.status().equals(status));
-        });
-    }
-
+class WebhookDeliveryTest extends WebhookDeliveryFixture {
     @Test
     void retriesUntilTheReceiverTakesItWithTheSameIdAndAFreshValidSignatureEachTime() throws Exception {
         TestReceiver r = receiver().behave((x, body, i) -> i < 2 ? 500 : 204);
@@ -182,105 +91,6 @@ class WebhookDeliveryTest {
         String id = events.publish(org, WebhookEvents.REVIEW_DECIDED, Map.of("status", "APPROVED"));
         assertThat(id).matches("msg_[0-9a-f]{32}");
         assertThat(store.byMessage(id)).isEmpty();
-    }
-
-    @Test
-    void aReceiverThatNeverAnswersHoldsNobodyElseUpAndTimesOut() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        closing.add(release::countDown);
-        TestReceiver slow = receiver().behave((x, body, i) -> {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 200;
-        });
-        TestReceiver fast = receiver();
-        Webhooks.Endpoint slowEp = endpoint("slow", slow.url("/"), List.of());
-        endpoint("fast", fast.url("/"), List.of());
-        WebhookEvents events = events(dispatcher(settings(1, Duration.ofSeconds(2))), false);
-
-        List<String> ids = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int i = 0; i < 5; i++) {
-            ids.add(events.publish(org, WebhookEvents.SESSION_OPEN, Map.of("n", i)));
-        }
-        TestReceiver.await("the fast receiver has all 5", WAIT, () -> fast.requests().size() == 5);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not held up by the slow receiver").isLessThan(Duration.ofMillis(1900));
-
-        TestReceiver.await("the slow endpoint's attempts timed out", WAIT,
-                () -> store.deliveries(org, slowEp.id(), 10, 0).stream().allMatch(d -> d.status().equals(Webhooks.FAILED)));
-        assertThat(store.deliveries(org, slowEp.id(), 10, 0)).hasSize(5)
-                .allSatisfy(d -> assertThat(d.lastError()).isEqualTo("no answer within 2000 ms"));
-    }
-
-    @Test
-    void aHugeOrEndlessAnswerIsNotReadWhole() throws Exception {
-        AtomicLong written = new AtomicLong();
-        TestReceiver r = receiver().behave((x, body, i) -> {
-            x.sendResponseHeaders(i == 0 ? 500 : 200, 0);
-            byte[] chunk = "x".repeat(64 * 1024).getBytes();
-            try (OutputStream out = x.getResponseBody()) {
-                // endless: only the gateway hanging up ends it
-                for (int n = 0; n < 100_000; n++) {
-                    out.write(chunk);
-                    written.addAndGet(chunk.length);
-                }
-            } catch (IOException hungUp) {
-                return -1;
-            }
-            return -1;
-        });
-        Webhooks.Endpoint ep = endpoint("huge", r.url("/"), List.of());
-        WebhookEvents events = events(dispatcher(settings(3, Duration.ofSeconds(3))), false);
-
-        String id = events.publish(org, WebhookEvents.SESSION_OPEN, Map.of());
-        awaitStatus(id, Webhooks.DELIVERED);
-        TestReceiver.await("both answers were cut off", WAIT, () -> r.requests().size() == 2);
-
-        Delivery d = store.deliveries(org, ep.id(), 10, 0).getFirst();
-        List<Webhooks.Attempt> attempts = store.attempts(List.of(d.id()));
-        assertThat(attempts).extracting(Webhooks.Attempt::statusCode).containsExactly(500, 200);
-        assertThat(attempts.getFirst().error()).isEqualTo("HTTP 500: " + "x".repeat(HttpDelivery.BODY_PREVIEW));
-        assertThat(attempts).allSatisfy(a -> assertThat(a.durationMs()).isLessThan(3000));
-        assertThat(written.get()).as("bytes the receiver got out before the gateway hung up").isLessThan(64L * 1024 * 1024);
-    }
-
-    @Test
-    void redirectsAreNotFollowedAndTheLastAttemptMarksItFailed() throws Exception {
-        TestReceiver elsewhere = receiver();
-        TestReceiver r = receiver().behave((x, body, i) -> {
-            x.getResponseHeaders().add("location", elsewhere.url("/internal"));
-            return 302;
-        });
-        Webhooks.Endpoint ep = endpoint("redirect", r.url("/"), List.of());
-        WebhookEvents events = events(dispatcher(settings(3, Duration.ofSeconds(2))), false);
-
-        String id = events.publish(org, WebhookEvents.SESSION_CLOSE, Map.of());
-        awaitStatus(id, Webhooks.FAILED);
-
-        assertThat(r.requests()).hasSize(3);
-        assertThat(elsewhere.requests()).isEmpty();
-        Delivery d = store.deliveries(org, ep.id(), 10, 0).getFirst();
-        assertThat(d.attempts()).isEqualTo(3);
-        assertThat(d.lastError()).isEqualTo("HTTP 302");
-    }
-
-    @Test
-    void aRefusedConnectionIsAFailedAttemptThatIsRetried() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Webhooks.Endpoint ep = endpoint("nobody", "http://127.0.0.1:" + port + "/", List.of());
-        WebhookEvents events = events(dispatcher(settings(2, Duration.ofSeconds(2))), false);
-        String id = events.publish(org, WebhookEvents.SESSION_OPEN, Map.of());
-        awaitStatus(id, Webhooks.FAILED);
-        Delivery d = store.deliveries(org, ep.id(), 10, 0).getFirst();
-        assertThat(d.attempts()).isEqualTo(2);
-        assertThat(d.lastStatus()).isNull();
-        assertThat(d.lastError()).startsWith("connection refused or unreachable");
     }
 
     @Test
