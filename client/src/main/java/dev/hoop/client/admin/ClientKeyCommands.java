@@ -70,28 +70,16 @@ final class ClientKeyCommands {
     @Command(name = "clientkeys", aliases = "clientkey", mixinStandardHelpOptions = true,
             description = "List client keys (or show one) and the connections their agents published; DSNs are never shown.")
     static final class Get extends GetCommands.Listing {
-        @Override
-        String path() {
-            return "/api/clientkeys";
-        }
-
-        @Override
-        Table table() {
-            return CLIENTKEYS;
+        Get() {
+            super("/api/clientkeys", CLIENTKEYS);
         }
     }
 
     @Command(name = "clientkeys", aliases = "clientkey", mixinStandardHelpOptions = true,
             description = "Delete a client key: its agents are cut off and the connections they published are deleted.")
     static final class Delete extends DeleteCommands.Deletion {
-        @Override
-        String path() {
-            return "/api/clientkeys";
-        }
-
-        @Override
-        String kind() {
-            return "client key";
+        Delete() {
+            super("/api/clientkeys", "client key");
         }
     }
 }
