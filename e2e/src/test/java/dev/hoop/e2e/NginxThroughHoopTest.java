@@ -2,9 +2,6 @@ package dev.hoop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,9 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -34,81 +28,50 @@ class NginxThroughHoopTest {
 
     @TempDir
     Path work;
+    NginxFixture fixture;
     HoopStack stack;
-    TestCertificates certs;
-    NginxProcess nginx;
     int tlsPort;
-    int httpPort;
 
     @BeforeEach
     void start() throws Exception {
-        certs = TestCertificates.create(work.resolve("tls"));
-        stack = new HoopStack(work);
-        stack.startGateway();
-        stack.token = stack.post("/api/localauth/register", Map.of("email", HoopStack.EMAIL, "password", HoopStack.PASSWORD,
-                "name", "Admin"), 201).get("token").asText();
-        stack.dsn = stack.post("/api/agents", Map.of("name", "e2e-agent"), 201).get("token").asText();
-        tlsPort = HoopStack.freePort();
-        httpPort = HoopStack.freePort();
+        fixture = NginxFixture.start(work);
+        stack = fixture.stack;
+        tlsPort = fixture.tlsPort;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (nginx != null) {
-            nginx.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        stack.close();
-    }
-
-    private void startNginx(String serverConf) throws Exception {
-        nginx = NginxProcess.start(work.resolve("nginx"), serverConf, List.of(tlsPort, httpPort));
     }
 
     private void singlePort(String timeout) throws Exception {
-        startNginx(NginxConfigs.singlePort(tlsPort, httpPort, stack.apiPort, stack.grpcPort, certs, timeout));
-    }
-
-    /** The agent's key with nginx's TLS port instead of the gateway's plaintext one. */
-    private String dsnThroughNginx() {
-        String plain = "grpc://";
-        assertThat(stack.dsn).startsWith(plain).contains("@127.0.0.1:" + stack.grpcPort);
-        return "grpcs://" + stack.dsn.substring(plain.length()).replace("@127.0.0.1:" + stack.grpcPort, "@127.0.0.1:" + tlsPort);
-    }
-
-    private void agentThroughNginx(Map<String, String> more) throws Exception {
-        stack.dsn = dsnThroughNginx();
-        Map<String, String> env = new HashMap<>(more);
-        env.put("HOOP_TLSCA", certs.ca().toString());
-        stack.startAgent(env);
-    }
-
-    private Map<String, String> cliThroughNginx() {
-        return Map.of("HOOP_APIURL", "https://127.0.0.1:" + tlsPort, "HOOP_GRPCURL", "grpcs://127.0.0.1:" + tlsPort,
-                "HOOP_TLSCA", certs.ca().toString(), "HOOP_TOKEN", stack.token);
+        fixture.startNginx(fixture.singlePortConf(timeout));
     }
 
     @Test
     void curlGetsTheHealthCheckOverHttp2AndPlainHttpIsRedirected() throws Exception {
         singlePort(null);
-        Curl ok = curl("--http2", "https://127.0.0.1:" + tlsPort + "/api/healthz");
+        NginxFixture.Curl ok = fixture.curl("--http2", "https://127.0.0.1:" + tlsPort + "/api/healthz");
         assertThat(ok.status()).as(ok.toString()).isEqualTo("200 2");
         assertThat(ok.body()).isEqualTo("{\"status\":\"ok\"}");
 
-        Curl redirect = curl("http://127.0.0.1:" + httpPort + "/api/healthz");
+        NginxFixture.Curl redirect = fixture.curl("http://127.0.0.1:" + fixture.httpPort + "/api/healthz");
         assertThat(redirect.status()).as(redirect.toString()).isEqualTo("301 1.1");
         assertThat(redirect.headers()).containsIgnoringCase("location: https://127.0.0.1/api/healthz");
 
         // without the CA the certificate is not trusted: the test really verifies TLS
-        Curl untrusted = curlWithoutCa("https://127.0.0.1:" + tlsPort + "/api/healthz");
+        NginxFixture.Curl untrusted = fixture.curlWithoutCa("https://127.0.0.1:" + tlsPort + "/api/healthz");
         assertThat(untrusted.exit()).as(untrusted.toString()).isEqualTo(60);
     }
 
     @Test
     void anAgentWithAGrpcsDsnConnectsAndHoopConnectCarriesPsqlThroughOneTlsPort() throws Exception {
         singlePort(null);
-        agentThroughNginx(Map.of());
+        fixture.startAgentThroughNginx(Map.of());
         stack.createPostgresConnection("pg");
-        int port = stack.connect("pg", "connect", cliThroughNginx());
+        int port = stack.connect("pg", "connect", fixture.cliThroughNginx());
 
         Psql.Result r = new Psql(work).run(port, stack.targetDb, "-c", "select 'through nginx', 6 * 7");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -119,16 +82,16 @@ class NginxThroughHoopTest {
 
     @Test
     void theTwoHostVariantServesTheApiAndGrpcOnTheirOwnNames() throws Exception {
-        startNginx(NginxConfigs.twoHosts(tlsPort, httpPort, stack.apiPort, stack.grpcPort, certs));
-        Curl api = curl("--resolve", "hoop.example.com:" + tlsPort + ":127.0.0.1", "https://hoop.example.com:" + tlsPort + "/api/healthz");
+        fixture.startNginx(fixture.twoHostsConf());
+        NginxFixture.Curl api = fixture.curl("--resolve", "hoop.example.com:" + tlsPort + ":127.0.0.1", "https://hoop.example.com:" + tlsPort + "/api/healthz");
         assertThat(api.status()).as(api.toString()).isEqualTo("200 2");
         // the gRPC host forwards everything with grpc_pass: the web API is not there
-        Curl notApi = curl("--resolve", "grpc.hoop.example.com:" + tlsPort + ":127.0.0.1",
+        NginxFixture.Curl notApi = fixture.curl("--resolve", "grpc.hoop.example.com:" + tlsPort + ":127.0.0.1",
                 "https://grpc.hoop.example.com:" + tlsPort + "/api/healthz");
         assertThat(notApi.status()).as(notApi.toString()).isNotEqualTo("200 2");
 
         // the agent's host name only reaches nginx as TLS name and :authority (no DNS here)
-        agentThroughNginx(Map.of("TLS_SERVER_NAME", "grpc.hoop.example.com"));
+        fixture.startAgentThroughNginx(Map.of("TLS_SERVER_NAME", "grpc.hoop.example.com"));
         HoopStack.await("the agent logs its connection through nginx", Duration.ofSeconds(20),
                 () -> stack.read("agent.err").contains("connected to the gateway at grpcs://127.0.0.1:" + tlsPort));
     }
@@ -141,9 +104,9 @@ class NginxThroughHoopTest {
     @Test
     void anIdleSessionOutlivesNginxsStreamTimeouts() throws Exception {
         singlePort("15s");
-        agentThroughNginx(Map.of());
+        fixture.startAgentThroughNginx(Map.of());
         stack.createPostgresConnection("pg");
-        int port = stack.connect("pg", "connect", cliThroughNginx());
+        int port = stack.connect("pg", "connect", fixture.cliThroughNginx());
         try (Connection c = jdbc(port); Statement s = c.createStatement()) {
             assertThat(one(s, "select 1")).isEqualTo(1);
             idle(IDLE_SECONDS);
@@ -156,26 +119,14 @@ class NginxThroughHoopTest {
     @Test
     void withTimeoutsShorterThanTheKeepAlivesNginxCutsTheAgentsStream() throws Exception {
         singlePort("5s");
-        agentThroughNginx(Map.of());
-        try {
-            HoopStack.await("nginx cuts the agent's stream between two 10 s keep-alives, and the agent reconnects", Duration.ofSeconds(60),
-                    () -> stack.read("agent.err").contains("reconnecting to grpcs://127.0.0.1:" + tlsPort));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nagent log:\n" + stack.read("agent.err") + "\nnginx log:\n" + nginx.log(), e);
-        }
+        fixture.startAgentThroughNginx(Map.of());
+        fixture.awaitWithLogs("nginx cuts the agent's stream between two 10 s keep-alives, and the agent reconnects", Duration.ofSeconds(60),
+                () -> stack.read("agent.err").contains("reconnecting to grpcs://127.0.0.1:" + tlsPort));
         // nginx ended the stream itself: it finalised the Connect request (its access log line is
         // written then). Which timeout fires first (client body or upstream read) varies, and only
         // the upstream one is written to the error log, so the error log is not asserted.
         HoopStack.await("nginx logs the end of the agent's stream", Duration.ofSeconds(10),
-                () -> accessLog().contains("POST /pb.Transport/Connect HTTP/2.0"));
-    }
-
-    private String accessLog() {
-        try {
-            return Files.readString(nginx.dir.resolve("access.log"));
-        } catch (IOException e) {
-            return "";
-        }
+                () -> fixture.nginx.accessLog().contains("POST /pb.Transport/Connect HTTP/2.0"));
     }
 
     /** Silence on the session: the wait is what is tested here, not a synchronisation. */
@@ -201,35 +152,5 @@ class NginxThroughHoopTest {
             r.next();
             return r.getInt(1);
         }
-    }
-
-    /** What curl saw: exit code, "{code} {http version}", headers and body. */
-    record Curl(int exit, String status, String headers, String body, String err) {}
-
-    private Curl curl(String... args) throws IOException, InterruptedException {
-        List<String> all = new ArrayList<>(List.of("--cacert", certs.ca().toString()));
-        all.addAll(List.of(args));
-        return runCurl(all);
-    }
-
-    private Curl curlWithoutCa(String... args) throws IOException, InterruptedException {
-        return runCurl(List.of(args));
-    }
-
-    private Curl runCurl(List<String> args) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(work, "curl");
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-D", dir.resolve("headers").toString(),
-                "-o", dir.resolve("body").toString(), "-w", "%{http_code} %{http_version}"));
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("curl " + args + " did not finish within 30 s");
-        }
-        return new Curl(p.exitValue(), read(dir.resolve("out")), read(dir.resolve("headers")), read(dir.resolve("body")), read(dir.resolve("err")));
-    }
-
-    private static String read(Path p) throws IOException {
-        return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
     }
 }
