@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -99,9 +100,11 @@ class NginxThroughHoopTest {
     /**
      * nginx's stream timeouts shortened to 15 s: a session idle for {@link #IDLE_SECONDS} (35 s by
      * default) still answers, because hoop's 10 s keep-alives cross nginx on every stream, and the
-     * agent's stream is never cut.
+     * agent's stream is never cut. Its timeout is above the default 10 minutes (junit-platform.properties)
+     * for the 600 s run of docs/deploy.md.
      */
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void anIdleSessionOutlivesNginxsStreamTimeouts() throws Exception {
         singlePort("15s");
         fixture.startAgentThroughNginx(Map.of());
