@@ -107,6 +107,31 @@ final class HoopStack implements AutoCloseable {
         await("the gateway answers /api/healthz", Duration.ofSeconds(60), () -> status("/api/healthz") == 200);
     }
 
+    /** A new installation, {@link #install installed}: what most end-to-end tests start from. */
+    static HoopStack installed(Path work) throws Exception {
+        return installed(work, Map.of());
+    }
+
+    /**
+     * As {@link #installed(Path)}; closed again when the installation fails, so that no process or database is left behind.
+     *
+     * @param env added to every hoop process's environment (e.g. HOOP_JAVA_OPTS for heap caps)
+     */
+    static HoopStack installed(Path work, Map<String, String> env) throws Exception {
+        HoopStack stack = new HoopStack(work, env);
+        try {
+            stack.install();
+        } catch (Exception | Error e) {
+            try {
+                stack.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return stack;
+    }
+
     /** First start: the admin registers and creates the agent; the agent connects. */
     void install() throws Exception {
         installWithoutStartingAgent();
