@@ -2,7 +2,6 @@ package dev.hoop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,67 +11,44 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/nginx in front of a real gateway, with Debian's nginx and a certificate made here: the
  * web API, an agent ({@code grpcs://} DSN, {@code HOOP_TLSCA}) and {@code hoop connect} + psql all
  * through one TLS port (and the two-host variant); an idle session outlives nginx's timeouts.
  */
-class NginxThroughHoopTest {
+class NginxThroughHoopTest extends NginxTestBase {
     /** How long the idle test keeps a session silent; docs/deploy.md runs it with 600 (10 minutes). */
     static final long IDLE_SECONDS = Long.getLong("hoop.e2e.idleSeconds", 35);
 
-    @TempDir
-    Path work;
-    NginxFixture fixture;
-    HoopStack stack;
-    int tlsPort;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = NginxFixture.start(work);
-        stack = fixture.stack;
-        tlsPort = fixture.tlsPort;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     private void singlePort(String timeout) throws Exception {
-        fixture.startNginx(fixture.singlePortConf(timeout));
+        startNginx(singlePortConf(timeout));
     }
 
     @Test
     void curlGetsTheHealthCheckOverHttp2AndPlainHttpIsRedirected() throws Exception {
         singlePort(null);
-        NginxFixture.Curl ok = fixture.curl("--http2", "https://127.0.0.1:" + tlsPort + "/api/healthz");
+        Curl ok = curl("--http2", "https://127.0.0.1:" + tlsPort + "/api/healthz");
         assertThat(ok.status()).as(ok.toString()).isEqualTo("200 2");
         assertThat(ok.body()).isEqualTo("{\"status\":\"ok\"}");
 
-        NginxFixture.Curl redirect = fixture.curl("http://127.0.0.1:" + fixture.httpPort + "/api/healthz");
+        Curl redirect = curl("http://127.0.0.1:" + httpPort + "/api/healthz");
         assertThat(redirect.status()).as(redirect.toString()).isEqualTo("301 1.1");
         assertThat(redirect.headers()).containsIgnoringCase("location: https://127.0.0.1/api/healthz");
 
         // without the CA the certificate is not trusted: the test really verifies TLS
-        NginxFixture.Curl untrusted = fixture.curlWithoutCa("https://127.0.0.1:" + tlsPort + "/api/healthz");
+        Curl untrusted = curlWithoutCa("https://127.0.0.1:" + tlsPort + "/api/healthz");
         assertThat(untrusted.exit()).as(untrusted.toString()).isEqualTo(60);
     }
 
     @Test
     void anAgentWithAGrpcsDsnConnectsAndHoopConnectCarriesPsqlThroughOneTlsPort() throws Exception {
         singlePort(null);
-        fixture.startAgentThroughNginx(Map.of());
+        startAgentThroughNginx(Map.of());
         stack.createPostgresConnection("pg");
-        int port = stack.connect("pg", "connect", fixture.cliThroughNginx());
+        int port = stack.connect("pg", "connect", cliThroughNginx());
 
         Psql.Result r = new Psql(work).run(port, stack.targetDb, "-c", "select 'through nginx', 6 * 7");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -83,16 +59,16 @@ class NginxThroughHoopTest {
 
     @Test
     void theTwoHostVariantServesTheApiAndGrpcOnTheirOwnNames() throws Exception {
-        fixture.startNginx(fixture.twoHostsConf());
-        NginxFixture.Curl api = fixture.curl("--resolve", "hoop.example.com:" + tlsPort + ":127.0.0.1", "https://hoop.example.com:" + tlsPort + "/api/healthz");
+        startNginx(twoHostsConf());
+        Curl api = curl("--resolve", "hoop.example.com:" + tlsPort + ":127.0.0.1", "https://hoop.example.com:" + tlsPort + "/api/healthz");
         assertThat(api.status()).as(api.toString()).isEqualTo("200 2");
         // the gRPC host forwards everything with grpc_pass: the web API is not there
-        NginxFixture.Curl notApi = fixture.curl("--resolve", "grpc.hoop.example.com:" + tlsPort + ":127.0.0.1",
+        Curl notApi = curl("--resolve", "grpc.hoop.example.com:" + tlsPort + ":127.0.0.1",
                 "https://grpc.hoop.example.com:" + tlsPort + "/api/healthz");
         assertThat(notApi.status()).as(notApi.toString()).isNotEqualTo("200 2");
 
         // the agent's host name only reaches nginx as TLS name and :authority (no DNS here)
-        fixture.startAgentThroughNginx(Map.of("TLS_SERVER_NAME", "grpc.hoop.example.com"));
+        startAgentThroughNginx(Map.of("TLS_SERVER_NAME", "grpc.hoop.example.com"));
         HoopStack.await("the agent logs its connection through nginx", Duration.ofSeconds(20),
                 () -> stack.read("agent.err").contains("connected to the gateway at grpcs://127.0.0.1:" + tlsPort));
     }
@@ -107,9 +83,9 @@ class NginxThroughHoopTest {
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void anIdleSessionOutlivesNginxsStreamTimeouts() throws Exception {
         singlePort("15s");
-        fixture.startAgentThroughNginx(Map.of());
+        startAgentThroughNginx(Map.of());
         stack.createPostgresConnection("pg");
-        int port = stack.connect("pg", "connect", fixture.cliThroughNginx());
+        int port = stack.connect("pg", "connect", cliThroughNginx());
         try (Connection c = jdbc(port); Statement s = c.createStatement()) {
             assertThat(one(s, "select 1")).isEqualTo(1);
             idle(IDLE_SECONDS);
@@ -122,14 +98,14 @@ class NginxThroughHoopTest {
     @Test
     void withTimeoutsShorterThanTheKeepAlivesNginxCutsTheAgentsStream() throws Exception {
         singlePort("5s");
-        fixture.startAgentThroughNginx(Map.of());
-        fixture.awaitWithLogs("nginx cuts the agent's stream between two 10 s keep-alives, and the agent reconnects", Duration.ofSeconds(60),
+        startAgentThroughNginx(Map.of());
+        awaitWithLogs("nginx cuts the agent's stream between two 10 s keep-alives, and the agent reconnects", Duration.ofSeconds(60),
                 () -> stack.read("agent.err").contains("reconnecting to grpcs://127.0.0.1:" + tlsPort));
         // nginx ended the stream itself: it finalised the Connect request (its access log line is
         // written then). Which timeout fires first (client body or upstream read) varies, and only
         // the upstream one is written to the error log, so the error log is not asserted.
         HoopStack.await("nginx logs the end of the agent's stream", Duration.ofSeconds(10),
-                () -> fixture.nginx.accessLog().contains("POST /pb.Transport/Connect HTTP/2.0"));
+                () -> nginx.accessLog().contains("POST /pb.Transport/Connect HTTP/2.0"));
     }
 
     /** Silence on the session: the wait is what is tested here, not a synchronisation. */

@@ -13,42 +13,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real gateway behind Debian's nginx, for the tests of deploy/nginx: the gateway with its admin
- * and the agent's key (the agent is not started: it goes through nginx), a CA and server
- * certificate made here, a TLS and a plain HTTP port for nginx; then nginx started on a shipped
- * configuration, the agent and the CLI pointed at nginx's TLS port, and curl against it.
+ * The tests of deploy/nginx share this: per test, a real gateway with its admin and the agent's key
+ * (the agent is not started: it goes through nginx), a CA and server certificate made here, a TLS
+ * and a plain HTTP port for nginx; then nginx started on a shipped configuration, the agent and the
+ * CLI pointed at nginx's TLS port, and curl against it.
  */
-final class NginxFixture implements AutoCloseable {
-    final Path work;
-    final TestCertificates certs;
-    final HoopStack stack;
-    final int tlsPort;
-    final int httpPort;
+abstract class NginxTestBase {
+    @TempDir
+    Path work;
+    TestCertificates certs;
+    HoopStack stack;
+    int tlsPort;
+    int httpPort;
     /** Null until {@link #startNginx}. */
     NginxProcess nginx;
 
-    private NginxFixture(Path work, TestCertificates certs, HoopStack stack) throws IOException {
-        this.work = work;
-        this.certs = certs;
-        this.stack = stack;
-        this.tlsPort = HoopStack.freePort();
-        this.httpPort = HoopStack.freePort();
+    @BeforeEach
+    final void startGatewayWithCertificates() throws Exception {
+        certs = TestCertificates.create(work.resolve("tls"));
+        tlsPort = HoopStack.freePort();
+        httpPort = HoopStack.freePort();
+        stack = new HoopStack(work);
+        stack.installWithoutStartingAgent();
     }
 
-    /** Makes the certificates and starts the gateway with its admin; the agent is created, not started. */
-    static NginxFixture start(Path work) throws Exception {
-        TestCertificates certs = TestCertificates.create(work.resolve("tls"));
-        HoopStack stack = new HoopStack(work);
-        NginxFixture fixture = new NginxFixture(work, certs, stack);
+    @AfterEach
+    final void stopNginxAndStack() throws Exception {
         try {
-            stack.installWithoutStartingAgent();
-        } catch (Exception | Error e) {
-            fixture.close();
-            throw e;
+            if (nginx != null) {
+                nginx.close();
+            }
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
         }
-        return fixture;
     }
 
     /**
@@ -141,16 +145,5 @@ final class NginxFixture implements AutoCloseable {
 
     private static String read(Path p) throws IOException {
         return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
-    }
-
-    @Override
-    public void close() throws Exception {
-        try {
-            if (nginx != null) {
-                nginx.close();
-            }
-        } finally {
-            stack.close();
-        }
     }
 }
