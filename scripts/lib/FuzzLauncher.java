@@ -32,6 +32,9 @@ public class FuzzLauncher {
         for (int i = 2; i < args.length; i++) {
             config.put("jazzer.internal.arg." + i, args[i]);
         }
+        // -max_total_time bounds the run; the modules' default test timeout (junit-platform.properties,
+        // 10 m) is for hung tests and would cut a longer fuzzing session short.
+        config.put("junit.jupiter.execution.timeout.mode", "disabled");
         // A fuzz method takes parameters, so it is selected by its Method, found by name.
         String[] target = args[0].split("#", 2);
         Class<?> testClass = Class.forName(target[0]);

@@ -29,8 +29,7 @@ class CliThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createConnection("shell", "command-line", Map.of(), "bash");
     }
 

@@ -29,8 +29,7 @@ class ClientKeysThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
     }
 
     @AfterAll

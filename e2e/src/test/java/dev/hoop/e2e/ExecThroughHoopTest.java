@@ -21,8 +21,7 @@ class ExecThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createConnection("shell", "command-line", Map.of("GREETING", "hello from the agent"), "bash");
         stack.createPostgresConnection("pg");
     }

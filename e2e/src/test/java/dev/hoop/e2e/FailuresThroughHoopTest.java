@@ -23,8 +23,7 @@ class FailuresThroughHoopTest {
 
     @BeforeEach
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createPostgresConnection("pg");
         psql = new Psql(work);
     }

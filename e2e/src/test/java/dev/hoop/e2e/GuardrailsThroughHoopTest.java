@@ -51,8 +51,7 @@ class GuardrailsThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         HoopStack.sql(stack.targetUrl(), "CREATE TABLE t (id int PRIMARY KEY, a int)", "INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)",
                 "CREATE TABLE payroll (id int)", "INSERT INTO payroll VALUES (1), (2)", "CREATE SEQUENCE s",
                 "CREATE FUNCTION noop() RETURNS int LANGUAGE sql AS 'SELECT 1'");

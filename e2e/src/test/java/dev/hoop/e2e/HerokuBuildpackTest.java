@@ -72,9 +72,7 @@ class HerokuBuildpackTest {
         }
         version = tarball.getFileName().toString().replaceAll("^hoop-|\\.tar\\.gz$", "");
         stack = new HoopStack(shared);
-        stack.startGateway();
-        stack.token = stack.post("/api/localauth/register",
-                Map.of("email", HoopStack.EMAIL, "password", HoopStack.PASSWORD, "name", "Admin"), 201).get("token").asText();
+        stack.startGatewayWithAdmin();
     }
 
     @AfterAll
@@ -126,10 +124,10 @@ class HerokuBuildpackTest {
         assertThat(Files.readString(build.resolve(".profile.d/hoop.sh"))).contains("export PATH=\"$HOME/.hoop/bin:$PATH\"\n");
 
         // The dyno: HOME and the working folder are the slug, the profile scripts run, then the web line.
-        String dsn = HoopstartTest.createAgent(stack, "heroku-web");
+        String dsn = stack.createAgentWithCli("heroku-web");
         int port = HoopStack.freePort();
         Process dyno = dyno(build, Map.of("PORT", Integer.toString(port), "HOOP_DSN", dsn));
-        HoopstartTest.awaitAgent(stack, "heroku-web", "CONNECTED");
+        stack.awaitAgent("heroku-web", "CONNECTED");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String[] body = new String[1];
         HoopStack.await("the web process answers on $PORT", Duration.ofSeconds(60), () -> {
@@ -155,7 +153,7 @@ class HerokuBuildpackTest {
         assertThat(dyno.exitValue()).as(err).isEqualTo(128 + 15);
         assertThat(err).contains("hoopstart: 'java' exited with code 143; agent stopped\n");
         assertThat(ProcessHandle.of(agentPid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
-        HoopstartTest.awaitAgent(stack, "heroku-web", "DISCONNECTED");
+        stack.awaitAgent("heroku-web", "DISCONNECTED");
     }
 
     @Test
@@ -186,16 +184,16 @@ class HerokuBuildpackTest {
         assertThat(Files.isSymbolicLink(build.resolve(".hoop/runtime"))).isFalse();
 
         // The dyno has no JAVA_HOME; /usr/bin/java, if any, may be too old: hoop runs on its runtime.
-        String dsn = HoopstartTest.createAgent(stack, "heroku-jlink");
+        String dsn = stack.createAgentWithCli("heroku-jlink");
         Process dyno = dyno(build, Map.of("PORT", Integer.toString(HoopStack.freePort()), "HOOP_DSN", dsn));
-        HoopstartTest.awaitAgent(stack, "heroku-jlink", "CONNECTED");
+        stack.awaitAgent("heroku-jlink", "CONNECTED");
         long agentPid = agentPid(dyno);
         assertThat(ProcessHandle.of(agentPid).flatMap(h -> h.info().command()))
                 .hasValue(build.resolve(".hoop/runtime/bin/java").toRealPath().toString());
         Files.writeString(build.resolve("stop"), "0");
         assertThat(dyno.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(dyno.exitValue()).as(Files.readString(work.resolve("dyno.err"))).isZero();
-        HoopstartTest.awaitAgent(stack, "heroku-jlink", "DISCONNECTED");
+        stack.awaitAgent("heroku-jlink", "DISCONNECTED");
     }
 
     @ParameterizedTest(name = "{0}={1}")

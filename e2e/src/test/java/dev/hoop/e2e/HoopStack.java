@@ -33,6 +33,8 @@ final class HoopStack implements AutoCloseable {
     static final String PG_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
     static final String EMAIL = "admin@example.com";
     static final String PASSWORD = "e2e-password";
+    /** The agent {@link #install} creates and starts; the connections made here run on it. */
+    static final String AGENT = "e2e-agent";
 
     final Path work;
     final HoopProcess hoop;
@@ -105,13 +107,47 @@ final class HoopStack implements AutoCloseable {
         await("the gateway answers /api/healthz", Duration.ofSeconds(60), () -> status("/api/healthz") == 200);
     }
 
+    /** A new installation, {@link #install installed}: what most end-to-end tests start from. */
+    static HoopStack installed(Path work) throws Exception {
+        return installed(work, Map.of());
+    }
+
+    /**
+     * As {@link #installed(Path)}; closed again when the installation fails, so that no process or database is left behind.
+     *
+     * @param env added to every hoop process's environment (e.g. HOOP_JAVA_OPTS for heap caps)
+     */
+    static HoopStack installed(Path work, Map<String, String> env) throws Exception {
+        HoopStack stack = new HoopStack(work, env);
+        try {
+            stack.install();
+        } catch (Exception | Error e) {
+            try {
+                stack.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return stack;
+    }
+
     /** First start: the admin registers and creates the agent; the agent connects. */
     void install() throws Exception {
-        startGateway();
-        JsonNode reg = post("/api/localauth/register", Map.of("email", EMAIL, "password", PASSWORD, "name", "Admin"), 201);
-        token = reg.get("token").asText();
-        dsn = post("/api/agents", Map.of("name", "e2e-agent"), 201).get("token").asText();
+        installWithoutStartingAgent();
         startAgent();
+    }
+
+    /** As {@link #install}, but the agent {@code e2e-agent} is only created ({@link #dsn}): the caller starts it (e.g. through a proxy). */
+    void installWithoutStartingAgent() throws Exception {
+        startGatewayWithAdmin();
+        dsn = post("/api/agents", Map.of("name", AGENT), 201).get("token").asText();
+    }
+
+    /** The gateway and its first user, the admin, registered with {@link #EMAIL} and {@link #PASSWORD}; {@link #token} is theirs. */
+    void startGatewayWithAdmin() throws Exception {
+        startGateway();
+        token = post("/api/localauth/register", Map.of("email", EMAIL, "password", PASSWORD, "name", "Admin"), 201).get("token").asText();
     }
 
     /** Added to the agent's environment only (e.g. GOOGLE_APPLICATION_CREDENTIALS_JSON); set before {@link #install}. */
@@ -121,16 +157,42 @@ final class HoopStack implements AutoCloseable {
         startAgent(Map.of());
     }
 
-    /** @param env added to the agent's environment, after {@link #agentEnv} (e.g. HOOP_TLSCA); {@link #dsn} may be rewritten before */
+    /** Starts the agent (as {@link #launchAgent}) and waits until the gateway lists it CONNECTED. */
     void startAgent(Map<String, String> env) throws Exception {
+        launchAgent(env);
+        awaitAgent(AGENT, "CONNECTED", Duration.ofSeconds(30));
+    }
+
+    /**
+     * Starts the agent process with {@link #dsn} and does not wait for it (e.g. when it is expected not to connect).
+     *
+     * @param env added to the agent's environment, after {@link #agentEnv} (e.g. HOOP_TLSCA); {@link #dsn} may be rewritten before
+     */
+    void launchAgent(Map<String, String> env) throws IOException {
         Map<String, String> all = new HashMap<>(agentEnv);
         all.putAll(env);
         all.put("HOOP_DSN", dsn);
         all.put("LOG_ENCODING", "console");
         agent = hoop.start(all, "agent", "start", "agent");
-        await("the agent is CONNECTED", Duration.ofSeconds(30), () -> {
+    }
+
+    /** {@code hoop admin create agent NAME} as the admin; returns the printed key. */
+    String createAgentWithCli(String name) throws Exception {
+        HoopProcess.Result created = exec("", "admin", "create", "agent", name);
+        assertThat(created.exit()).as(created.err()).isZero();
+        return created.out().strip();
+    }
+
+    /** As {@link #awaitAgent(String, String, Duration)} for up to a minute (an agent's start and stop, as hoopstart drives them). */
+    void awaitAgent(String name, String status) throws InterruptedException {
+        awaitAgent(name, status, Duration.ofSeconds(60));
+    }
+
+    /** Polls the gateway until it lists agent {@code name} with {@code status} (CONNECTED, DISCONNECTED). */
+    void awaitAgent(String name, String status, Duration limit) throws InterruptedException {
+        await("agent " + name + " is " + status, limit, () -> {
             try {
-                return get("/api/agents/e2e-agent").get("status").asText().equals("CONNECTED");
+                return get("/api/agents/" + name).get("status").asText().equals(status);
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
@@ -144,7 +206,7 @@ final class HoopStack implements AutoCloseable {
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);
         body.put("type", type);
-        body.put("agent_name", "e2e-agent");
+        body.put("agent_name", AGENT);
         body.put("secret", secret);
         body.put("command", java.util.List.of(command));
         post("/api/connections", body, 201);

@@ -47,9 +47,7 @@ class HoopstartTest {
     @BeforeAll
     static void gateway() throws Exception {
         stack = new HoopStack(shared);
-        stack.startGateway();
-        stack.token = stack.post("/api/localauth/register",
-                Map.of("email", HoopStack.EMAIL, "password", HoopStack.PASSWORD, "name", "Admin"), 201).get("token").asText();
+        stack.startGatewayWithAdmin();
     }
 
     @AfterAll
@@ -61,11 +59,11 @@ class HoopstartTest {
 
     @Test
     void theCommandsExitCodeIsHoopstartsAndTheAgentStopsWithTheCommand() throws Exception {
-        String dsn = createAgent(stack, "hs-exit");
+        String dsn = stack.createAgentWithCli("hs-exit");
         Path app = app();
         Process hs = hoopstart(Map.of("HOOP_DSN", dsn), "hs", app.toString());
         long agentPid = agentPid("hs");
-        awaitAgent(stack, "hs-exit", "CONNECTED");
+        stack.awaitAgent("hs-exit", "CONNECTED");
         awaitFile("events", "ready\n");
         assertThat(hs.isAlive()).isTrue();
 
@@ -77,7 +75,7 @@ class HoopstartTest {
                 "hoopstart: '" + app + "' exited with code 7; agent stopped\n");
         assertThat(err).doesNotContain("did not stop within", "keeps running without it");
         assertThat(ProcessHandle.of(agentPid).map(ProcessHandle::isAlive)).as("the agent process is gone").isNotEqualTo(java.util.Optional.of(true));
-        awaitAgent(stack, "hs-exit", "DISCONNECTED");
+        stack.awaitAgent("hs-exit", "DISCONNECTED");
         // the agent's key is a secret: neither hoopstart nor the agent prints it
         String secret = dsn.substring(dsn.indexOf("xagt-"), dsn.indexOf('@'));
         assertThat(err + read("hs.out")).doesNotContain(secret);
@@ -87,11 +85,11 @@ class HoopstartTest {
     @CsvSource({"TERM, 42", "INT, 43", "HUP, 44", "USR1, 45"})
     void aSignalToHoopstartReachesTheCommandAndTheAgentStopsAfterIt(String signal, int code) throws Exception {
         String name = "hs-" + signal.toLowerCase();
-        String dsn = createAgent(stack, name);
+        String dsn = stack.createAgentWithCli(name);
         Path app = app();
         Process hs = hoopstart(Map.of("HOOP_DSN", dsn), "hs", app.toString());
         long agentPid = agentPid("hs");
-        awaitAgent(stack, name, "CONNECTED");
+        stack.awaitAgent(name, "CONNECTED");
         awaitFile("events", "ready\n");
 
         kill(signal, hs.pid());
@@ -100,7 +98,7 @@ class HoopstartTest {
         assertThat(Files.readString(work.resolve("events"))).isEqualTo("ready\n" + signal + "\n");
         assertThat(read("hs.err")).contains("hoopstart: '" + app + "' exited with code " + code + "; agent stopped\n");
         assertThat(ProcessHandle.of(agentPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
-        awaitAgent(stack, name, "DISCONNECTED");
+        stack.awaitAgent(name, "DISCONNECTED");
     }
 
     @Test
@@ -132,10 +130,10 @@ class HoopstartTest {
 
     @Test
     void anAgentThatDoesNotStopOnSigtermIsKilledAfterTheTimeout() throws Exception {
-        String dsn = createAgent(stack, "hs-stuck");
+        String dsn = stack.createAgentWithCli("hs-stuck");
         Process hs = hoopstart(Map.of("HOOP_DSN", dsn, "HOOPSTART_STOP_TIMEOUT", "1"), "hs", app().toString());
         long agentPid = agentPid("hs");
-        awaitAgent(stack, "hs-stuck", "CONNECTED");
+        stack.awaitAgent("hs-stuck", "CONNECTED");
         awaitFile("events", "ready\n");
         kill("STOP", agentPid); // a stopped process acts on SIGTERM only when continued; SIGKILL still ends it
 
@@ -205,26 +203,6 @@ class HoopstartTest {
         Files.writeString(app, APP);
         Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
         return app;
-    }
-
-    /** {@code hoop admin create agent NAME} as the admin; returns the printed key. */
-    static String createAgent(HoopStack stack, String name) throws Exception {
-        HoopProcess.Result created = stack.exec("", "admin", "create", "agent", name);
-        assertThat(created.exit()).as(created.err()).isZero();
-        return created.out().strip();
-    }
-
-    static void awaitAgent(HoopStack stack, String name, String status) throws InterruptedException {
-        HoopStack.await("agent " + name + " is " + status, Duration.ofSeconds(60), () -> {
-            try {
-                return stack.get("/api/agents/" + name).get("status").asText().equals(status);
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
     }
 
     private long agentPid(String name) throws InterruptedException {

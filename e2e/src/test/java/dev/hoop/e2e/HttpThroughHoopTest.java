@@ -69,8 +69,7 @@ class HttpThroughHoopTest {
             exchange.close();
         });
         web.start();
-        stack = new HoopStack(work, Map.of("HOOP_JAVA_OPTS", "-Xmx64m"));
-        stack.install();
+        stack = HoopStack.installed(work, Map.of("HOOP_JAVA_OPTS", "-Xmx64m"));
         stack.createConnection("web", "http", Map.of("URL", "http://127.0.0.1:" + web.getAddress().getPort() + "/app",
                 "HEADER_Authorization", SECRET));
     }

@@ -50,8 +50,7 @@ class LargeStatementsThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work, Map.of("HOOP_JAVA_OPTS", "-Xmx256m"));
-        stack.install();
+        stack = HoopStack.installed(work, Map.of("HOOP_JAVA_OPTS", "-Xmx256m"));
         stack.createPostgresConnection("big");
         port = stack.connect("big", "connect-big");
     }

@@ -40,8 +40,7 @@ class MaskingThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         HoopStack.sql(stack.targetUrl(),
                 "CREATE TABLE people (id int, email text, ssn text, note varchar(200), age int)",
                 "INSERT INTO people VALUES (1, 'jane.doe@example.com', '" + SSN + "', 'write to bob@example.org', 41),"

@@ -45,8 +45,7 @@ class MetricsThroughHoopTest {
         });
         agentMetricsPort = HoopStack.freePort();
         // every hoop process gets it; only the agent reads it
-        stack = new HoopStack(work, Map.of("HOOP_METRICS_PORT", Integer.toString(agentMetricsPort)));
-        stack.install();
+        stack = HoopStack.installed(work, Map.of("HOOP_METRICS_PORT", Integer.toString(agentMetricsPort)));
         stack.createConnection("echo", "tcp", Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(echo.getLocalPort())));
     }
 

@@ -2,77 +2,34 @@ package dev.hoop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The troubleshooting table of docs/deploy.md, each row caused for real: a real nginx set up the
  * wrong way (proxy_pass instead of grpc_pass, no http2 on the TLS listener) and the wrong scheme in
  * front of TLS and plaintext ports; the agent or {@code hoop connect} says what to change.
  */
-class NginxMisconfigurationTest {
-    @TempDir
-    Path work;
-    HoopStack stack;
-    TestCertificates certs;
-    NginxProcess nginx;
-    int tlsPort;
-    int httpPort;
-
-    @BeforeEach
-    void start() throws Exception {
-        certs = TestCertificates.create(work.resolve("tls"));
-        stack = new HoopStack(work);
-        stack.startGateway();
-        stack.token = stack.post("/api/localauth/register", Map.of("email", HoopStack.EMAIL, "password", HoopStack.PASSWORD,
-                "name", "Admin"), 201).get("token").asText();
-        stack.dsn = stack.post("/api/agents", Map.of("name", "e2e-agent"), 201).get("token").asText();
-        tlsPort = HoopStack.freePort();
-        httpPort = HoopStack.freePort();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (nginx != null) {
-            nginx.close();
-        }
-        stack.close();
-    }
-
+class NginxMisconfigurationTest extends NginxTestBase {
     /** deploy/nginx/hoop-single-port.conf with each {@code from} replaced by the {@code to} after it (none: as shipped). */
     private void nginx(String... fromTo) throws Exception {
-        String conf = NginxConfigs.singlePort(tlsPort, httpPort, stack.apiPort, stack.grpcPort, certs, null);
+        String conf = singlePortConf(null);
         for (int i = 0; i < fromTo.length; i += 2) {
             conf = NginxConfigs.replace(conf, fromTo[i], fromTo[i + 1]);
         }
-        nginx = NginxProcess.start(work.resolve("nginx"), conf, List.of(tlsPort, httpPort));
-    }
-
-    private void agentThroughNginx() throws Exception {
-        stack.dsn = "grpcs://" + stack.dsn.substring("grpc://".length()).replace("@127.0.0.1:" + stack.grpcPort, "@127.0.0.1:" + tlsPort);
-        stack.agent = stack.hoop.start(Map.of("HOOP_DSN", stack.dsn, "HOOP_TLSCA", certs.ca().toString(), "LOG_ENCODING", "console"),
-                "agent", "start", "agent");
+        startNginx(conf);
     }
 
     private void awaitAgentSays(String text) throws InterruptedException {
-        try {
-            HoopStack.await("the agent says '" + text + "'", Duration.ofSeconds(40), () -> stack.read("agent.err").contains(text));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nagent log:\n" + stack.read("agent.err") + "\nnginx log:\n" + nginx.log(), e);
-        }
+        awaitWithLogs("the agent says '" + text + "'", Duration.ofSeconds(40), () -> stack.read("agent.err").contains(text));
     }
 
     @Test
     void proxyPassInsteadOfGrpcPassIsNamed() throws Exception {
         // proxy_pass streams the request body only with buffering off; with it on nginx waits for a body that never ends
         nginx("grpc_pass grpc://hoop_grpc;", "proxy_pass http://hoop_grpc; proxy_http_version 1.1; proxy_request_buffering off;");
-        agentThroughNginx();
+        launchAgentThroughNginx();
         awaitAgentSays("the proxy in front of the gateway at 127.0.0.1:" + tlsPort + " forwards gRPC as HTTP/1.1 and the gateway answered"
                 + " HTTP 426 (text/plain; charset=utf-8): enable HTTP/2 towards the gateway's gRPC port (nginx: grpc_pass grpc://…,"
                 + " not proxy_pass); see docs/deploy.md#troubleshooting");
@@ -82,7 +39,7 @@ class NginxMisconfigurationTest {
     void grpcSentToTheApiPortIsNamed() throws Exception {
         // no application/grpc branch: everything goes to the web/API port
         nginx("error_page 418 = @grpc;", "", "return 418;", "set $no_grpc_branch 1;");
-        agentThroughNginx();
+        launchAgentThroughNginx();
         awaitAgentSays("the proxy in front of the gateway at 127.0.0.1:" + tlsPort + " answered HTTP 4");
         assertThat(stack.read("agent.err")).contains("instead of gRPC: it does not hand gRPC to the gateway's gRPC port");
     }
@@ -90,7 +47,7 @@ class NginxMisconfigurationTest {
     @Test
     void aTlsListenerWithoutHttp2IsNamed() throws Exception {
         nginx("listen 127.0.0.1:" + tlsPort + " ssl http2;", "listen 127.0.0.1:" + tlsPort + " ssl;");
-        agentThroughNginx();
+        launchAgentThroughNginx();
         awaitAgentSays("the proxy in front of the gateway at 127.0.0.1:" + tlsPort + " does not offer HTTP/2 over TLS (no h2 in ALPN)");
     }
 
@@ -113,9 +70,9 @@ class NginxMisconfigurationTest {
 
     @Test
     void theGrpcPortAnswersTheLoadBalancersHttpHealthCheck() throws Exception {
-        Process p = new ProcessBuilder("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + stack.grpcPort + "/")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"status\":\"ok\"}");
+        Curl health = curlWithoutCa("http://127.0.0.1:" + stack.grpcPort + "/");
+        assertThat(health.exit()).as(health.toString()).isZero();
+        assertThat(health.err()).isEmpty();
+        assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
     }
 }

@@ -99,6 +99,16 @@ final class NginxProcess implements AutoCloseable {
         }
     }
 
+    /** The access log: a request's line is written when nginx finalises it (for a stream: when it ends). Empty before the first. */
+    String accessLog() {
+        try {
+            Path path = dir.resolve("access.log");
+            return Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(access log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy(); // SIGTERM: nginx exits at once

@@ -2,89 +2,29 @@ package dev.hoop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * deploy/nginx in front of a real gateway, with Debian's nginx and a certificate made here: the
  * web API, an agent ({@code grpcs://} DSN, {@code HOOP_TLSCA}) and {@code hoop connect} + psql all
  * through one TLS port (and the two-host variant); an idle session outlives nginx's timeouts.
  */
-class NginxThroughHoopTest {
+class NginxThroughHoopTest extends NginxTestBase {
     /** How long the idle test keeps a session silent; docs/deploy.md runs it with 600 (10 minutes). */
     static final long IDLE_SECONDS = Long.getLong("hoop.e2e.idleSeconds", 35);
 
-    @TempDir
-    Path work;
-    HoopStack stack;
-    TestCertificates certs;
-    NginxProcess nginx;
-    int tlsPort;
-    int httpPort;
-
-    @BeforeEach
-    void start() throws Exception {
-        certs = TestCertificates.create(work.resolve("tls"));
-        stack = new HoopStack(work);
-        stack.startGateway();
-        stack.token = stack.post("/api/localauth/register", Map.of("email", HoopStack.EMAIL, "password", HoopStack.PASSWORD,
-                "name", "Admin"), 201).get("token").asText();
-        stack.dsn = stack.post("/api/agents", Map.of("name", "e2e-agent"), 201).get("token").asText();
-        tlsPort = HoopStack.freePort();
-        httpPort = HoopStack.freePort();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (nginx != null) {
-            nginx.close();
-        }
-        stack.close();
-    }
-
-    private void startNginx(String serverConf) throws Exception {
-        nginx = NginxProcess.start(work.resolve("nginx"), serverConf, List.of(tlsPort, httpPort));
-    }
-
     private void singlePort(String timeout) throws Exception {
-        startNginx(NginxConfigs.singlePort(tlsPort, httpPort, stack.apiPort, stack.grpcPort, certs, timeout));
-    }
-
-    /** The agent's key with nginx's TLS port instead of the gateway's plaintext one. */
-    private String dsnThroughNginx() {
-        String plain = "grpc://";
-        assertThat(stack.dsn).startsWith(plain).contains("@127.0.0.1:" + stack.grpcPort);
-        return "grpcs://" + stack.dsn.substring(plain.length()).replace("@127.0.0.1:" + stack.grpcPort, "@127.0.0.1:" + tlsPort);
-    }
-
-    private void agentThroughNginx(Map<String, String> more) throws Exception {
-        stack.dsn = dsnThroughNginx();
-        Map<String, String> env = new HashMap<>(more);
-        env.put("HOOP_TLSCA", certs.ca().toString());
-        stack.startAgent(env);
-    }
-
-    private Map<String, String> cliThroughNginx() {
-        return Map.of("HOOP_APIURL", "https://127.0.0.1:" + tlsPort, "HOOP_GRPCURL", "grpcs://127.0.0.1:" + tlsPort,
-                "HOOP_TLSCA", certs.ca().toString(), "HOOP_TOKEN", stack.token);
+        startNginx(singlePortConf(timeout));
     }
 
     @Test
@@ -106,7 +46,7 @@ class NginxThroughHoopTest {
     @Test
     void anAgentWithAGrpcsDsnConnectsAndHoopConnectCarriesPsqlThroughOneTlsPort() throws Exception {
         singlePort(null);
-        agentThroughNginx(Map.of());
+        startAgentThroughNginx(Map.of());
         stack.createPostgresConnection("pg");
         int port = stack.connect("pg", "connect", cliThroughNginx());
 
@@ -119,7 +59,7 @@ class NginxThroughHoopTest {
 
     @Test
     void theTwoHostVariantServesTheApiAndGrpcOnTheirOwnNames() throws Exception {
-        startNginx(NginxConfigs.twoHosts(tlsPort, httpPort, stack.apiPort, stack.grpcPort, certs));
+        startNginx(twoHostsConf());
         Curl api = curl("--resolve", "hoop.example.com:" + tlsPort + ":127.0.0.1", "https://hoop.example.com:" + tlsPort + "/api/healthz");
         assertThat(api.status()).as(api.toString()).isEqualTo("200 2");
         // the gRPC host forwards everything with grpc_pass: the web API is not there
@@ -128,7 +68,7 @@ class NginxThroughHoopTest {
         assertThat(notApi.status()).as(notApi.toString()).isNotEqualTo("200 2");
 
         // the agent's host name only reaches nginx as TLS name and :authority (no DNS here)
-        agentThroughNginx(Map.of("TLS_SERVER_NAME", "grpc.hoop.example.com"));
+        startAgentThroughNginx(Map.of("TLS_SERVER_NAME", "grpc.hoop.example.com"));
         HoopStack.await("the agent logs its connection through nginx", Duration.ofSeconds(20),
                 () -> stack.read("agent.err").contains("connected to the gateway at grpcs://127.0.0.1:" + tlsPort));
     }
@@ -136,12 +76,14 @@ class NginxThroughHoopTest {
     /**
      * nginx's stream timeouts shortened to 15 s: a session idle for {@link #IDLE_SECONDS} (35 s by
      * default) still answers, because hoop's 10 s keep-alives cross nginx on every stream, and the
-     * agent's stream is never cut.
+     * agent's stream is never cut. Its timeout is above the default 10 minutes (junit-platform.properties)
+     * for the 600 s run of docs/deploy.md.
      */
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void anIdleSessionOutlivesNginxsStreamTimeouts() throws Exception {
         singlePort("15s");
-        agentThroughNginx(Map.of());
+        startAgentThroughNginx(Map.of());
         stack.createPostgresConnection("pg");
         int port = stack.connect("pg", "connect", cliThroughNginx());
         try (Connection c = jdbc(port); Statement s = c.createStatement()) {
@@ -156,26 +98,14 @@ class NginxThroughHoopTest {
     @Test
     void withTimeoutsShorterThanTheKeepAlivesNginxCutsTheAgentsStream() throws Exception {
         singlePort("5s");
-        agentThroughNginx(Map.of());
-        try {
-            HoopStack.await("nginx cuts the agent's stream between two 10 s keep-alives, and the agent reconnects", Duration.ofSeconds(60),
-                    () -> stack.read("agent.err").contains("reconnecting to grpcs://127.0.0.1:" + tlsPort));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nagent log:\n" + stack.read("agent.err") + "\nnginx log:\n" + nginx.log(), e);
-        }
+        startAgentThroughNginx(Map.of());
+        awaitWithLogs("nginx cuts the agent's stream between two 10 s keep-alives, and the agent reconnects", Duration.ofSeconds(60),
+                () -> stack.read("agent.err").contains("reconnecting to grpcs://127.0.0.1:" + tlsPort));
         // nginx ended the stream itself: it finalised the Connect request (its access log line is
         // written then). Which timeout fires first (client body or upstream read) varies, and only
         // the upstream one is written to the error log, so the error log is not asserted.
         HoopStack.await("nginx logs the end of the agent's stream", Duration.ofSeconds(10),
-                () -> accessLog().contains("POST /pb.Transport/Connect HTTP/2.0"));
-    }
-
-    private String accessLog() {
-        try {
-            return Files.readString(nginx.dir.resolve("access.log"));
-        } catch (IOException e) {
-            return "";
-        }
+                () -> nginx.accessLog().contains("POST /pb.Transport/Connect HTTP/2.0"));
     }
 
     /** Silence on the session: the wait is what is tested here, not a synchronisation. */
@@ -201,35 +131,5 @@ class NginxThroughHoopTest {
             r.next();
             return r.getInt(1);
         }
-    }
-
-    /** What curl saw: exit code, "{code} {http version}", headers and body. */
-    record Curl(int exit, String status, String headers, String body, String err) {}
-
-    private Curl curl(String... args) throws IOException, InterruptedException {
-        List<String> all = new ArrayList<>(List.of("--cacert", certs.ca().toString()));
-        all.addAll(List.of(args));
-        return runCurl(all);
-    }
-
-    private Curl curlWithoutCa(String... args) throws IOException, InterruptedException {
-        return runCurl(List.of(args));
-    }
-
-    private Curl runCurl(List<String> args) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(work, "curl");
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-D", dir.resolve("headers").toString(),
-                "-o", dir.resolve("body").toString(), "-w", "%{http_code} %{http_version}"));
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("curl " + args + " did not finish within 30 s");
-        }
-        return new Curl(p.exitValue(), read(dir.resolve("out")), read(dir.resolve("headers")), read(dir.resolve("body")), read(dir.resolve("err")));
-    }
-
-    private static String read(Path p) throws IOException {
-        return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
     }
 }

@@ -43,8 +43,7 @@ class PostgresThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createPostgresConnection("pg");
         port = stack.connect("pg", "connect-pg");
         psql = new Psql(work);

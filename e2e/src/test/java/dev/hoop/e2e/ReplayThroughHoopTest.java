@@ -33,8 +33,7 @@ class ReplayThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createPostgresConnection("pg");
         stack.createConnection("sh", "command-line", Map.of(), "bash", "--norc", "--noprofile");
     }

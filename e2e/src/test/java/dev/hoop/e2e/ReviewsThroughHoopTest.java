@@ -42,8 +42,7 @@ class ReviewsThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createConnection("sh", "command-line", Map.of(), "bash");
         stack.createPostgresConnection("pg");
         HoopProcess.Result set = stack.exec("", "admin", "create", "connection", "sh2", "--type", "command-line", "--agent", "e2e-agent",

@@ -45,8 +45,7 @@ class RevocationThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createConnection("ticker", "command-line", Map.of(), "bash");
         stack.createConnection("doomed", "command-line", Map.of(), "bash");
         stack.createPostgresConnection("pg");

@@ -24,8 +24,7 @@ class SearchThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createConnection("shell", "command-line", Map.of(), "bash");
         stack.createPostgresConnection("pg");
     }

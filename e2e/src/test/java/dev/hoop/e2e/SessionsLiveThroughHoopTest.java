@@ -51,8 +51,7 @@ class SessionsLiveThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createPostgresConnection("pg");
         stack.post("/api/users", Map.of("email", "dev@example.com", "password", "dev-password-1", "groups", List.of("dev")), 201);
         devToken = stack.post("/api/localauth/login", Map.of("email", "dev@example.com", "password", "dev-password-1"), 200).get("token").asText();

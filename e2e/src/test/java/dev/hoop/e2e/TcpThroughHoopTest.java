@@ -35,8 +35,7 @@ class TcpThroughHoopTest {
                 }
             }
         });
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         stack.createConnection("greeter", "tcp", Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(server.getLocalPort())));
     }
 

@@ -34,8 +34,7 @@ class TerminalThroughHoopTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = new HoopStack(work);
-        stack.install();
+        stack = HoopStack.installed(work);
         // PS1 from the environment: bash without rc files keeps it
         stack.createConnection("tty", "command-line", Map.of("PS1", PROMPT), "bash", "--norc", "--noprofile");
     }

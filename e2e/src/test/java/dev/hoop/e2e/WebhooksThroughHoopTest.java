@@ -51,8 +51,7 @@ class WebhooksThroughHoopTest {
         receiver = new Receiver();
         // the first retry 12 to 18 s after a refusal: time enough to start session B and kill the gateway while the
         // refused messages wait for it (it is kept in the database, so the next gateway honours it)
-        stack = new HoopStack(work, Map.of("WEBHOOK_RETRY_DELAY", "15s", "WEBHOOK_TIMEOUT", "5s"));
-        stack.install();
+        stack = HoopStack.installed(work, Map.of("WEBHOOK_RETRY_DELAY", "15s", "WEBHOOK_TIMEOUT", "5s"));
         stack.createConnection("sh", "command-line", Map.of(), "bash");
     }
 

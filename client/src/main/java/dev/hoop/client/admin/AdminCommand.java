@@ -43,11 +43,8 @@ public final class AdminCommand implements Runnable {
         return new HoopApi(config.effectiveApiUrl(), token, config.tlsCa());
     }
 
-    /** {@code hoop admin create}. */
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent, a connection, a user, an API key, a client key, a webhook or guardrails.",
-            subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class, CreateApiKey.class,
-                    ClientKeyCommands.Create.class, CreateWebhook.class, Guardrails.Create.class})
-    static final class Create implements Runnable {
+    /** A verb of {@code hoop admin}: its subcommands reach the API through {@link #admin}; alone it prints its usage. */
+    abstract static class Group implements Runnable {
         @ParentCommand AdminCommand admin;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -56,45 +53,27 @@ public final class AdminCommand implements Runnable {
             spec.commandLine().usage(spec.commandLine().getOut());
         }
     }
+
+    /** {@code hoop admin create}. */
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent, a connection, a user, an API key, a client key, a webhook or guardrails.",
+            subcommands = {CreateAgent.class, CreateConnection.class, CreateUser.class, CreateApiKey.class,
+                    ClientKeyCommands.Create.class, CreateWebhook.class, Guardrails.Create.class})
+    static final class Create extends Group {}
 
     /** {@code hoop admin get}. */
     @Command(name = "get", mixinStandardHelpOptions = true, description = "List agents, connections, users, API keys, sessions, client keys, webhooks, guardrails or reviews, or show one.",
             subcommands = {GetCommands.Agents.class, GetCommands.Connections.class, GetCommands.Users.class, GetCommands.ApiKeys.class,
                     GetSessions.class, ClientKeyCommands.Get.class, GetWebhooks.class, Guardrails.Get.class, GetCommands.Reviews.class})
-    static final class Get implements Runnable {
-        @ParentCommand AdminCommand admin;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
-    }
+    static final class Get extends Group {}
 
     /** {@code hoop admin delete}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an agent, a connection, a user, an API key, a client key or a webhook.",
             subcommands = {DeleteCommands.Agent.class, DeleteCommands.Connection.class, DeleteCommands.User.class, DeleteCommands.ApiKey.class,
                     ClientKeyCommands.Delete.class, DeleteCommands.Webhook.class})
-    static final class Delete implements Runnable {
-        @ParentCommand AdminCommand admin;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
-    }
+    static final class Delete extends Group {}
 
     /** {@code hoop admin verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true, description = "Check a session's recording against its signed seal.",
             subcommands = {VerifySession.class})
-    static final class Verify implements Runnable {
-        @ParentCommand AdminCommand admin;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
-    }
+    static final class Verify extends Group {}
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoop.client.api.HoopApi;
 import dev.hoop.client.output.OutputOption;
 import dev.hoop.client.output.Table;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -51,47 +50,26 @@ final class ClientKeyCommands {
                 body.put("name", name);
                 created = api.post("/api/clientkeys", body);
             }
-            PrintWriter out = spec.commandLine().getOut();
-            if (output.json()) {
-                OutputOption.printJson(out, api.json(), created);
-                return;
-            }
-            if (created == null || !created.hasNonNull("dsn")) {
-                throw new IllegalStateException("the gateway saved client key '" + name + "' but sent no DSN");
-            }
-            out.println(created.get("dsn").asText());
-            out.flush();
-            spec.commandLine().getErr().println("client key '" + name + "' " + (overwrite ? "issued anew" : "created")
-                    + "; the DSN above is shown once: run the agent with HOOP_DSN=<dsn> HOOP_CONNECTION=myapp hoop start agent"
-                    + " to publish " + name + ":myapp");
+            ShownOnce.print(spec, output, api, created, "dsn", "the gateway saved client key '" + name + "' but sent no DSN",
+                    "client key '" + name + "' " + (overwrite ? "issued anew" : "created")
+                            + "; the DSN above is shown once: run the agent with HOOP_DSN=<dsn> HOOP_CONNECTION=myapp hoop start agent"
+                            + " to publish " + name + ":myapp");
         }
     }
 
     @Command(name = "clientkeys", aliases = "clientkey", mixinStandardHelpOptions = true,
             description = "List client keys (or show one) and the connections their agents published; DSNs are never shown.")
     static final class Get extends GetCommands.Listing {
-        @Override
-        String path() {
-            return "/api/clientkeys";
-        }
-
-        @Override
-        Table table() {
-            return CLIENTKEYS;
+        Get() {
+            super("/api/clientkeys", CLIENTKEYS);
         }
     }
 
     @Command(name = "clientkeys", aliases = "clientkey", mixinStandardHelpOptions = true,
             description = "Delete a client key: its agents are cut off and the connections they published are deleted.")
     static final class Delete extends DeleteCommands.Deletion {
-        @Override
-        String path() {
-            return "/api/clientkeys";
-        }
-
-        @Override
-        String kind() {
-            return "client key";
+        Delete() {
+            super("/api/clientkeys", "client key");
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.hoop.client.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoop.client.api.HoopApi;
 import dev.hoop.client.output.OutputOption;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -38,17 +37,7 @@ final class CreateAgent implements Runnable {
         body.put("name", name);
         body.put("mode", mode);
         JsonNode created = api.post("/api/agents", body);
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            OutputOption.printJson(out, api.json(), created);
-            return;
-        }
-        if (created == null || !created.hasNonNull("token")) {
-            throw new IllegalStateException("the gateway created agent '" + name + "' but sent no key");
-        }
-        out.println(created.get("token").asText());
-        out.flush();
-        spec.commandLine().getErr().println("agent '" + name + "' created; the key above is shown once: "
-                + "start the agent with HOOP_KEY=<key> hoop start agent");
+        ShownOnce.print(spec, output, api, created, "token", "the gateway created agent '" + name + "' but sent no key",
+                "agent '" + name + "' created; the key above is shown once: start the agent with HOOP_KEY=<key> hoop start agent");
     }
 }

@@ -3,7 +3,6 @@ package dev.hoop.client.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoop.client.api.HoopApi;
 import dev.hoop.client.output.OutputOption;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,17 +39,7 @@ final class CreateApiKey implements Runnable {
         body.put("groups", groups.stream().map(String::trim).filter(g -> !g.isEmpty()).toList());
         HoopApi api = parent.admin.api();
         JsonNode created = api.post("/api/apikeys", body);
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            OutputOption.printJson(out, api.json(), created);
-            return;
-        }
-        if (created == null || !created.hasNonNull("key")) {
-            throw new IllegalStateException("the gateway created API key '" + name + "' but sent no key");
-        }
-        out.println(created.get("key").asText());
-        out.flush();
-        spec.commandLine().getErr().printf("API key '%s' created; the key above is shown once (revoke it with 'hoop admin delete apikey %s')%n",
-                name, name);
+        ShownOnce.print(spec, output, api, created, "key", "the gateway created API key '" + name + "' but sent no key",
+                "API key '" + name + "' created; the key above is shown once (revoke it with 'hoop admin delete apikey " + name + "')");
     }
 }

@@ -3,7 +3,6 @@ package dev.hoop.client.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hoop.client.api.HoopApi;
 import dev.hoop.client.output.OutputOption;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,17 +45,8 @@ final class CreateWebhook implements Runnable {
         body.put("events", events.stream().map(String::trim).filter(e -> !e.isEmpty()).toList());
         HoopApi api = parent.admin.api();
         JsonNode created = api.post("/api/webhooks", body);
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            OutputOption.printJson(out, api.json(), created);
-            return;
-        }
-        if (created == null || !created.hasNonNull("secret")) {
-            throw new IllegalStateException("the gateway created webhook '" + name + "' but sent no secret");
-        }
-        out.println(created.get("secret").asText());
-        out.flush();
-        spec.commandLine().getErr().printf("webhook '%s' created; the signing secret above is shown once "
-                + "(receivers verify webhook-signature with it; deliveries: hoop admin get webhook %s --deliveries)%n", name, name);
+        ShownOnce.print(spec, output, api, created, "secret", "the gateway created webhook '" + name + "' but sent no secret",
+                "webhook '" + name + "' created; the signing secret above is shown once "
+                        + "(receivers verify webhook-signature with it; deliveries: hoop admin get webhook " + name + " --deliveries)");
     }
 }

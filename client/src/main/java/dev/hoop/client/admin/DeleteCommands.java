@@ -19,83 +19,61 @@ final class DeleteCommands {
         @Parameters(index = "0", paramLabel = "NAME", description = "What to delete.")
         String name;
 
-        abstract String path();
+        private final String path;
+        private final String kind;
 
-        abstract String kind();
+        /**
+         * @param path the API collection, e.g. {@code /api/agents}
+         * @param kind what the confirmation calls it, e.g. {@code API key}
+         */
+        Deletion(String path, String kind) {
+            this.path = path;
+            this.kind = kind;
+        }
 
         @Override
         public void run() {
-            parent.admin.api().delete(path() + "/" + HoopApi.segment(name));
+            parent.admin.api().delete(path + "/" + HoopApi.segment(name));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s '%s' deleted%n", kind(), name);
+            out.printf("%s '%s' deleted%n", kind, name);
             out.flush();
         }
     }
 
     @Command(name = "agent", aliases = "agents", mixinStandardHelpOptions = true, description = "Delete an agent by name or id.")
     static final class Agent extends Deletion {
-        @Override
-        String path() {
-            return "/api/agents";
-        }
-
-        @Override
-        String kind() {
-            return "agent";
+        Agent() {
+            super("/api/agents", "agent");
         }
     }
 
     @Command(name = "connection", aliases = {"connections", "conn"}, mixinStandardHelpOptions = true, description = "Delete a connection by name.")
     static final class Connection extends Deletion {
-        @Override
-        String path() {
-            return "/api/connections";
-        }
-
-        @Override
-        String kind() {
-            return "connection";
+        Connection() {
+            super("/api/connections", "connection");
         }
     }
 
     @Command(name = "user", aliases = "users", mixinStandardHelpOptions = true, description = "Delete a user by id or email.")
     static final class User extends Deletion {
-        @Override
-        String path() {
-            return "/api/users";
-        }
-
-        @Override
-        String kind() {
-            return "user";
+        User() {
+            super("/api/users", "user");
         }
     }
 
     @Command(name = "apikey", aliases = "apikeys", mixinStandardHelpOptions = true,
             description = "Revoke an API key by name: it stops working at once, also on its open sessions.")
     static final class ApiKey extends Deletion {
-        @Override
-        String path() {
-            return "/api/apikeys";
-        }
-
-        @Override
-        String kind() {
-            return "API key";
+        ApiKey() {
+            super("/api/apikeys", "API key");
         }
     }
 
     @Command(name = "webhook", aliases = "webhooks", mixinStandardHelpOptions = true,
             description = "Delete a webhook endpoint by name or id, with its pending messages and delivery log.")
     static final class Webhook extends Deletion {
-        @Override
-        String path() {
-            return "/api/webhooks";
-        }
-
-        @Override
-        String kind() {
-            return "webhook";
+        Webhook() {
+            super("/api/webhooks", "webhook");
         }
     }
 }

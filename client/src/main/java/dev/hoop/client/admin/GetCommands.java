@@ -33,82 +33,60 @@ final class GetCommands {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "Show only this one.")
         String name;
 
-        abstract String path();
+        private final String path;
+        private final Table table;
 
-        abstract Table table();
+        /**
+         * @param path  the API collection, e.g. {@code /api/agents}
+         * @param table its columns when printed as a table
+         */
+        Listing(String path, Table table) {
+            this.path = path;
+            this.table = table;
+        }
 
         @Override
         public void run() {
             HoopApi api = parent.admin.api();
-            JsonNode node = api.get(name == null ? path() : path() + "/" + HoopApi.segment(name));
-            output.print(spec.commandLine().getOut(), api.json(), node, table());
+            JsonNode node = api.get(name == null ? path : path + "/" + HoopApi.segment(name));
+            output.print(spec.commandLine().getOut(), api.json(), node, table);
         }
     }
 
     @Command(name = "agents", aliases = "agent", mixinStandardHelpOptions = true, description = "List agents (or show one).")
     static final class Agents extends Listing {
-        @Override
-        String path() {
-            return "/api/agents";
-        }
-
-        @Override
-        Table table() {
-            return AGENTS;
+        Agents() {
+            super("/api/agents", AGENTS);
         }
     }
 
     @Command(name = "connections", aliases = {"connection", "conn"}, mixinStandardHelpOptions = true,
             description = "List connections (or show one); secrets are never shown, only their names.")
     static final class Connections extends Listing {
-        @Override
-        String path() {
-            return "/api/connections";
-        }
-
-        @Override
-        Table table() {
-            return CONNECTIONS;
+        Connections() {
+            super("/api/connections", CONNECTIONS);
         }
     }
 
     @Command(name = "users", aliases = "user", mixinStandardHelpOptions = true, description = "List users (or show one by id or email).")
     static final class Users extends Listing {
-        @Override
-        String path() {
-            return "/api/users";
-        }
-
-        @Override
-        Table table() {
-            return USERS;
+        Users() {
+            super("/api/users", USERS);
         }
     }
 
     @Command(name = "apikeys", aliases = "apikey", mixinStandardHelpOptions = true, description = "List API keys (or show one); keys themselves are never shown.")
     static final class ApiKeys extends Listing {
-        @Override
-        String path() {
-            return "/api/apikeys";
-        }
-
-        @Override
-        Table table() {
-            return APIKEYS;
+        ApiKeys() {
+            super("/api/apikeys", APIKEYS);
         }
     }
 
     @Command(name = "reviews", aliases = "review", mixinStandardHelpOptions = true,
             description = "List reviews (or show one by id): admins see all, others their own and those they approve.")
     static final class Reviews extends Listing {
-        @Override
-        String path() {
-            return "/api/reviews";
-        }
-
-        @Override
-        Table table() {
-            return REVIEWS;
+        Reviews() {
+            super("/api/reviews", REVIEWS);
         }
     }
 }

@@ -58,14 +58,8 @@ final class Guardrails {
     @Command(name = "guardrails", aliases = "guardrail", mixinStandardHelpOptions = true,
             description = "List the connections' guardrails (or show one connection's).")
     static final class Get extends GetCommands.Listing {
-        @Override
-        String path() {
-            return "/api/guardrails";
-        }
-
-        @Override
-        Table table() {
-            return TABLE;
+        Get() {
+            super("/api/guardrails", TABLE);
         }
     }
 }
