@@ -9,14 +9,12 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sessions end when their user loses the right to them, without waiting for a packet from the
@@ -24,25 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * the reason, the agent a SessionClose, and the reason is the session's recorded end. Also the
  * orderly shutdown's first step. Real gRPC, the broker's own wiring (BrokerHarness).
  */
-class SessionRevocationTest {
-    @TempDir
-    Path auditDir;
-    BrokerHarness h;
+class SessionRevocationTest extends BrokerTestBase {
     PacketProbe agentIn;
     StreamObserver<Packet> agentOut;
 
     @BeforeEach
-    void start() throws Exception {
-        h = new BrokerHarness(auditDir);
+    void connectTheAgent() throws Exception {
         agentIn = new PacketProbe();
-        agentOut = h.stub(Wire.ORIGIN_AGENT, null).connect(agentIn);
-        assertThat(agentIn.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
+        agentOut = h.connectAgent(agentIn);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void disconnectTheAgent() {
         agentOut.onCompleted();
-        h.close();
     }
 
     /** An open exec session streaming output; returns its id. */
