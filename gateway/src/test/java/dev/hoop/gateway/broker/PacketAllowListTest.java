@@ -24,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,24 +37,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (INVALID_ARGUMENT naming it, the session ended and recorded with the reason, the agent told to
  * free the session, the packet never forwarded).
  */
-class PacketAllowListTest extends BrokerTestBase {
+class PacketAllowListTest extends AgentConnectedTestBase {
     /** A connection name of {@link BrokerHarness#TYPES} per type. */
     private static final Map<ConnectionType, String> CONNECTION = Map.of(ConnectionType.POSTGRES, "pg", ConnectionType.TCP, "tcp",
             ConnectionType.COMMAND_LINE, "sh", ConnectionType.HTTP, "web");
-
-    PacketProbe agentIn;
-    StreamObserver<Packet> agentOut;
-
-    @BeforeEach
-    void connectTheAgent() throws Exception {
-        agentIn = new PacketProbe();
-        agentOut = h.connectAgent(agentIn);
-    }
-
-    @AfterEach
-    void disconnectTheAgent() {
-        agentOut.onCompleted();
-    }
 
     /** Every AgentPacket constant, a packet type of the other direction, an unknown one and the empty one. */
     static List<String> everyClientPacketType() throws IllegalAccessException {

@@ -7,13 +7,10 @@ import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,21 +19,7 @@ import org.junit.jupiter.api.Test;
  * the reason, the agent a SessionClose, and the reason is the session's recorded end. Also the
  * orderly shutdown's first step. Real gRPC, the broker's own wiring (BrokerHarness).
  */
-class SessionRevocationTest extends BrokerTestBase {
-    PacketProbe agentIn;
-    StreamObserver<Packet> agentOut;
-
-    @BeforeEach
-    void connectTheAgent() throws Exception {
-        agentIn = new PacketProbe();
-        agentOut = h.connectAgent(agentIn);
-    }
-
-    @AfterEach
-    void disconnectTheAgent() {
-        agentOut.onCompleted();
-    }
-
+class SessionRevocationTest extends AgentConnectedTestBase {
     /** An open exec session streaming output; returns its id. */
     private UUID openStreaming(PacketProbe clientIn) throws InterruptedException {
         h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
