@@ -25,8 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hoop.agent.dlp.TextMasker;
 import dev.hoop.agent.masking.InfoType;
-import dev.hoop.agent.masking.Masker;
-import dev.hoop.agent.masking.MaskingPolicy;
 import dev.hoop.agent.masking.StreamMasker;
 import dev.hoop.agent.postgres.MaskingStageMessages.Msg;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -40,19 +38,7 @@ import org.junit.jupiter.api.Test;
  * The masking stage on an EmbeddedChannel where it cannot mask: it ends the connection with a
  * FATAL error and lets no clear value through.
  */
-class MaskingStageFailClosedTest {
-    private MaskingStage stage;
-    private final EmbeddedChannel channel = channel("types=EMAIL_ADDRESS;columns=ssn,*secret*");
-
-    private EmbeddedChannel channel(String config) {
-        return channel(TextMasker.of(new Masker(MaskingPolicy.parse(config, new byte[32]))), config.contains("columns="));
-    }
-
-    private EmbeddedChannel channel(TextMasker masker, boolean columnRules) {
-        stage = new MaskingStage(masker, columnRules, "pg");
-        return new EmbeddedChannel(stage);
-    }
-
+class MaskingStageFailClosedTest extends MaskingStageTestBase {
     @Test
     void aColumnRuleOnABinaryNumberFailsClosed() {
         byte[] in = concat(rowDescription(col("ssn", INT4, 1)), dataRowBytes(ByteBuffer.allocate(4).putInt(78051120).array()), readyForQuery());

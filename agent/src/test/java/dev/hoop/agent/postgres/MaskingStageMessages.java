@@ -117,8 +117,14 @@ final class MaskingStageMessages {
         return b.toByteArray();
     }
 
+    /** Writes the bytes into the channel as the server's and returns all it passed on. */
     static byte[] send(EmbeddedChannel ch, byte[] in) {
         ch.writeInbound(Unpooled.wrappedBuffer(in));
+        return readAll(ch);
+    }
+
+    /** What the channel passed on so far, in one piece. */
+    static byte[] readAll(EmbeddedChannel ch) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuf r;
         while ((r = ch.readInbound()) != null) {

@@ -18,6 +18,7 @@ import static dev.hoop.agent.postgres.MaskingStageMessages.messages;
 import static dev.hoop.agent.postgres.MaskingStageMessages.msg;
 import static dev.hoop.agent.postgres.MaskingStageMessages.parse;
 import static dev.hoop.agent.postgres.MaskingStageMessages.rawValues;
+import static dev.hoop.agent.postgres.MaskingStageMessages.readAll;
 import static dev.hoop.agent.postgres.MaskingStageMessages.readyForQuery;
 import static dev.hoop.agent.postgres.MaskingStageMessages.rowDescription;
 import static dev.hoop.agent.postgres.MaskingStageMessages.send;
@@ -42,19 +43,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The masking stage on an EmbeddedChannel: server messages in, what the client would get out. */
-class MaskingStageTest {
-    private MaskingStage stage;
-    private final EmbeddedChannel channel = channel("types=EMAIL_ADDRESS;columns=ssn,*secret*");
-
-    private EmbeddedChannel channel(String config) {
-        return channel(TextMasker.of(new Masker(MaskingPolicy.parse(config, new byte[32]))), config.contains("columns="));
-    }
-
-    private EmbeddedChannel channel(TextMasker masker, boolean columnRules) {
-        stage = new MaskingStage(masker, columnRules, "pg");
-        return new EmbeddedChannel(stage);
-    }
-
+class MaskingStageTest extends MaskingStageTestBase {
     @Test
     void textRowsAreMaskedPerColumnWithNullsKeptAndLengthsRecomputed() {
         byte[] in = concat(rowDescription(col("id", INT4, 0), col("email", TEXT, 0), col("ssn", TEXT, 0), col("note", TEXT, 0)),
@@ -86,14 +75,7 @@ class MaskingStageTest {
         EmbeddedChannel bytewise = channel("types=EMAIL_ADDRESS;columns=ssn,*secret*");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte b : in) {
-            bytewise.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
-            ByteBuf r;
-            while ((r = bytewise.readInbound()) != null) {
-                byte[] bytes = new byte[r.readableBytes()];
-                r.readBytes(bytes);
-                r.release();
-                out.writeBytes(bytes);
-            }
+            out.writeBytes(send(bytewise, new byte[] {b}));
         }
         assertThat(out.toByteArray()).isEqualTo(whole);
         assertThat(new String(whole, StandardCharsets.UTF_8)).doesNotContain(EMAIL);
@@ -221,17 +203,5 @@ class MaskingStageTest {
         assertThat(values(out.get(3))).containsExactly("3", "x [EMAIL_ADDRESS]");
         assertThat(remote.batches).containsExactly(3);
         assertThat(remote.threads).containsExactly("virtual");
-    }
-
-    private static byte[] readAll(EmbeddedChannel ch) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuf r;
-        while ((r = ch.readInbound()) != null) {
-            byte[] bytes = new byte[r.readableBytes()];
-            r.readBytes(bytes);
-            r.release();
-            out.writeBytes(bytes);
-        }
-        return out.toByteArray();
     }
 }

@@ -12,13 +12,10 @@ import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,32 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The broker forwards a packet to the peer only once its audit event is in the session's file, and
  * ends the session, forwarding nothing, when that write fails: a slow disk and a full one.
  */
-class AuditBeforeForwardTest {
-    @TempDir
-    Path auditDir;
-    BrokerHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new BrokerHarness(auditDir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        h.close();
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private void awaitOnline() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!h.broker.agents().isOnline(BrokerHarness.AGENT.id())) {
-            assertThat(System.nanoTime()).as("agent online in time").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-    }
+class AuditBeforeForwardTest extends BrokerTestBase {
 
     /** Passes packets on to a probe, noting first whether the session's audit file held each one's payload. */
     private static final class OnDiskCheck implements StreamObserver<Packet> {
@@ -99,7 +71,7 @@ class AuditBeforeForwardTest {
         OnDiskCheck agentIn = new OnDiskCheck(slowDir);
         StreamObserver<Packet> agentOut = h.stub(Wire.ORIGIN_AGENT, null).connect(agentIn);
         assertThat(agentIn.probe.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
-        awaitOnline();
+        h.awaitAgentOnline();
         OnDiskCheck clientIn = new OnDiskCheck(slowDir);
         StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn);
         clientOut.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), utf8("select 1;")));
@@ -129,13 +101,8 @@ class AuditBeforeForwardTest {
     void aFailedAuditWriteEndsTheSessionAndForwardsNothing(@TempDir Path fullDiskDir) throws Exception {
         try (BrokerHarness full = new BrokerHarness(fullDiskDir, TestAuditLogs::onFullDisk)) {
             PacketProbe agentIn = new PacketProbe();
-            StreamObserver<Packet> agentOut = full.stub(Wire.ORIGIN_AGENT, null).connect(agentIn);
-            assertThat(agentIn.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (!full.broker.agents().isOnline(BrokerHarness.AGENT.id())) {
-                assertThat(System.nanoTime()).as("agent online in time").isLessThan(deadline);
-                Thread.onSpinWait();
-            }
+            StreamObserver<Packet> agentOut = full.connectAgent(agentIn);
+            full.awaitAgentOnline();
             PacketProbe clientIn = new PacketProbe();
             StreamObserver<Packet> clientOut = full.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn);
             clientOut.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), utf8("drop table t;")));

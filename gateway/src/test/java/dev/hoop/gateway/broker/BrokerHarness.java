@@ -1,5 +1,8 @@
 package dev.hoop.gateway.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hoop.common.wire.AgentPacket;
 import dev.hoop.common.wire.ConnectionParams;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.gateway.store.AuditEvent;
@@ -21,6 +24,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +151,22 @@ final class BrokerHarness implements AutoCloseable {
             md.put(Wire.CONNECTION_NAME, connectionName);
         }
         return TransportGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    }
+
+    /** Connects the agent and waits for its AgentGatewayConnectOK; returns the agent's side of the stream. */
+    StreamObserver<Packet> connectAgent(PacketProbe fromGateway) throws InterruptedException {
+        StreamObserver<Packet> toGateway = stub(Wire.ORIGIN_AGENT, null).connect(fromGateway);
+        assertThat(fromGateway.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
+        return toGateway;
+    }
+
+    /** Waits, at most 5 s, until the broker lists the agent as online. */
+    void awaitAgentOnline() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!broker.agents().isOnline(AGENT.id())) {
+            assertThat(System.nanoTime()).as("agent online in time").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     @Override

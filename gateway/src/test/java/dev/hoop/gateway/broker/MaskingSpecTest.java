@@ -9,36 +9,19 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The masking spec keys on AgentSessionOpen and the agent's redaction counts, through the real broker. */
-class MaskingSpecTest {
-    @TempDir
-    Path auditDir;
-    BrokerHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new BrokerHarness(auditDir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        h.close();
-    }
+class MaskingSpecTest extends BrokerTestBase {
 
     @Test
     void theConnectionsMaskingGoesToTheAgentAndTheCountsAreStored() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
+        h.awaitAgentOnline();
         PacketProbe clientIn = new PacketProbe();
         StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "masked").connect(clientIn);
         // a client cannot weaken the masking: its masking.* keys are dropped
@@ -69,23 +52,13 @@ class MaskingSpecTest {
     @Test
     void aConnectionWithoutMaskingSendsNoMaskingKeysEvenIfTheClientDoes() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
+        h.awaitAgentOnline();
         StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "sh").connect(new PacketProbe());
         clientOut.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(SpecKey.MASKING_CONFIG, "types=URL"),
                 "true".getBytes(StandardCharsets.UTF_8)));
         Packet open = agentIn.next();
         assertThat(open.getSpecMap()).doesNotContainKeys(SpecKey.MASKING_CONFIG, SpecKey.MASKING_HASH_KEY);
         agentOut.onCompleted();
-    }
-
-    private StreamObserver<Packet> connectAgent(PacketProbe fromGateway) throws InterruptedException {
-        StreamObserver<Packet> toGateway = h.stub(Wire.ORIGIN_AGENT, null).connect(fromGateway);
-        assertThat(fromGateway.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!h.broker.agents().isOnline(BrokerHarness.AGENT.id())) {
-            assertThat(System.nanoTime()).as("agent online in time").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-        return toGateway;
     }
 }

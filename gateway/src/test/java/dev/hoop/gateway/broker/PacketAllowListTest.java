@@ -19,16 +19,12 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,30 +37,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (INVALID_ARGUMENT naming it, the session ended and recorded with the reason, the agent told to
  * free the session, the packet never forwarded).
  */
-class PacketAllowListTest {
+class PacketAllowListTest extends AgentConnectedTestBase {
     /** A connection name of {@link BrokerHarness#TYPES} per type. */
     private static final Map<ConnectionType, String> CONNECTION = Map.of(ConnectionType.POSTGRES, "pg", ConnectionType.TCP, "tcp",
             ConnectionType.COMMAND_LINE, "sh", ConnectionType.HTTP, "web");
-
-    @TempDir
-    Path auditDir;
-    BrokerHarness h;
-    PacketProbe agentIn;
-    StreamObserver<Packet> agentOut;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new BrokerHarness(auditDir);
-        agentIn = new PacketProbe();
-        agentOut = h.stub(Wire.ORIGIN_AGENT, null).connect(agentIn);
-        assertThat(agentIn.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agentOut.onCompleted();
-        h.close();
-    }
 
     /** Every AgentPacket constant, a packet type of the other direction, an unknown one and the empty one. */
     static List<String> everyClientPacketType() throws IllegalAccessException {
@@ -274,9 +250,5 @@ class PacketAllowListTest {
         System.arraycopy(a, 0, all, 0, a.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -10,9 +10,6 @@ import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,10 +18,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How the broker carries out a {@link ReviewGate}'s answers on a client stream: a held session's
@@ -32,19 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  * approved open forwarded as the gate rewrote it; a refusal as the stream's status; the waiting
  * cancelled when the client leaves; the gate told whether the session opened.
  */
-class ReviewGateTest {
+class ReviewGateTest extends BrokerTestBase {
     static final UUID REVIEW = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
-    @TempDir
-    Path auditDir;
-    BrokerHarness h;
     /** The gate's next answers, in order; each is given the waiter. */
     final BlockingQueue<java.util.function.Function<ReviewGate.Waiter, ReviewGate.Admission>> answers = new ArrayBlockingQueue<>(8);
     final BlockingQueue<ReviewGate.Request> asked = new ArrayBlockingQueue<>(8);
     volatile ReviewGate.Waiter waiter;
 
     @BeforeEach
-    void start() throws Exception {
-        h = new BrokerHarness(auditDir);
+    void answerFromTheQueue() {
         h.broker.withReviews((request, w) -> {
             asked.add(request);
             waiter = w;
@@ -52,15 +43,11 @@ class ReviewGateTest {
         });
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        h.close();
-    }
-
     @Test
     void aHeldSessionWaitsIsToldOfProgressAndOpensWithTheApprovedScriptAfterApproval() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
+        h.awaitAgentOnline();
         AtomicInteger cancelled = new AtomicInteger();
         CompletableFuture<UUID> opened = new CompletableFuture<>();
         answers.add(w -> new ReviewGate.Held(REVIEW, "https://hoop.example/reviews/" + REVIEW, List.of("dba", "sre"), cancelled::incrementAndGet));
@@ -107,7 +94,8 @@ class ReviewGateTest {
     @Test
     void aRejectionClosesTheStreamWithItsReasonAndNothingReachesTheAgent() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
+        h.awaitAgentOnline();
         answers.add(w -> new ReviewGate.Held(REVIEW, "u", List.of("dba"), () -> { }));
         PacketProbe clientIn = new PacketProbe();
         h.stub(Wire.ORIGIN_CLIENT, "sh").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), utf8("rm -rf /")));
@@ -154,20 +142,5 @@ class ReviewGateTest {
         h.stub(Wire.ORIGIN_CLIENT, "sh").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), utf8("x")));
         assertThat(clientIn.next().getType()).isEqualTo(ClientPacket.SESSION_OPEN_AGENT_OFFLINE);
         assertThat(opened.get(5, TimeUnit.SECONDS)).as("told null: not opened").isEqualTo(REVIEW);
-    }
-
-    private StreamObserver<Packet> connectAgent(PacketProbe fromGateway) throws InterruptedException {
-        StreamObserver<Packet> toGateway = h.stub(Wire.ORIGIN_AGENT, null).connect(fromGateway);
-        assertThat(fromGateway.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!h.broker.agents().isOnline(BrokerHarness.AGENT.id())) {
-            assertThat(System.nanoTime()).as("agent online in time").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-        return toGateway;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

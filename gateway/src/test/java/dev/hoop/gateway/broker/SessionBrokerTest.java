@@ -12,54 +12,17 @@ import dev.hoop.proto.Packet;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SessionBrokerTest {
-    @TempDir
-    Path auditDir;
-    BrokerHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new BrokerHarness(auditDir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        h.close();
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** An agent stream that has received its AgentGatewayConnectOK. */
-    private StreamObserver<Packet> connectAgent(PacketProbe fromGateway) throws InterruptedException {
-        StreamObserver<Packet> toGateway = h.stub(Wire.ORIGIN_AGENT, null).connect(fromGateway);
-        assertThat(fromGateway.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
-        return toGateway;
-    }
-
-    private void awaitOnline() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!h.broker.agents().isOnline(BrokerHarness.AGENT.id())) {
-            assertThat(System.nanoTime()).as("agent online in time").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-    }
-
+class SessionBrokerTest extends BrokerTestBase {
     @Test
     void anExecSessionRunsEndToEndAndIsRecorded() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
 
         PacketProbe clientIn = new PacketProbe();
         StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn);
@@ -108,8 +71,8 @@ class SessionBrokerTest {
     @org.junit.jupiter.api.Timeout(30) // without its fix the in-process stream failed and the agent saw nothing
     void anApiExecutionRunsThroughTheBrokersFlowControl() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
-        awaitOnline();
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
+        h.awaitAgentOnline();
         java.util.concurrent.CompletableFuture<ApiExecution.Result> result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return new ApiExecution(h.broker).run(BrokerHarness.USER, "pg", "select 2;", Duration.ofSeconds(10));
@@ -133,7 +96,7 @@ class SessionBrokerTest {
     @Test
     void idleAgentAndClientStreamsGetKeepAlives() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
         PacketProbe clientIn = new PacketProbe();
         StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn);
         clientOut.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
@@ -146,7 +109,7 @@ class SessionBrokerTest {
     @Test
     void aSessionThatCannotBeRecordedIsRefusedWithAReason() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
         h.storageDown = true;
         PacketProbe clientIn = new PacketProbe();
         h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
@@ -180,7 +143,7 @@ class SessionBrokerTest {
     @Test
     void aSecondStreamOfTheSameAgentIsRefusedAndTheFirstStaysOnline() throws Exception {
         PacketProbe first = new PacketProbe();
-        StreamObserver<Packet> firstOut = connectAgent(first);
+        StreamObserver<Packet> firstOut = h.connectAgent(first);
         PacketProbe second = new PacketProbe();
         h.stub(Wire.ORIGIN_AGENT, null).connect(second);
         Status refused = second.ended();
@@ -193,8 +156,8 @@ class SessionBrokerTest {
     @Test
     void anAgentLeavingMidSessionClosesTheClientWithTheReason() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
-        awaitOnline();
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
+        h.awaitAgentOnline();
         PacketProbe clientIn = new PacketProbe();
         h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
         UUID id = UUID.fromString(Wire.spec(agentIn.next(), SpecKey.GATEWAY_SESSION_ID));
@@ -210,7 +173,7 @@ class SessionBrokerTest {
     @Test
     void aClientLeavingTellsTheAgentToFreeTheSession() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
         PacketProbe clientIn = new PacketProbe();
         StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn);
         clientOut.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
@@ -226,7 +189,7 @@ class SessionBrokerTest {
     @Test
     void aPacketTypeAClientMayNotSendEndsTheSession() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
         PacketProbe clientIn = new PacketProbe();
         StreamObserver<Packet> clientOut = h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn);
         clientOut.onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
@@ -244,7 +207,7 @@ class SessionBrokerTest {
     @Test
     void aSlowClientHoldsBackTheAgentInsteadOfQueueing() throws Exception {
         PacketProbe agentIn = new PacketProbe();
-        StreamObserver<Packet> agentOut = connectAgent(agentIn);
+        StreamObserver<Packet> agentOut = h.connectAgent(agentIn);
         // the client side reads nothing until told to
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();

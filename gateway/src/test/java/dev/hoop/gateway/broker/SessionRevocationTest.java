@@ -7,16 +7,11 @@ import dev.hoop.common.wire.ClientPacket;
 import dev.hoop.common.wire.SpecKey;
 import dev.hoop.common.wire.Wire;
 import dev.hoop.proto.Packet;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sessions end when their user loses the right to them, without waiting for a packet from the
@@ -24,27 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the reason, the agent a SessionClose, and the reason is the session's recorded end. Also the
  * orderly shutdown's first step. Real gRPC, the broker's own wiring (BrokerHarness).
  */
-class SessionRevocationTest {
-    @TempDir
-    Path auditDir;
-    BrokerHarness h;
-    PacketProbe agentIn;
-    StreamObserver<Packet> agentOut;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new BrokerHarness(auditDir);
-        agentIn = new PacketProbe();
-        agentOut = h.stub(Wire.ORIGIN_AGENT, null).connect(agentIn);
-        assertThat(agentIn.next().getType()).isEqualTo(AgentPacket.GATEWAY_CONNECT_OK);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agentOut.onCompleted();
-        h.close();
-    }
-
+class SessionRevocationTest extends AgentConnectedTestBase {
     /** An open exec session streaming output; returns its id. */
     private UUID openStreaming(PacketProbe clientIn) throws InterruptedException {
         h.stub(Wire.ORIGIN_CLIENT, "pg").connect(clientIn).onNext(Wire.packet(AgentPacket.SESSION_OPEN, Map.of(), null));
