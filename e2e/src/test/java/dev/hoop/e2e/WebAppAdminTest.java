@@ -69,6 +69,15 @@ class WebAppAdminTest extends BrowserTestBase {
         page.reload();
         assertThat(row(page, "web-agent")).containsText("online");
         assertThat(page.getByLabel("DSN of agent web-agent")).hasCount(0);
+
+        // deleted while connected: the page says it is cut off, and the gateway does cut it off
+        page.getByRole(AriaRole.BUTTON, named("Delete agent web-agent")).click();
+        Locator question = page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions()
+                .setName("Delete agent web-agent? It is connected: it is cut off now and its open sessions end."));
+        question.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Yes, delete")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).first()).hasText("Agent web-agent deleted.");
+        HoopStack.await("the gateway cuts the deleted agent off", Duration.ofSeconds(20),
+                () -> stack.read("web-agent.err").contains("agent 'web-agent' was deleted"));
     }
 
     @Test

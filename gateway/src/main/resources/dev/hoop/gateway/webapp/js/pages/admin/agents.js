@@ -58,11 +58,16 @@ export default async function agents(main, {signal}) {
   await refresh();
 }
 
-/** The database keeps an agent's connections when it goes (agent_id set to null), so the question names them. */
+/**
+ * The database keeps an agent's connections when it goes (agent_id set to null), so the question
+ * names them; a connected agent is cut off at once, with its open sessions, so it says that too.
+ */
 function deleteQuestion(agent, connections) {
-  return connections.length
-    ? `Delete agent ${agent.name}? Its connections (${connections.join(', ')}) stay, without an agent until one is chosen.`
-    : `Delete agent ${agent.name}?`;
+  const kept = connections.length
+    ? ` Its connections (${connections.join(', ')}) stay, without an agent until one is chosen.`
+    : '';
+  const cut = agent.status === 'CONNECTED' ? ' It is connected: it is cut off now and its open sessions end.' : '';
+  return `Delete agent ${agent.name}?${kept}${cut}`;
 }
 
 /** The new agent's DSN, shown this once: only its hash is stored. */
