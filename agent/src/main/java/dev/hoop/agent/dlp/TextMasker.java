@@ -49,6 +49,21 @@ public interface TextMasker {
         return out;
     }
 
+    /**
+     * Many free texts at once (COPY rows, notices of one read), with {@link #maskText}'s contract per
+     * text: an unchanged text comes back as the same instance. A remote provider sends them in a few
+     * requests.
+     *
+     * @return the masked texts, in order
+     */
+    default java.util.List<String> maskTexts(java.util.List<String> texts) {
+        java.util.List<String> out = new java.util.ArrayList<>(texts.size());
+        for (String text : texts) {
+            out.add(maskText(text));
+        }
+        return out;
+    }
+
     static TextMasker of(Masker masker) {
         return new TextMasker() {
             @Override

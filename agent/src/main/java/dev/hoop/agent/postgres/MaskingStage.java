@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A remote masker (Google DLP) blocks on the network, so with one the stage does its work off
  * the event loop, on a virtual thread, one task at a time in arrival order (server reads and the
- * client's messages alike), and hands each result back to the loop; consecutive DataRows of a read
- * are masked in one batch ({@link TextMasker#maskRows}). The relay asks for the next read only
- * after it got the result, so backpressure holds.
+ * client's messages alike), and hands each result back to the loop; the DataRows and the free texts
+ * (COPY rows, notices, errors, notifications) of a read are masked in a few calls, not one each
+ * ({@link RemoteBatch}). The relay asks for the next read only after it got the result, so
+ * backpressure holds.
  */
 final class MaskingStage extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(MaskingStage.class);
@@ -51,16 +52,15 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
     private volatile boolean failed;
     /** Remote masker: the tasks run in this order, off the loop ({@link #later}). */
     private final boolean remote;
-    private final TextMasker masker;
     private java.util.concurrent.CompletableFuture<Void> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
-    /** Remote masker: consecutive DataRows waiting to be masked together. */
-    private final java.util.List<DataRows.Row> batch = new java.util.ArrayList<>();
+    /** Remote masker: the read's messages waiting to be masked together, in order. */
+    private final RemoteBatch batch;
     private static final java.util.concurrent.Executor OFF_LOOP = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     MaskingStage(TextMasker masker, boolean hasColumnRules, String connectionName) {
         this.masking = new ResultMasking(masker, hasColumnRules);
-        this.masker = masker;
         this.remote = masker.remote();
+        this.batch = new RemoteBatch(masker);
         this.connectionName = connectionName;
         this.clientFramer = new FrontendFramer(new ClientMessages(), MAX_FOLLOWED_BYTES, false);
     }
@@ -108,7 +108,7 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
         ByteBuf out = ctx.alloc().heapBuffer(in.readableBytes() + 64);
         try {
             feed(in, out);
-            flushBatch(out);
+            batch.writeTo(out);
         } catch (MaskingRefusal e) {
             refuse(ctx, in, out, e.sqlState, e.getMessage());
             return;
@@ -155,7 +155,13 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
         while (in.isReadable()) {
             if (passing > 0) {
                 int n = Math.min(passing, in.readableBytes());
-                out.writeBytes(in, n);
+                if (batch.isEmpty()) {
+                    out.writeBytes(in, n);
+                } else {
+                    byte[] bytes = new byte[n];
+                    in.readBytes(bytes);
+                    batch.ready(bytes);
+                }
                 passing -= n;
             } else if (body != null) {
                 int n = Math.min(body.length - bodyFilled, in.readableBytes());
@@ -184,8 +190,11 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
         }
         int bodyLength = length - 4;
         if (!ResultMasking.examines(type)) {
-            flushBatch(out);
-            out.writeBytes(header);
+            if (batch.isEmpty()) {
+                out.writeBytes(header);
+            } else {
+                batch.ready(header.clone());
+            }
             passing = bodyLength;
             return;
         }
@@ -203,51 +212,35 @@ final class MaskingStage extends ChannelInboundHandlerAdapter {
 
     private void emit(ByteBuf out, byte[] whole) {
         if (remote && type == 'D') {
-            DataRows.Row row = masking.row(whole);
-            if (!batch.isEmpty() && batch.get(0).columns() != row.columns()) {
-                flushBatch(out);
-            }
-            batch.add(row);
+            batch.row(masking.row(whole));
             return;
         }
-        flushBatch(out);
+        if (remote && FreeTextMasking.carriesText(type)) {
+            FreeTextMasking.Texts texts = masking.texts(type, whole);
+            if (texts != null) {
+                batch.texts(texts);
+                return;
+            }
+            write(out, MessageBytes.message(type, whole));
+            return;
+        }
         byte[] replaced = masking.server(type, whole);
-        if (replaced == null) {
+        if (replaced != null) {
+            write(out, replaced);
+        } else if (batch.isEmpty()) {
             out.writeBytes(header).writeBytes(whole);
         } else {
-            out.writeBytes(replaced);
+            batch.ready(MessageBytes.message(type, whole));
         }
     }
 
-    /** Masks the waiting rows in one call and writes them, in order. */
-    private void flushBatch(ByteBuf out) {
+    /** Bytes to pass on: after what waits in the batch, if anything does (remote masker only). */
+    private void write(ByteBuf out, byte[] bytes) {
         if (batch.isEmpty()) {
-            return;
+            out.writeBytes(bytes);
+        } else {
+            batch.ready(bytes);
         }
-        DataRows.Row first = batch.get(0);
-        String[] names = new String[first.columns().length];
-        for (int i = 0; i < names.length; i++) {
-            names[i] = first.columns()[i].name();
-        }
-        java.util.List<String[]> cells = new java.util.ArrayList<>(batch.size());
-        for (DataRows.Row row : batch) {
-            cells.add(row.cells());
-        }
-        java.util.List<String[]> masked = masker.maskRows(names, cells);
-        if (masked.size() != batch.size()) {
-            throw new dev.hoop.agent.dlp.MaskingUnavailableException("the masker returned " + masked.size() + " rows for "
-                    + batch.size());
-        }
-        for (int k = 0; k < batch.size(); k++) {
-            DataRows.Row row = batch.get(k);
-            byte[] replaced = DataRows.rewrite(row, masked.get(k));
-            if (replaced == null) {
-                out.writeByte('D').writeInt(4 + row.body().length).writeBytes(row.body());
-            } else {
-                out.writeBytes(replaced);
-            }
-        }
-        batch.clear();
     }
 
     /** The client's messages, for {@link ResultMasking#client}. */

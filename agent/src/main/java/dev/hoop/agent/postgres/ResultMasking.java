@@ -71,8 +71,7 @@ final class ResultMasking {
                 yield null;
             }
             case 'E' -> {
-                descriptions.server(type, body);
-                freeText.copyOutEnds();
+                errorArrives(body);
                 yield freeText.fields('E', body);
             }
             case 'H' -> {
@@ -95,6 +94,25 @@ final class ResultMasking {
             }
             default -> null;
         };
+    }
+
+    /** An ErrorResponse ends the request it answers, and any COPY of it. */
+    private void errorArrives(byte[] body) {
+        descriptions.server('E', body);
+        freeText.copyOutEnds();
+    }
+
+    /**
+     * The remote masker's half of {@link #server} for a message with free text
+     * ({@link FreeTextMasking#carriesText}): the same checks and state, the texts to mask, no masking yet.
+     *
+     * @return null when it carries nothing to mask (CopyData outside a COPY out)
+     */
+    FreeTextMasking.Texts texts(char type, byte[] body) {
+        if (type == 'E') {
+            errorArrives(body);
+        }
+        return freeText.texts(type, body);
     }
 
     /** The remote masker's half of {@link #server} for a DataRow: the same checks, no masking yet. */

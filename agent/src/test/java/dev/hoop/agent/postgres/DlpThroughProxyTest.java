@@ -63,6 +63,22 @@ class DlpThroughProxyTest {
         }
     }
 
+    @Test
+    void copyRowsAreMaskedInBatchesNotOneRequestEach() throws Exception {
+        try (TunnelHarness tunnel = tunnel("types=EMAIL_ADDRESS;format=TOKEN")) {
+            int before = dlp.rowsPerRequest().size();
+            Psql.Result r = Psql.run(tunnel.port(), "anyone", "x",
+                    "copy (select g, 'user' || g || '@example.com' from generate_series(1, 2000) g) to stdout");
+            assertThat(r.stderr()).isEmpty();
+            assertThat(r.stdout().lines().count()).isEqualTo(2000);
+            assertThat(r.stdout()).doesNotContain("@example.com");
+            assertThat(r.stdout().lines().skip(41).findFirst().orElseThrow()).isEqualTo("42\t[EMAIL_ADDRESS]");
+            var batches = dlp.rowsPerRequest().subList(before, dlp.rowsPerRequest().size());
+            assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(2000);
+            assertThat(batches.size()).isLessThan(200); // batched per read, not a request per COPY row
+        }
+    }
+
     /**
      * pgjdbc describes the portal of a server-prepared statement's first run and later re-binds the
      * statement without a Describe: the statement's columns come from that portal description (this

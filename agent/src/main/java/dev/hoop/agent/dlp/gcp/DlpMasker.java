@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * A session's masker backed by Google DLP: the policy's info types are found and replaced by
  * {@code content:deidentify}; its column rules are applied in the agent (the built-in engine with
  * no info types), so those values are never sent. Rows go in batches bounded by
- * {@link DlpSettings#maxRows} and {@link DlpSettings#maxBytes}; the answer is mapped back cell by
- * cell. Any failure throws {@link MaskingUnavailableException} (callers withhold the data).
+ * {@link DlpSettings#maxRows} and {@link DlpSettings#maxBytes}, free texts ({@link #maskTexts}) the
+ * same way as a table of one column; the answer is mapped back cell by cell. Any failure throws {@link MaskingUnavailableException} (callers withhold the data).
  * Thread-safe.
  */
 final class DlpMasker implements TextMasker {
@@ -57,6 +57,24 @@ final class DlpMasker implements TextMasker {
             return text;
         }
         return maskRows(TEXT_COLUMN, List.<String[]>of(new String[] {text})).get(0)[0];
+    }
+
+    /** One column of texts, sent as {@link #maskRows} sends rows: the same bounds, the same splitting. */
+    @Override
+    public List<String> maskTexts(List<String> texts) {
+        if (request.empty()) {
+            return texts; // as maskText does: nothing for DLP
+        }
+        List<String[]> rows = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            rows.add(new String[] {text});
+        }
+        List<String[]> masked = maskRows(TEXT_COLUMN, rows);
+        List<String> out = new ArrayList<>(masked.size());
+        for (String[] row : masked) {
+            out.add(row[0]);
+        }
+        return out;
     }
 
     @Override

@@ -108,6 +108,25 @@ class GoogleDlpTest {
     }
 
     @Test
+    void textsGoAsOneColumnInBatchesBoundedLikeRows() {
+        TextMasker m = masker(Map.of("GOOGLE_DLP_MAX_ROWS", "3"));
+        List<String> texts = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            texts.add(i % 2 == 0 ? "mail user" + i + "@example.com" : "plain " + i);
+        }
+        texts.add("");
+        List<String> out = m.maskTexts(texts);
+        assertThat(dlp.rowsPerRequest()).containsExactly(3, 3, 1); // the empty text is not sent
+        assertThat(dlp.requests.get(0).path("item").path("table").path("headers").size()).isEqualTo(1);
+        assertThat(out).containsExactly("plain 1", "mail [EMAIL_ADDRESS]", "plain 3", "mail [EMAIL_ADDRESS]", "plain 5",
+                "mail [EMAIL_ADDRESS]", "plain 7", "");
+        assertThat(out.get(0)).isSameAs(texts.get(0)); // unchanged: the same instance, as maskText's contract says
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(out.get(i)).isEqualTo(m.maskText(texts.get(i)));
+        }
+    }
+
+    @Test
     void aRowLargerThanARequestIsRefusedAndNothingIsSent() {
         TextMasker m = masker(Map.of("GOOGLE_DLP_MAX_BYTES", "1024"));
         List<String[]> rows = List.<String[]>of(new String[] {"1", "x".repeat(2000) + " a@example.com"});
