@@ -21,9 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hoop.agent.dlp.TextMasker;
 import dev.hoop.agent.dlp.gcp.DlpStandIn;
 import dev.hoop.agent.dlp.gcp.GoogleDlp;
-import dev.hoop.agent.masking.InfoType;
 import dev.hoop.agent.masking.MaskingPolicy;
-import dev.hoop.agent.masking.StreamMasker;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
@@ -112,7 +110,8 @@ class DlpBatchingTest {
                         "Key (email)=(" + EMAIL + ") exists"), readyForQuery());
         byte[] batched = oneRead(masker, in);
         int requests = dlp.rowsPerRequest().size();
-        byte[] oneByOne = oneRead(new OneByOne(masker), in);
+        // the same masker used as the stage uses a local one: one call per value and per text
+        byte[] oneByOne = oneRead(new ForwardingMasker(masker), in);
 
         assertThat(batched).isEqualTo(oneByOne);
         assertThat(new String(batched, StandardCharsets.UTF_8)).doesNotContain("@example.com");
@@ -131,28 +130,5 @@ class DlpBatchingTest {
         assertThat(error.type()).isEqualTo('E');
         assertThat(field(error, 'S')).isEqualTo("FATAL");
         assertThat(field(error, 'M')).startsWith("data masking: Google DLP answered 500");
-    }
-
-    /** The same masker, used as the stage uses a local one: one call per value and per text, on the loop. */
-    private record OneByOne(TextMasker inner) implements TextMasker {
-        @Override
-        public String maskValue(String columnName, String value) {
-            return inner.maskValue(columnName, value);
-        }
-
-        @Override
-        public String maskText(String text) {
-            return inner.maskText(text);
-        }
-
-        @Override
-        public StreamMasker stream() {
-            return inner.stream();
-        }
-
-        @Override
-        public Map<InfoType, Long> counts() {
-            return inner.counts();
-        }
     }
 }

@@ -27,10 +27,8 @@ import static dev.hoop.agent.postgres.MaskingStageMessages.values;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hoop.agent.dlp.TextMasker;
-import dev.hoop.agent.masking.InfoType;
 import dev.hoop.agent.masking.Masker;
 import dev.hoop.agent.masking.MaskingPolicy;
-import dev.hoop.agent.masking.StreamMasker;
 import dev.hoop.agent.postgres.MaskingStageMessages.Msg;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -39,7 +37,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The masking stage on an EmbeddedChannel: server messages in, what the client would get out. */
@@ -134,10 +131,13 @@ class MaskingStageTest extends MaskingStageTestBase {
     }
 
     /** The built-in engine posing as a remote provider: the stage must batch and work off the event loop. */
-    private static final class RemoteLike implements TextMasker {
-        final TextMasker inner = TextMasker.of(new Masker(MaskingPolicy.parse("types=EMAIL_ADDRESS", null)));
+    private static final class RemoteLike extends ForwardingMasker {
         final List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        RemoteLike() {
+            super(TextMasker.of(new Masker(MaskingPolicy.parse("types=EMAIL_ADDRESS", null))));
+        }
 
         @Override
         public boolean remote() {
@@ -148,27 +148,7 @@ class MaskingStageTest extends MaskingStageTestBase {
         public List<String[]> maskRows(String[] columns, List<String[]> rows) {
             batches.add(rows.size());
             threads.add(Thread.currentThread().isVirtual() ? "virtual" : Thread.currentThread().getName());
-            return TextMasker.super.maskRows(columns, rows);
-        }
-
-        @Override
-        public String maskValue(String columnName, String value) {
-            return inner.maskValue(columnName, value);
-        }
-
-        @Override
-        public String maskText(String text) {
-            return inner.maskText(text);
-        }
-
-        @Override
-        public StreamMasker stream() {
-            return inner.stream();
-        }
-
-        @Override
-        public Map<InfoType, Long> counts() {
-            return inner.counts();
+            return super.maskRows(columns, rows);
         }
     }
 
